@@ -1,0 +1,1 @@
+//! NATS clients. Knows nothing of Terraform.

@@ -1,0 +1,1 @@
+//! natsforge itself: the provider schema, its resources and data sources.
