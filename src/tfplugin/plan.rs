@@ -1,0 +1,317 @@
+//! THE planning algorithm, written once for every resource: defaults, write-only
+//! attributes, "known after apply" only when something changes, replace rules and
+//! destroy plans. Resources refine the result afterwards with their own knowledge.
+
+use super::schema::{Attribute, Block, Nesting, NestedBlock, ReplaceRule, Schema};
+use super::value::{AttributePath, Value};
+
+/// What the framework plans before a resource adds its own refinements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedChange {
+    pub planned: Value,
+    pub requires_replace: Vec<AttributePath>,
+}
+
+/// Plans the change from `prior` (null when creating) to Terraform's `proposed` new state
+/// (null when destroying), given the configuration it came from.
+pub fn plan_resource_change(
+    schema: &Schema,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+) -> PlannedChange {
+    if proposed.is_null() {
+        return PlannedChange {
+            planned: Value::Null,
+            requires_replace: Vec::new(),
+        };
+    }
+    let level = Level::of(&schema.block);
+    let mut planned = proposed.clone();
+    apply_defaults(level, &mut planned, Some(config));
+
+    let mut requires_replace = Vec::new();
+    if !prior.is_null() {
+        collect_replacements(level, prior, &planned, &AttributePath::root(), &mut requires_replace);
+    }
+    // Unchanged objects keep their computed values; only a change (or a new object)
+    // makes computed attributes "known after apply", so refreshes never show diffs.
+    if prior.is_null() || !planned.eq_semantic(prior) {
+        let keep_from = if requires_replace.is_empty() && !prior.is_null() {
+            Some(prior)
+        } else {
+            None
+        };
+        mark_computed_unknown(level, &mut planned, Some(config), keep_from);
+    }
+    PlannedChange {
+        planned,
+        requires_replace,
+    }
+}
+
+/// Removes write-only values: they must be null in every object returned to Terraform.
+pub fn clear_write_only(schema: &Schema, value: &mut Value) {
+    clear_write_only_in(Level::of(&schema.block), value);
+}
+
+/// A view of "some attributes and some blocks": a block, or the object inside nested
+/// attributes (which has no blocks).
+#[derive(Clone, Copy)]
+struct Level<'a> {
+    attributes: &'a [Attribute],
+    blocks: &'a [NestedBlock],
+}
+
+impl<'a> Level<'a> {
+    fn of(block: &'a Block) -> Self {
+        Level {
+            attributes: &block.attributes,
+            blocks: &block.blocks,
+        }
+    }
+
+    fn nested(attributes: &'a [Attribute]) -> Self {
+        Level {
+            attributes,
+            blocks: &[],
+        }
+    }
+
+    /// Every child that holds nested objects, with its nesting and the level inside.
+    fn children_with_objects(&self) -> Vec<(&'a str, Nesting, Level<'a>)> {
+        let mut children: Vec<(&'a str, Nesting, Level<'a>)> = self
+            .attributes
+            .iter()
+            .filter_map(|a| {
+                a.nested_attributes()
+                    .map(|(nesting, attrs)| (a.name.as_str(), nesting, Level::nested(attrs)))
+            })
+            .collect();
+        children.extend(
+            self.blocks
+                .iter()
+                .map(|b| (b.type_name.as_str(), b.nesting, Level::of(&b.block))),
+        );
+        children
+    }
+
+    fn has_replace_rule(&self) -> bool {
+        self.attributes
+            .iter()
+            .any(|a| !matches!(a.replace, ReplaceRule::Never))
+            || self
+                .blocks
+                .iter()
+                .any(|b| !matches!(b.replace, ReplaceRule::Never))
+            || self
+                .children_with_objects()
+                .iter()
+                .any(|(_, _, inner)| inner.has_replace_rule())
+    }
+}
+
+fn attr_or_null<'v>(object: Option<&'v Value>, name: &str) -> &'v Value {
+    object.and_then(|o| o.attr(name)).unwrap_or(&Value::Null)
+}
+
+/// Pairs the known objects of a nested value with their counterparts in another value
+/// (by index or key). Sets have no stable pairing, so their elements pair with nothing.
+fn for_each_nested_object(
+    nesting: Nesting,
+    value: &mut Value,
+    other: Option<&Value>,
+    mut f: impl FnMut(&mut Value, Option<&Value>),
+) {
+    match (nesting, value) {
+        (Nesting::Single | Nesting::Group, object @ Value::Object(_)) => f(object, other),
+        (Nesting::List, Value::List(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let paired = match other {
+                    Some(Value::List(others)) => others.get(i),
+                    _ => None,
+                };
+                f(item, paired);
+            }
+        }
+        (Nesting::Map, Value::Map(items)) => {
+            for (key, item) in items.iter_mut() {
+                let paired = match other {
+                    Some(Value::Map(others)) => others.get(key),
+                    _ => None,
+                };
+                f(item, paired);
+            }
+        }
+        (Nesting::Set, Value::Set(items)) => {
+            for item in items.iter_mut() {
+                f(item, None);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn apply_defaults(level: Level<'_>, planned: &mut Value, config: Option<&Value>) {
+    if !matches!(planned, Value::Object(_)) {
+        return;
+    }
+    for attribute in level.attributes {
+        let configured = attr_or_null(config, &attribute.name);
+        let Some(slot) = planned.attr_mut(&attribute.name) else {
+            continue;
+        };
+        if attribute.write_only {
+            *slot = Value::Null;
+        } else if let Some(default) = &attribute.default {
+            // Without a config to consult (set elements) only fill what is empty.
+            let unset = match config {
+                Some(_) => configured.is_null(),
+                None => slot.is_null(),
+            };
+            if unset {
+                *slot = default.clone();
+            }
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        let configured = config.and_then(|c| c.attr(name));
+        if let Some(slot) = planned.attr_mut(name) {
+            for_each_nested_object(nesting, slot, configured, |object, config_object| {
+                apply_defaults(inner, object, config_object);
+            });
+        }
+    }
+}
+
+fn mark_computed_unknown(
+    level: Level<'_>,
+    planned: &mut Value,
+    config: Option<&Value>,
+    prior: Option<&Value>,
+) {
+    let Some(config) = config else {
+        return;
+    };
+    if !matches!(planned, Value::Object(_)) {
+        return;
+    }
+    for attribute in level.attributes {
+        if !attribute.computed || attribute.default.is_some() || attribute.write_only {
+            continue;
+        }
+        if !attr_or_null(Some(config), &attribute.name).is_null() {
+            continue;
+        }
+        let kept = prior
+            .and_then(|p| p.attr(&attribute.name))
+            .filter(|v| attribute.use_state_for_unknown && !v.is_null())
+            .cloned();
+        if let Some(slot) = planned.attr_mut(&attribute.name) {
+            *slot = kept.unwrap_or(Value::Unknown);
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        let configured = config.attr(name);
+        let prior_value = prior.and_then(|p| p.attr(name));
+        if let Some(slot) = planned.attr_mut(name) {
+            if slot.is_unknown() {
+                continue;
+            }
+            // Pair with config first; prior pairing uses the same index or key.
+            let mut index = 0usize;
+            for_each_nested_object(nesting, slot, configured, |object, config_object| {
+                let prior_object = match (nesting, prior_value) {
+                    (Nesting::Single | Nesting::Group, p) => p,
+                    (Nesting::List, Some(Value::List(items))) => items.get(index),
+                    _ => None,
+                };
+                index += 1;
+                mark_computed_unknown(inner, object, config_object, prior_object);
+            });
+        }
+    }
+}
+
+fn replace_needed(rule: &ReplaceRule, prior: &Value, planned: &Value) -> bool {
+    match rule {
+        ReplaceRule::Never => false,
+        // A value that is not known yet may turn out different: plan for the worst.
+        _ if planned.is_unknown() => true,
+        ReplaceRule::OnChange => !planned.eq_semantic(prior),
+        ReplaceRule::When(applies, _) => !planned.eq_semantic(prior) && applies(prior, planned),
+    }
+}
+
+fn collect_replacements(
+    level: Level<'_>,
+    prior: &Value,
+    planned: &Value,
+    path: &AttributePath,
+    out: &mut Vec<AttributePath>,
+) {
+    for attribute in level.attributes {
+        let before = attr_or_null(Some(prior), &attribute.name);
+        let after = attr_or_null(Some(planned), &attribute.name);
+        if replace_needed(&attribute.replace, before, after) {
+            out.push(path.child(&attribute.name));
+        }
+    }
+    for block in level.blocks {
+        let before = attr_or_null(Some(prior), &block.type_name);
+        let after = attr_or_null(Some(planned), &block.type_name);
+        if replace_needed(&block.replace, before, after) {
+            out.push(path.child(&block.type_name));
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        let before = attr_or_null(Some(prior), name);
+        let after = attr_or_null(Some(planned), name);
+        let child_path = path.child(name);
+        match (nesting, before, after) {
+            (Nesting::Single | Nesting::Group, Value::Object(_), Value::Object(_)) => {
+                collect_replacements(inner, before, after, &child_path, out);
+            }
+            (Nesting::List, Value::List(old), Value::List(new)) => {
+                for (i, (o, n)) in old.iter().zip(new).enumerate() {
+                    collect_replacements(inner, o, n, &child_path.index(i), out);
+                }
+            }
+            (Nesting::Map, Value::Map(old), Value::Map(new)) => {
+                for (key, n) in new {
+                    if let Some(o) = old.get(key) {
+                        collect_replacements(inner, o, n, &child_path.key(key), out);
+                    }
+                }
+            }
+            // Set elements cannot be paired: any change to a set whose objects carry a
+            // replace rule replaces the whole object.
+            (Nesting::Set, _, _) if inner.has_replace_rule() && !before.eq_semantic(after) => {
+                out.push(child_path);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn clear_write_only_in(level: Level<'_>, value: &mut Value) {
+    if !matches!(value, Value::Object(_)) {
+        return;
+    }
+    for attribute in level.attributes.iter().filter(|a| a.write_only) {
+        if let Some(slot) = value.attr_mut(&attribute.name) {
+            *slot = Value::Null;
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        if let Some(slot) = value.attr_mut(name) {
+            for_each_nested_object(nesting, slot, None, |object, _| {
+                clear_write_only_in(inner, object);
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

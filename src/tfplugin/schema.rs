@@ -1,0 +1,382 @@
+//! Schemas as resource authors write them: attributes and blocks with descriptions,
+//! defaults, validators and replace rules. The wire form is produced in `wire.rs`;
+//! the rules are applied once, for every resource, in `plan.rs` and `validate.rs`.
+
+use super::validators::Validator;
+use super::value::{Type, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A resource, data source, provider or ephemeral resource schema.
+#[derive(Clone, Default)]
+pub struct Schema {
+    pub version: i64,
+    pub block: Block,
+}
+
+impl Schema {
+    pub fn new(description: impl Into<String>) -> Self {
+        Schema {
+            version: 0,
+            block: Block {
+                description: description.into(),
+                ..Block::default()
+            },
+        }
+    }
+
+    #[must_use]
+    pub fn version(mut self, version: i64) -> Self {
+        self.version = version;
+        self
+    }
+
+    #[must_use]
+    pub fn attribute(mut self, attribute: Attribute) -> Self {
+        self.block.attributes.push(attribute);
+        self
+    }
+
+    #[must_use]
+    pub fn block(mut self, block: NestedBlock) -> Self {
+        self.block.blocks.push(block);
+        self
+    }
+
+    /// The object type of this schema's values.
+    pub fn value_type(&self) -> Type {
+        self.block.value_type()
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Block {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+    pub description: String,
+    pub deprecated: bool,
+}
+
+impl Block {
+    pub fn new(description: impl Into<String>) -> Self {
+        Block {
+            description: description.into(),
+            ..Block::default()
+        }
+    }
+
+    #[must_use]
+    pub fn attribute(mut self, attribute: Attribute) -> Self {
+        self.attributes.push(attribute);
+        self
+    }
+
+    #[must_use]
+    pub fn block(mut self, block: NestedBlock) -> Self {
+        self.blocks.push(block);
+        self
+    }
+
+    pub fn value_type(&self) -> Type {
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value_type()))
+            .collect();
+        for block in &self.blocks {
+            attrs.insert(block.type_name.clone(), block.value_type());
+        }
+        Type::Object(attrs, Default::default())
+    }
+
+    pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
+        self.blocks.iter().find(|b| b.type_name == name)
+    }
+}
+
+/// How a collection of nested objects is shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+    /// Blocks only: a single block that is never null (absent means all attributes null).
+    Group,
+}
+
+impl Nesting {
+    fn wrap(self, object: Type) -> Type {
+        match self {
+            Nesting::Single | Nesting::Group => object,
+            Nesting::List => Type::list(object),
+            Nesting::Set => Type::set(object),
+            Nesting::Map => Type::map(object),
+        }
+    }
+}
+
+/// The type of an attribute: a plain type, or nested attributes (`attr = { ... }`).
+#[derive(Clone)]
+pub enum AttributeType {
+    Plain(Type),
+    Nested(Nesting, Vec<Attribute>),
+}
+
+/// When a change to an attribute forces Terraform to destroy and re-create the object.
+#[derive(Clone)]
+pub enum ReplaceRule {
+    Never,
+    /// Any change of the value.
+    OnChange,
+    /// A change for which the predicate `(prior, planned)` holds, e.g. "true to false".
+    When(Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>, &'static str),
+}
+
+#[derive(Clone)]
+pub struct Attribute {
+    pub name: String,
+    pub ty: AttributeType,
+    pub description: String,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    pub write_only: bool,
+    pub deprecation: Option<String>,
+    pub default: Option<Value>,
+    pub validators: Vec<Arc<dyn Validator>>,
+    pub replace: ReplaceRule,
+    /// Keep the prior state's value instead of planning "known after apply" when the
+    /// object changes, for values the server never changes after creation.
+    pub use_state_for_unknown: bool,
+}
+
+impl Attribute {
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        Attribute {
+            name: name.into(),
+            ty: AttributeType::Plain(ty),
+            description: String::new(),
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            write_only: false,
+            deprecation: None,
+            default: None,
+            validators: Vec::new(),
+            replace: ReplaceRule::Never,
+            use_state_for_unknown: false,
+        }
+    }
+
+    pub fn string(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::String)
+    }
+
+    pub fn number(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::Number)
+    }
+
+    pub fn bool(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::Bool)
+    }
+
+    pub fn string_list(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::list(Type::String))
+    }
+
+    pub fn string_set(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::set(Type::String))
+    }
+
+    pub fn string_map(name: impl Into<String>) -> Self {
+        Attribute::new(name, Type::map(Type::String))
+    }
+
+    /// Nested attributes, written `name = { ... }` (or a list/set/map of such objects).
+    pub fn nested(name: impl Into<String>, nesting: Nesting, attributes: Vec<Attribute>) -> Self {
+        Attribute {
+            ty: AttributeType::Nested(nesting, attributes),
+            ..Attribute::new(name, Type::Dynamic)
+        }
+    }
+
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    #[must_use]
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self.optional = false;
+        self
+    }
+
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self.required = false;
+        self
+    }
+
+    /// Set by the provider only; configuration cannot set it.
+    #[must_use]
+    pub fn computed(mut self) -> Self {
+        self.computed = true;
+        self
+    }
+
+    /// Optional, and planned as `value` when the configuration leaves it out.
+    #[must_use]
+    pub fn default(mut self, value: impl Into<Value>) -> Self {
+        self.default = Some(value.into());
+        self.optional = true;
+        self.required = false;
+        self.computed = true;
+        self
+    }
+
+    #[must_use]
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Sent by Terraform during apply and never stored in plan or state.
+    #[must_use]
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
+    #[must_use]
+    pub fn deprecated(mut self, message: impl Into<String>) -> Self {
+        self.deprecation = Some(message.into());
+        self
+    }
+
+    #[must_use]
+    pub fn validate(mut self, validator: impl Validator + 'static) -> Self {
+        self.validators.push(Arc::new(validator));
+        self
+    }
+
+    #[must_use]
+    pub fn requires_replace(mut self) -> Self {
+        self.replace = ReplaceRule::OnChange;
+        self
+    }
+
+    /// Replace only for changes where `rule(prior, planned)` holds; `why` documents it.
+    #[must_use]
+    pub fn requires_replace_if(
+        mut self,
+        why: &'static str,
+        rule: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.replace = ReplaceRule::When(Arc::new(rule), why);
+        self
+    }
+
+    #[must_use]
+    pub fn use_state_for_unknown(mut self) -> Self {
+        self.use_state_for_unknown = true;
+        self
+    }
+
+    pub fn value_type(&self) -> Type {
+        match &self.ty {
+            AttributeType::Plain(ty) => ty.clone(),
+            AttributeType::Nested(nesting, attributes) => {
+                let object = Type::Object(
+                    attributes
+                        .iter()
+                        .map(|a| (a.name.clone(), a.value_type()))
+                        .collect(),
+                    Default::default(),
+                );
+                nesting.wrap(object)
+            }
+        }
+    }
+
+    /// The nested attributes, when this attribute has them.
+    pub fn nested_attributes(&self) -> Option<(Nesting, &[Attribute])> {
+        match &self.ty {
+            AttributeType::Nested(nesting, attributes) => Some((*nesting, attributes)),
+            AttributeType::Plain(_) => None,
+        }
+    }
+}
+
+/// A nested block, written `name { ... }` in configuration.
+#[derive(Clone)]
+pub struct NestedBlock {
+    pub type_name: String,
+    pub block: Block,
+    pub nesting: Nesting,
+    pub min_items: i64,
+    pub max_items: i64,
+    pub replace: ReplaceRule,
+}
+
+impl NestedBlock {
+    pub fn new(type_name: impl Into<String>, nesting: Nesting, block: Block) -> Self {
+        NestedBlock {
+            type_name: type_name.into(),
+            block,
+            nesting,
+            min_items: 0,
+            max_items: 0,
+            replace: ReplaceRule::Never,
+        }
+    }
+
+    #[must_use]
+    pub fn max_items(mut self, max: i64) -> Self {
+        self.max_items = max;
+        self
+    }
+
+    #[must_use]
+    pub fn min_items(mut self, min: i64) -> Self {
+        self.min_items = min;
+        self
+    }
+
+    #[must_use]
+    pub fn requires_replace(mut self) -> Self {
+        self.replace = ReplaceRule::OnChange;
+        self
+    }
+
+    pub fn value_type(&self) -> Type {
+        self.nesting.wrap(self.block.value_type())
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Number(n.into())
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}

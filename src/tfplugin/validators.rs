@@ -1,0 +1,211 @@
+//! Attribute validators. Each says in words what it allows, so the same text serves the
+//! generated documentation and the diagnostic a user gets for a bad value.
+
+use super::value::{PathStep, Value};
+
+/// One problem found in a value; `at` is relative to the validated attribute
+/// (empty for the attribute itself, an index for an element of a list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub at: Vec<PathStep>,
+    pub problem: String,
+}
+
+impl Violation {
+    pub fn new(problem: impl Into<String>) -> Self {
+        Violation {
+            at: Vec::new(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Validators only ever see known, non-null values: unknown values are checked again
+/// once they are known, and null is the business of required/optional.
+pub trait Validator: Send + Sync {
+    /// What the validator allows, as a sentence fragment ("one of `old`, `new`").
+    fn allowed(&self) -> String;
+    fn check(&self, value: &Value) -> Vec<Violation>;
+}
+
+/// One of a fixed set of strings.
+pub struct OneOf(pub &'static [&'static str]);
+
+impl Validator for OneOf {
+    fn allowed(&self) -> String {
+        let quoted: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
+        format!("one of {}", quoted.join(", "))
+    }
+
+    fn check(&self, value: &Value) -> Vec<Violation> {
+        match value.as_str() {
+            Some(s) if self.0.contains(&s) => Vec::new(),
+            Some(s) => vec![Violation::new(format!("{s:?} is not allowed"))],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// A whole number within bounds (either end open).
+pub struct IntRange {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+pub fn int_at_least(min: i64) -> IntRange {
+    IntRange {
+        min: Some(min),
+        max: None,
+    }
+}
+
+pub fn int_between(min: i64, max: i64) -> IntRange {
+    IntRange {
+        min: Some(min),
+        max: Some(max),
+    }
+}
+
+impl Validator for IntRange {
+    fn allowed(&self) -> String {
+        match (self.min, self.max) {
+            (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
+            (Some(min), None) => format!("a whole number of at least {min}"),
+            (None, Some(max)) => format!("a whole number of at most {max}"),
+            (None, None) => "a whole number".to_string(),
+        }
+    }
+
+    fn check(&self, value: &Value) -> Vec<Violation> {
+        let Some(number) = value.as_number() else {
+            return Vec::new();
+        };
+        let in_range = number.to_i64().is_some_and(|n| {
+            self.min.is_none_or(|min| n >= min) && self.max.is_none_or(|max| n <= max)
+        });
+        if in_range {
+            Vec::new()
+        } else {
+            vec![Violation::new(format!("{number} is out of range"))]
+        }
+    }
+}
+
+/// A string checked by a function that explains what is wrong with it.
+pub struct StringRule {
+    pub allowed: &'static str,
+    pub rule: fn(&str) -> Result<(), String>,
+}
+
+impl Validator for StringRule {
+    fn allowed(&self) -> String {
+        self.allowed.to_string()
+    }
+
+    fn check(&self, value: &Value) -> Vec<Violation> {
+        match value.as_str().map(self.rule) {
+            Some(Err(problem)) => vec![Violation::new(problem)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Applies a validator to every known element of a list, set or map.
+pub struct Each<V>(pub V);
+
+impl<V: Validator> Validator for Each<V> {
+    fn allowed(&self) -> String {
+        format!("each element {}", self.0.allowed())
+    }
+
+    fn check(&self, value: &Value) -> Vec<Violation> {
+        let located: Vec<(PathStep, &Value)> = match value {
+            Value::List(items) | Value::Tuple(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (PathStep::ElementKeyInt(i as i64), v))
+                .collect(),
+            // Set elements have no stable index; Terraform expects the value itself as
+            // the key, which is not worth it here: the message names the element.
+            Value::Set(items) => items.iter().map(|v| (PathStep::ElementKeyInt(-1), v)).collect(),
+            Value::Map(items) => items
+                .iter()
+                .map(|(k, v)| (PathStep::ElementKeyString(k.clone()), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut violations = Vec::new();
+        for (step, element) in located {
+            if element.is_null() || !element.is_wholly_known() {
+                continue;
+            }
+            for mut violation in self.0.check(element) {
+                if step != PathStep::ElementKeyInt(-1) {
+                    violation.at.insert(0, step.clone());
+                }
+                violations.push(violation);
+            }
+        }
+        violations
+    }
+}
+
+/// A list, set or map with a bounded number of elements.
+pub struct SizeRange {
+    pub min: usize,
+    pub max: Option<usize>,
+}
+
+impl Validator for SizeRange {
+    fn allowed(&self) -> String {
+        match self.max {
+            Some(max) => format!("between {} and {max} elements", self.min),
+            None => format!("at least {} element(s)", self.min),
+        }
+    }
+
+    fn check(&self, value: &Value) -> Vec<Violation> {
+        let len = match value {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => items.len(),
+            Value::Map(items) => items.len(),
+            _ => return Vec::new(),
+        };
+        if len < self.min || self.max.is_some_and(|max| len > max) {
+            vec![Violation::new(format!("{len} element(s) given"))]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_of_names_the_bad_value() {
+        let v = OneOf(&["old", "new"]);
+        assert!(v.check(&Value::string("old")).is_empty());
+        let bad = v.check(&Value::string("oldest"));
+        assert_eq!(bad[0].problem, "\"oldest\" is not allowed");
+        assert_eq!(v.allowed(), "one of `old`, `new`");
+    }
+
+    #[test]
+    fn int_range_rejects_fractions_and_out_of_range() {
+        let v = int_between(1, 5);
+        assert!(v.check(&Value::from(3)).is_empty());
+        assert_eq!(v.check(&Value::from(6)).len(), 1);
+        let half = Value::Number("2.5".parse().unwrap());
+        assert_eq!(v.check(&half).len(), 1);
+    }
+
+    #[test]
+    fn each_locates_list_elements() {
+        let v = Each(OneOf(&["a"]));
+        let list = Value::List(vec![Value::string("a"), Value::string("b")]);
+        let bad = v.check(&list);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].at, vec![PathStep::ElementKeyInt(1)]);
+    }
+}
