@@ -1,1 +1,19 @@
 //! NATS clients. Knows nothing of Terraform.
+//!
+//! [`ConnectionSettings`] (explicit, possibly merged over a `nats` CLI context
+//! from [`load_context`]) become validated [`ConnectOptions`]; [`connect`] or a
+//! lazy [`SharedConnection`] turn those into an `async_nats::Client`.
+
+pub mod connect;
+pub mod context;
+pub mod options;
+pub mod secret;
+pub mod tls;
+
+pub use connect::{connect, ConnectError, SharedConnection};
+pub use context::{context_dir, load_context, load_context_from, ContextError, ContextSettings};
+pub use options::{
+    parse_servers, Auth, ConnectOptions, ConnectionSettings, SettingsError, TlsOptions,
+};
+pub use secret::Secret;
+pub use tls::{install_crypto_provider, TlsSetupError};
