@@ -11,13 +11,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={proto}");
     }
     let descriptors = protox::compile(protos, ["proto"])?;
-    // The encoded descriptors let a unit test check the contract (e.g. the RPC list).
-    let descriptor_path = std::path::PathBuf::from(std::env::var("OUT_DIR")?)
-        .join("natsforge_descriptors.bin");
+    // Kept next to the generated code so a unit test can check the contract itself
+    // (e.g. that no Provider RPC went missing).
+    let descriptor_path =
+        std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("natsforge_descriptors.bin");
+    std::fs::write(
+        descriptor_path,
+        protox::prost::Message::encode_to_vec(&descriptors),
+    )?;
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        .file_descriptor_set_path(descriptor_path)
         .compile_fds(descriptors)?;
     Ok(())
 }
