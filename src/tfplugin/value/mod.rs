@@ -3,13 +3,25 @@
 //!
 //! Knows nothing of schemas, resources or NATS.
 
+mod error;
+mod implied;
+mod json;
+mod msgpack;
 mod number;
 mod path;
 mod types;
 
-pub use number::Number;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+pub use error::{DecodeError, EncodeError};
+pub use json::{decode_json, encode_json};
+pub use msgpack::{decode_msgpack, encode_msgpack, MAX_DEPTH};
+pub use number::{Number, MAX_NUMBER_SIZE};
 pub use path::{AttributePath, PathStep};
-pub use types::Type;
+pub use types::{Type, TypeError};
 
 use std::collections::BTreeMap;
 
@@ -41,6 +53,23 @@ pub enum Value {
 impl Value {
     pub fn string(s: impl Into<String>) -> Self {
         Value::String(s.into())
+    }
+
+    /// What kind of value this is, for messages (`"list"`, `"unknown"`, ...).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Unknown => "unknown",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::Map(_) => "map",
+            Value::Tuple(_) => "tuple",
+            Value::Object(_) => "object",
+            Value::Dynamic(_, inner) => inner.kind_name(),
+        }
     }
 
     pub fn is_null(&self) -> bool {
@@ -130,7 +159,8 @@ impl Value {
             }
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
-                    && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| x.eq_semantic(y)))
+                    && a.iter()
+                        .all(|(k, x)| b.get(k).is_some_and(|y| x.eq_semantic(y)))
             }
             (Value::Dynamic(_, a), b) | (b, Value::Dynamic(_, a)) => a.eq_semantic(b),
             (a, b) => a == b,

@@ -37,7 +37,9 @@ impl AttributePath {
 
     #[must_use]
     pub fn index(&self, i: usize) -> Self {
-        self.with(PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX)))
+        self.with(PathStep::ElementKeyInt(
+            i64::try_from(i).unwrap_or(i64::MAX),
+        ))
     }
 
     #[must_use]

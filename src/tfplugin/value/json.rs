@@ -1,0 +1,284 @@
+//! Terraform's JSON value encoding (go-cty's `json` package): raw state in
+//! UpgradeResourceState / MoveResourceState, identity and JSON state. Numbers keep their
+//! literal text (serde_json's `arbitrary_precision`), never passing through f64.
+//! Unknown values have no JSON form; a `dynamic` value is `{"value": ..., "type": ...}`.
+
+use super::error::PathTrail;
+use super::{DecodeError, EncodeError, Number, PathStep, Type, Value};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// Reads JSON `bytes` as a value of type `ty`. Like Terraform, primitives are read
+/// leniently (a number or bool where a string is expected, `"true"`/`"1"` for a bool, a
+/// numeric string for a number), object attributes missing from the JSON become null.
+pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    // serde_json refuses nesting deeper than 128, so the walk below is bounded too.
+    let json: Json = serde_json::from_slice(bytes).map_err(|e| DecodeError::Json(e.to_string()))?;
+    JsonDecoder::default().value(&json, ty)
+}
+
+/// Writes `value` as JSON of type `ty`. Object attributes missing from the value are
+/// written as `null`; an unknown anywhere is an error.
+pub fn encode_json(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
+    let json = JsonEncoder::default().value(value, ty)?;
+    Ok(json.to_string().into_bytes())
+}
+
+fn json_kind(json: &Json) -> &'static str {
+    match json {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    }
+}
+
+#[derive(Default)]
+struct JsonDecoder {
+    path: PathTrail,
+}
+
+impl JsonDecoder {
+    fn value(&mut self, json: &Json, ty: &Type) -> Result<Value, DecodeError> {
+        if json.is_null() {
+            return Ok(Value::Null);
+        }
+        match (ty, json) {
+            (Type::Dynamic, _) => self.dynamic(json),
+            (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
+            (Type::Bool, Json::String(s)) if matches!(s.as_str(), "true" | "1") => {
+                Ok(Value::Bool(true))
+            }
+            (Type::Bool, Json::String(s)) if matches!(s.as_str(), "false" | "0") => {
+                Ok(Value::Bool(false))
+            }
+            (Type::Number, Json::Number(n)) => self.number(n.as_str()),
+            (Type::Number, Json::String(s)) => self.number(s),
+            (Type::String, Json::String(s)) => Ok(Value::string(s)),
+            (Type::String, Json::Number(n)) => Ok(Value::string(n.as_str())),
+            (Type::String, Json::Bool(b)) => Ok(Value::string(b.to_string())),
+            (Type::List(element), Json::Array(items)) => {
+                Ok(Value::List(self.elements(items, |_| element)?))
+            }
+            (Type::Set(element), Json::Array(items)) => {
+                Ok(Value::Set(self.elements(items, |_| element)?))
+            }
+            (Type::Tuple(types), Json::Array(items)) => {
+                if items.len() != types.len() {
+                    return Err(DecodeError::TupleLength {
+                        path: self.path.current(),
+                        expected: types.len(),
+                        found: items.len(),
+                    });
+                }
+                Ok(Value::Tuple(self.elements(items, |i| &types[i])?))
+            }
+            (Type::Map(element), Json::Object(entries)) => {
+                let mut out = BTreeMap::new();
+                for (key, item) in entries {
+                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    out.insert(key.clone(), self.value(item, element)?);
+                    self.path.pop();
+                }
+                Ok(Value::Map(out))
+            }
+            (Type::Object(attributes, _), Json::Object(entries)) => {
+                let mut out = BTreeMap::new();
+                for (name, item) in entries {
+                    let Some(attribute_type) = attributes.get(name) else {
+                        return Err(DecodeError::UnsupportedAttribute {
+                            path: self.path.current(),
+                            name: name.clone(),
+                        });
+                    };
+                    self.path.push(PathStep::Attribute(name.clone()));
+                    out.insert(name.clone(), self.value(item, attribute_type)?);
+                    self.path.pop();
+                }
+                for name in attributes.keys() {
+                    if !out.contains_key(name) {
+                        out.insert(name.clone(), Value::Null);
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+            _ => Err(DecodeError::Mismatch {
+                path: self.path.current(),
+                expected: ty.clone(),
+                found: json_kind(json),
+            }),
+        }
+    }
+
+    fn elements<'t>(
+        &mut self,
+        items: &[Json],
+        type_of: impl Fn(usize) -> &'t Type,
+    ) -> Result<Vec<Value>, DecodeError> {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            self.path.push_index(i);
+            out.push(self.value(item, type_of(i))?);
+            self.path.pop();
+        }
+        Ok(out)
+    }
+
+    fn number(&self, text: &str) -> Result<Value, DecodeError> {
+        Number::from_str(text)
+            .map(Value::Number)
+            .map_err(|_| DecodeError::InvalidNumber {
+                path: self.path.current(),
+                reason: "not decimal text, or out of range",
+            })
+    }
+
+    /// `{"value": V, "type": T}`, both required, nothing else allowed.
+    fn dynamic(&mut self, json: &Json) -> Result<Value, DecodeError> {
+        let invalid = |path, reason: String| DecodeError::InvalidDynamic { path, reason };
+        let Json::Object(fields) = json else {
+            return Err(DecodeError::Mismatch {
+                path: self.path.current(),
+                expected: Type::Dynamic,
+                found: json_kind(json),
+            });
+        };
+        if let Some(extra) = fields.keys().find(|k| *k != "value" && *k != "type") {
+            let reason = format!("unexpected key {extra:?}");
+            return Err(invalid(self.path.current(), reason));
+        }
+        let (Some(type_json), Some(value_json)) = (fields.get("type"), fields.get("value")) else {
+            let reason = "expected both \"value\" and \"type\"".to_owned();
+            return Err(invalid(self.path.current(), reason));
+        };
+        let concrete =
+            Type::from_json(type_json).map_err(|e| invalid(self.path.current(), e.to_string()))?;
+        let inner = self.value(value_json, &concrete)?;
+        Ok(match concrete {
+            Type::Dynamic => inner,
+            concrete => Value::Dynamic(concrete, Box::new(inner)),
+        })
+    }
+}
+
+#[derive(Default)]
+struct JsonEncoder {
+    path: PathTrail,
+}
+
+impl JsonEncoder {
+    fn value(&mut self, value: &Value, ty: &Type) -> Result<Json, EncodeError> {
+        if *ty == Type::Dynamic {
+            return self.dynamic(value);
+        }
+        match value {
+            Value::Null => Ok(Json::Null),
+            Value::Unknown => Err(EncodeError::UnknownInJson {
+                path: self.path.current(),
+            }),
+            // The schema's type wins over a carried one.
+            Value::Dynamic(_, inner) => self.value(inner, ty),
+            known => self.known(known, ty),
+        }
+    }
+
+    fn known(&mut self, value: &Value, ty: &Type) -> Result<Json, EncodeError> {
+        match (ty, value) {
+            (Type::Bool, Value::Bool(b)) => Ok(Json::Bool(*b)),
+            (Type::Number, Value::Number(n)) => serde_json::Number::from_str(&n.to_string())
+                .map(Json::Number)
+                .map_err(|_| EncodeError::InvalidNumber {
+                    path: self.path.current(),
+                }),
+            (Type::String, Value::String(s)) => Ok(Json::String(s.clone())),
+            (
+                Type::List(element) | Type::Set(element),
+                Value::List(items) | Value::Set(items) | Value::Tuple(items),
+            ) => self.elements(items, |_| element),
+            (Type::Tuple(types), Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+                if items.len() != types.len() {
+                    return Err(EncodeError::TupleLength {
+                        path: self.path.current(),
+                        expected: types.len(),
+                        found: items.len(),
+                    });
+                }
+                self.elements(items, |i| &types[i])
+            }
+            (Type::Map(element), Value::Map(entries) | Value::Object(entries)) => {
+                let mut out = serde_json::Map::new();
+                for (key, item) in entries {
+                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    out.insert(key.clone(), self.value(item, element)?);
+                    self.path.pop();
+                }
+                Ok(Json::Object(out))
+            }
+            (Type::Object(attributes, _), Value::Object(values) | Value::Map(values)) => {
+                if let Some(extra) = values.keys().find(|name| !attributes.contains_key(*name)) {
+                    return Err(EncodeError::UnsupportedAttribute {
+                        path: self.path.current(),
+                        name: extra.clone(),
+                    });
+                }
+                let mut out = serde_json::Map::new();
+                for (name, attribute_type) in attributes {
+                    self.path.push(PathStep::Attribute(name.clone()));
+                    let item = values.get(name).unwrap_or(&Value::Null);
+                    out.insert(name.clone(), self.value(item, attribute_type)?);
+                    self.path.pop();
+                }
+                Ok(Json::Object(out))
+            }
+            _ => Err(EncodeError::Mismatch {
+                path: self.path.current(),
+                expected: ty.clone(),
+                found: value.kind_name(),
+            }),
+        }
+    }
+
+    fn elements<'t>(
+        &mut self,
+        items: &[Value],
+        type_of: impl Fn(usize) -> &'t Type,
+    ) -> Result<Json, EncodeError> {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            self.path.push_index(i);
+            out.push(self.value(item, type_of(i))?);
+            self.path.pop();
+        }
+        Ok(Json::Array(out))
+    }
+
+    /// A known type travels as `{"value": ..., "type": ...}`; a bare null is `null`.
+    fn dynamic(&mut self, value: &Value) -> Result<Json, EncodeError> {
+        let concrete = match value {
+            Value::Null => return Ok(Json::Null),
+            Value::Unknown => {
+                return Err(EncodeError::UnknownInJson {
+                    path: self.path.current(),
+                })
+            }
+            Value::Dynamic(Type::Dynamic, inner) => return self.dynamic(inner),
+            Value::Dynamic(concrete, _) => concrete.clone(),
+            other => other
+                .implied_type()
+                .ok_or_else(|| EncodeError::CannotInferType {
+                    path: self.path.current(),
+                })?,
+        };
+        let inner = match value {
+            Value::Dynamic(_, inner) => inner,
+            other => other,
+        };
+        let mut out = serde_json::Map::new();
+        out.insert("value".to_owned(), self.value(inner, &concrete)?);
+        out.insert("type".to_owned(), concrete.to_json());
+        Ok(Json::Object(out))
+    }
+}

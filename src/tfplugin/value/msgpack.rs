@@ -1,0 +1,607 @@
+//! Terraform's msgpack value encoding (`DynamicValue.msgpack`), matching go-cty:
+//! nil is null, any extension is unknown, numbers are ints / float64 / decimal strings,
+//! objects are maps carrying every attribute, lists, sets and tuples are arrays, and a
+//! `dynamic` value is the pair `[type JSON as bin, value]`.
+
+use super::error::PathTrail;
+use super::{DecodeError, EncodeError, Number, PathStep, Type, Value};
+use std::collections::BTreeMap;
+
+/// Hostile input may nest `dynamic` values without end; deeper than this is refused
+/// before the stack runs out. Real schemas nest a handful of levels.
+pub const MAX_DEPTH: usize = 256;
+
+const NIL: u8 = 0xc0;
+
+/// The unknown value as Terraform writes it: fixext1, extension type 0, one zero byte.
+const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
+
+/// Reads `bytes` as a value of type `ty`. Trailing bytes after the value are an error.
+pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    let mut decoder = Decoder {
+        input: bytes,
+        pos: 0,
+        path: PathTrail::default(),
+        depth: 0,
+    };
+    let value = decoder.value(ty)?;
+    match bytes.len() - decoder.pos {
+        0 => Ok(value),
+        count => Err(DecodeError::TrailingBytes { count }),
+    }
+}
+
+/// Writes `value` as type `ty`. Object attributes missing from the value are written as
+/// nil; a value under a `dynamic` type is written with its carried (or implied) type.
+pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
+    let mut encoder = Encoder {
+        out: Vec::new(),
+        path: PathTrail::default(),
+    };
+    encoder.value(value, ty)?;
+    Ok(encoder.out)
+}
+
+/// One msgpack item as far as its header (strings and binaries with their payload).
+enum Head<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(&'a [u8]),
+    Bin(&'a [u8]),
+    Array(usize),
+    Map(usize),
+    Extension,
+    Reserved,
+}
+
+impl Head<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Head::Nil => "nil",
+            Head::Bool(_) => "bool",
+            Head::Int(_) | Head::Uint(_) => "integer",
+            Head::Float(_) => "float",
+            Head::Str(_) => "string",
+            Head::Bin(_) => "binary",
+            Head::Array(_) => "array",
+            Head::Map(_) => "map",
+            Head::Extension => "extension",
+            Head::Reserved => "reserved marker 0xc1",
+        }
+    }
+}
+
+struct Decoder<'a> {
+    input: &'a [u8],
+    pos: usize,
+    path: PathTrail,
+    depth: usize,
+}
+
+impl<'a> Decoder<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&end| end <= self.input.len());
+        let Some(end) = end else {
+            return Err(DecodeError::Truncated {
+                path: self.path.current(),
+            });
+        };
+        let bytes = &self.input[self.pos..end];
+        self.pos = end;
+        Ok(bytes)
+    }
+
+    fn take_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take_array::<1>()?[0])
+    }
+
+    fn u16(&mut self) -> Result<usize, DecodeError> {
+        Ok(usize::from(u16::from_be_bytes(self.take_array()?)))
+    }
+
+    fn u32(&mut self) -> Result<usize, DecodeError> {
+        let n = u32::from_be_bytes(self.take_array()?);
+        // A length beyond the address space cannot fit the input either.
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn head(&mut self) -> Result<Head<'a>, DecodeError> {
+        let marker = self.u8()?;
+        Ok(match marker {
+            0x00..=0x7f => Head::Int(i64::from(marker)),
+            0x80..=0x8f => Head::Map(usize::from(marker & 0x0f)),
+            0x90..=0x9f => Head::Array(usize::from(marker & 0x0f)),
+            0xa0..=0xbf => Head::Str(self.take(usize::from(marker & 0x1f))?),
+            0xc0 => Head::Nil,
+            0xc1 => Head::Reserved,
+            0xc2 => Head::Bool(false),
+            0xc3 => Head::Bool(true),
+            0xc4 => Head::Bin(self.sized(Self::u8_len)?),
+            0xc5 => Head::Bin(self.sized(Self::u16)?),
+            0xc6 => Head::Bin(self.sized(Self::u32)?),
+            0xc7 => self.extension(Self::u8_len)?,
+            0xc8 => self.extension(Self::u16)?,
+            0xc9 => self.extension(Self::u32)?,
+            0xca => Head::Float(f64::from(f32::from_be_bytes(self.take_array()?))),
+            0xcb => Head::Float(f64::from_be_bytes(self.take_array()?)),
+            0xcc => Head::Uint(u64::from(self.u8()?)),
+            0xcd => Head::Uint(u64::from(u16::from_be_bytes(self.take_array()?))),
+            0xce => Head::Uint(u64::from(u32::from_be_bytes(self.take_array()?))),
+            0xcf => Head::Uint(u64::from_be_bytes(self.take_array()?)),
+            0xd0 => Head::Int(i64::from(i8::from_be_bytes(self.take_array()?))),
+            0xd1 => Head::Int(i64::from(i16::from_be_bytes(self.take_array()?))),
+            0xd2 => Head::Int(i64::from(i32::from_be_bytes(self.take_array()?))),
+            0xd3 => Head::Int(i64::from_be_bytes(self.take_array()?)),
+            // fixext 1/2/4/8/16: type byte plus a fixed payload.
+            0xd4..=0xd8 => {
+                self.take(1 + (1usize << (marker - 0xd4)))?;
+                Head::Extension
+            }
+            0xd9 => Head::Str(self.sized(Self::u8_len)?),
+            0xda => Head::Str(self.sized(Self::u16)?),
+            0xdb => Head::Str(self.sized(Self::u32)?),
+            0xdc => Head::Array(self.u16()?),
+            0xdd => Head::Array(self.u32()?),
+            0xde => Head::Map(self.u16()?),
+            0xdf => Head::Map(self.u32()?),
+            0xe0..=0xff => Head::Int(i64::from(i8::from_be_bytes([marker]))),
+        })
+    }
+
+    fn u8_len(&mut self) -> Result<usize, DecodeError> {
+        self.u8().map(usize::from)
+    }
+
+    /// A length-prefixed payload; `take` checks the length against what is left.
+    fn sized(
+        &mut self,
+        length: fn(&mut Self) -> Result<usize, DecodeError>,
+    ) -> Result<&'a [u8], DecodeError> {
+        let n = length(self)?;
+        self.take(n)
+    }
+
+    /// Skips an extension (type byte and payload). Every extension means "unknown"; the
+    /// refinements Terraform may put in ext type 12 are deliberately not kept.
+    fn extension(
+        &mut self,
+        length: fn(&mut Self) -> Result<usize, DecodeError>,
+    ) -> Result<Head<'a>, DecodeError> {
+        let n = length(self)?;
+        self.take(1)?;
+        self.take(n)?;
+        Ok(Head::Extension)
+    }
+
+    fn value(&mut self, ty: &Type) -> Result<Value, DecodeError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(DecodeError::TooDeep {
+                path: self.path.current(),
+                limit: MAX_DEPTH,
+            });
+        }
+        self.depth += 1;
+        let value = self.value_at_depth(ty);
+        self.depth -= 1;
+        value
+    }
+
+    /// Only dispatches: each kind is read in its own function so that the frame repeated
+    /// per nesting level stays small (debug builds do not share stack slots across arms).
+    fn value_at_depth(&mut self, ty: &Type) -> Result<Value, DecodeError> {
+        let head = self.head()?;
+        match (head, ty) {
+            (Head::Extension, _) => Ok(Value::Unknown),
+            (Head::Nil, _) => Ok(Value::Null),
+            (Head::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
+            (head, Type::Number) => self.number(head).map(Value::Number),
+            (Head::Str(bytes) | Head::Bin(bytes), Type::String) => {
+                self.text(bytes).map(Value::String)
+            }
+            (head, Type::List(element)) => self.sequence(head, ty, |_| element).map(Value::List),
+            (head, Type::Set(element)) => self.sequence(head, ty, |_| element).map(Value::Set),
+            (head, Type::Tuple(types)) => self.tuple(head, ty, types),
+            (head, Type::Map(element)) => self.map(head, ty, element),
+            (head, Type::Object(attributes, _)) => self.object(head, ty, attributes),
+            (head, Type::Dynamic) => self.dynamic(head),
+            (head, Type::Bool | Type::String) => Err(self.mismatch(ty, &head)),
+        }
+    }
+
+    fn sequence<'t>(
+        &mut self,
+        head: Head<'_>,
+        ty: &Type,
+        type_of: impl Fn(usize) -> &'t Type,
+    ) -> Result<Vec<Value>, DecodeError> {
+        let Head::Array(len) = head else {
+            return Err(self.mismatch(ty, &head));
+        };
+        // Every element takes at least one byte: never reserve more than is left.
+        let mut items = Vec::with_capacity(len.min(self.input.len() - self.pos));
+        for i in 0..len {
+            self.path.push_index(i);
+            items.push(self.value(type_of(i))?);
+            self.path.pop();
+        }
+        Ok(items)
+    }
+
+    fn tuple(&mut self, head: Head<'_>, ty: &Type, types: &[Type]) -> Result<Value, DecodeError> {
+        if let Head::Array(len) = head {
+            if len != types.len() {
+                return Err(DecodeError::TupleLength {
+                    path: self.path.current(),
+                    expected: types.len(),
+                    found: len,
+                });
+            }
+        }
+        self.sequence(head, ty, |i| &types[i]).map(Value::Tuple)
+    }
+
+    fn map(&mut self, head: Head<'_>, ty: &Type, element: &Type) -> Result<Value, DecodeError> {
+        let Head::Map(len) = head else {
+            return Err(self.mismatch(ty, &head));
+        };
+        let mut entries = BTreeMap::new();
+        for _ in 0..len {
+            let key = self.key()?;
+            self.path.push(PathStep::ElementKeyString(key.clone()));
+            let value = self.value(element)?;
+            self.path.pop();
+            entries.insert(key, value);
+        }
+        Ok(Value::Map(entries))
+    }
+
+    /// Attributes in any order; missing ones are null, unknown names an error.
+    fn object(
+        &mut self,
+        head: Head<'_>,
+        ty: &Type,
+        attributes: &BTreeMap<String, Type>,
+    ) -> Result<Value, DecodeError> {
+        let Head::Map(len) = head else {
+            return Err(self.mismatch(ty, &head));
+        };
+        let mut values = BTreeMap::new();
+        for _ in 0..len {
+            let name = self.key()?;
+            let Some(attribute_type) = attributes.get(&name) else {
+                return Err(DecodeError::UnsupportedAttribute {
+                    path: self.path.current(),
+                    name,
+                });
+            };
+            self.path.push(PathStep::Attribute(name.clone()));
+            let value = self.value(attribute_type)?;
+            self.path.pop();
+            values.insert(name, value);
+        }
+        for name in attributes.keys() {
+            if !values.contains_key(name) {
+                values.insert(name.clone(), Value::Null);
+            }
+        }
+        Ok(Value::Object(values))
+    }
+
+    fn key(&mut self) -> Result<String, DecodeError> {
+        match self.head()? {
+            Head::Str(bytes) | Head::Bin(bytes) => self.text(bytes),
+            other => Err(self.mismatch(&Type::String, &other)),
+        }
+    }
+
+    fn number(&self, head: Head<'_>) -> Result<Number, DecodeError> {
+        let invalid = |reason| DecodeError::InvalidNumber {
+            path: self.path.current(),
+            reason,
+        };
+        match head {
+            Head::Int(i) => Ok(Number::from_i64(i)),
+            Head::Uint(u) => Ok(Number::from_u64(u)),
+            Head::Float(f) => Number::from_f64(f).ok_or_else(|| invalid("not finite")),
+            Head::Str(bytes) | Head::Bin(bytes) => self
+                .text(bytes)?
+                .parse()
+                .map_err(|_| invalid("not decimal text, or out of range")),
+            other => Err(self.mismatch(&Type::Number, &other)),
+        }
+    }
+
+    /// `[type JSON, value]`; the type JSON is a bin (go-cty) but a str is accepted too.
+    fn dynamic(&mut self, head: Head<'_>) -> Result<Value, DecodeError> {
+        let concrete = self.dynamic_type(head)?;
+        let inner = self.value(&concrete)?;
+        Ok(match concrete {
+            // The type said nothing: keep whatever the inner dynamic value decoded to.
+            Type::Dynamic => inner,
+            concrete => Value::Dynamic(concrete, Box::new(inner)),
+        })
+    }
+
+    fn dynamic_type(&mut self, head: Head<'_>) -> Result<Type, DecodeError> {
+        let invalid = |path, reason: &str| DecodeError::InvalidDynamic {
+            path,
+            reason: reason.to_owned(),
+        };
+        let Head::Array(len) = head else {
+            return Err(self.mismatch(&Type::Dynamic, &head));
+        };
+        if len != 2 {
+            return Err(invalid(self.path.current(), "expected [type, value]"));
+        }
+        let type_json = match self.head()? {
+            Head::Bin(bytes) | Head::Str(bytes) => bytes,
+            _ => return Err(invalid(self.path.current(), "type must be JSON bytes")),
+        };
+        Type::from_json_bytes(type_json).map_err(|e| invalid(self.path.current(), &e.to_string()))
+    }
+
+    fn text(&self, bytes: &[u8]) -> Result<String, DecodeError> {
+        String::from_utf8(bytes.to_vec()).map_err(|_| DecodeError::InvalidUtf8 {
+            path: self.path.current(),
+        })
+    }
+
+    fn mismatch(&self, expected: &Type, found: &Head<'_>) -> DecodeError {
+        DecodeError::Mismatch {
+            path: self.path.current(),
+            expected: expected.clone(),
+            found: found.name(),
+        }
+    }
+}
+
+struct Encoder {
+    out: Vec<u8>,
+    path: PathTrail,
+}
+
+impl Encoder {
+    fn value(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
+        if *ty == Type::Dynamic {
+            return self.dynamic(value);
+        }
+        match value {
+            Value::Null => self.out.push(NIL),
+            Value::Unknown => self.out.extend_from_slice(&UNKNOWN),
+            // The schema's type wins over a carried one.
+            Value::Dynamic(_, inner) => return self.value(inner, ty),
+            known => return self.known(known, ty),
+        }
+        Ok(())
+    }
+
+    fn known(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
+        match (ty, value) {
+            (Type::Bool, Value::Bool(b)) => self.out.push(if *b { 0xc3 } else { 0xc2 }),
+            (Type::Number, Value::Number(n)) => self.number(n)?,
+            (Type::String, Value::String(s)) => self.str(s.as_bytes())?,
+            (
+                Type::List(element) | Type::Set(element),
+                Value::List(items) | Value::Set(items) | Value::Tuple(items),
+            ) => {
+                self.header(0x90, [0xdc, 0xdd], items.len())?;
+                self.elements(items, |_| element)?;
+            }
+            (Type::Tuple(types), Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+                if items.len() != types.len() {
+                    return Err(EncodeError::TupleLength {
+                        path: self.path.current(),
+                        expected: types.len(),
+                        found: items.len(),
+                    });
+                }
+                self.header(0x90, [0xdc, 0xdd], items.len())?;
+                self.elements(items, |i| &types[i])?;
+            }
+            (Type::Map(element), Value::Map(entries) | Value::Object(entries)) => {
+                self.header(0x80, [0xde, 0xdf], entries.len())?;
+                for (key, item) in entries {
+                    self.str(key.as_bytes())?;
+                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    self.value(item, element)?;
+                    self.path.pop();
+                }
+            }
+            (Type::Object(attributes, _), Value::Object(values) | Value::Map(values)) => {
+                if let Some(extra) = values.keys().find(|name| !attributes.contains_key(*name)) {
+                    return Err(EncodeError::UnsupportedAttribute {
+                        path: self.path.current(),
+                        name: extra.clone(),
+                    });
+                }
+                self.header(0x80, [0xde, 0xdf], attributes.len())?;
+                for (name, attribute_type) in attributes {
+                    self.str(name.as_bytes())?;
+                    self.path.push(PathStep::Attribute(name.clone()));
+                    self.value(values.get(name).unwrap_or(&Value::Null), attribute_type)?;
+                    self.path.pop();
+                }
+            }
+            _ => {
+                return Err(EncodeError::Mismatch {
+                    path: self.path.current(),
+                    expected: ty.clone(),
+                    found: value.kind_name(),
+                })
+            }
+        }
+        Ok(())
+    }
+
+    fn elements<'t>(
+        &mut self,
+        items: &[Value],
+        type_of: impl Fn(usize) -> &'t Type,
+    ) -> Result<(), EncodeError> {
+        for (i, item) in items.iter().enumerate() {
+            self.path.push_index(i);
+            self.value(item, type_of(i))?;
+            self.path.pop();
+        }
+        Ok(())
+    }
+
+    /// Under `dynamic`, a known type travels as `[type JSON bin, value]`; bare nulls and
+    /// unknowns, whose type nobody knows, are written plainly (as go-cty does).
+    fn dynamic(&mut self, value: &Value) -> Result<(), EncodeError> {
+        match value {
+            Value::Null => {
+                self.out.push(NIL);
+                Ok(())
+            }
+            Value::Unknown => {
+                self.out.extend_from_slice(&UNKNOWN);
+                Ok(())
+            }
+            Value::Dynamic(Type::Dynamic, inner) => self.dynamic(inner),
+            Value::Dynamic(concrete, inner) => self.typed(concrete, inner),
+            other => {
+                let concrete =
+                    other
+                        .implied_type()
+                        .ok_or_else(|| EncodeError::CannotInferType {
+                            path: self.path.current(),
+                        })?;
+                self.typed(&concrete, other)
+            }
+        }
+    }
+
+    fn typed(&mut self, concrete: &Type, value: &Value) -> Result<(), EncodeError> {
+        self.out.push(0x92);
+        let type_json = concrete.to_json_bytes();
+        self.bin(&type_json)?;
+        self.value(value, concrete)
+    }
+
+    /// int when an exact i64 or u64, else float64 when exact, else plain decimal text.
+    fn number(&mut self, n: &Number) -> Result<(), EncodeError> {
+        if let Some(i) = n.to_i64() {
+            self.int(i);
+        } else if let Some(u) = n.to_u64() {
+            self.uint(u);
+        } else if let Some(f) = n.to_f64_exact() {
+            self.out.push(0xcb);
+            self.out.extend_from_slice(&f.to_be_bytes());
+        } else {
+            self.str(n.to_string().as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The most compact form, non-negative numbers with unsigned markers as go-cty does.
+    fn int(&mut self, i: i64) {
+        match i {
+            0.. => self.uint(i.unsigned_abs()),
+            -32..=-1 => self.out.extend_from_slice(&(i as i8).to_be_bytes()),
+            -128..=-33 => {
+                self.out.push(0xd0);
+                self.out.extend_from_slice(&(i as i8).to_be_bytes());
+            }
+            -32_768..=-129 => {
+                self.out.push(0xd1);
+                self.out.extend_from_slice(&(i as i16).to_be_bytes());
+            }
+            -2_147_483_648..=-32_769 => {
+                self.out.push(0xd2);
+                self.out.extend_from_slice(&(i as i32).to_be_bytes());
+            }
+            _ => {
+                self.out.push(0xd3);
+                self.out.extend_from_slice(&i.to_be_bytes());
+            }
+        }
+    }
+
+    fn uint(&mut self, u: u64) {
+        if let Ok(small) = u8::try_from(u) {
+            if small < 0x80 {
+                self.out.push(small);
+            } else {
+                self.out.extend_from_slice(&[0xcc, small]);
+            }
+        } else if let Ok(n) = u16::try_from(u) {
+            self.out.push(0xcd);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else if let Ok(n) = u32::try_from(u) {
+            self.out.push(0xce);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else {
+            self.out.push(0xcf);
+            self.out.extend_from_slice(&u.to_be_bytes());
+        }
+    }
+
+    fn str(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.payload(Some(0xa0), [0xd9, 0xda, 0xdb], bytes)
+    }
+
+    fn bin(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.payload(None, [0xc4, 0xc5, 0xc6], bytes)
+    }
+
+    /// A length-prefixed payload: the fix form (strings only) below 32 bytes, else an
+    /// 8-, 16- or 32-bit length.
+    fn payload(
+        &mut self,
+        fix: Option<u8>,
+        sized: [u8; 3],
+        bytes: &[u8],
+    ) -> Result<(), EncodeError> {
+        match fix {
+            // Lossless: the length is below 32 here.
+            Some(fix) if bytes.len() < 32 => self.out.push(fix | bytes.len() as u8),
+            _ => {
+                if let Ok(n) = u8::try_from(bytes.len()) {
+                    self.out.extend_from_slice(&[sized[0], n]);
+                } else if let Ok(n) = u16::try_from(bytes.len()) {
+                    self.out.push(sized[1]);
+                    self.out.extend_from_slice(&n.to_be_bytes());
+                } else {
+                    let n = u32::try_from(bytes.len()).map_err(|_| EncodeError::TooLong {
+                        path: self.path.current(),
+                    })?;
+                    self.out.push(sized[2]);
+                    self.out.extend_from_slice(&n.to_be_bytes());
+                }
+            }
+        }
+        self.out.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// An array or map header: the fix form below 16 entries, else a 16- or 32-bit length.
+    fn header(&mut self, fix: u8, sized: [u8; 2], len: usize) -> Result<(), EncodeError> {
+        if len < 16 {
+            // Lossless: the length is below 16 here.
+            self.out.push(fix | len as u8);
+        } else if let Ok(n) = u16::try_from(len) {
+            self.out.push(sized[0]);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else {
+            let n = u32::try_from(len).map_err(|_| EncodeError::TooLong {
+                path: self.path.current(),
+            })?;
+            self.out.push(sized[1]);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        }
+        Ok(())
+    }
+}
