@@ -22,6 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        // Every RPC we do not implement answers UNIMPLEMENTED, as Terraform expects.
+        .generate_default_stubs(true)
         .compile_fds(descriptors)?;
     Ok(())
 }

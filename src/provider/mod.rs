@@ -1,1 +1,84 @@
-//! natsforge itself: the provider schema, its resources and data sources.
+//! natsforge itself: the provider block, its resources and data sources. The only
+//! layer that knows both Terraform and NATS.
+
+pub mod client;
+pub mod config;
+pub mod data_sources;
+
+use crate::nats::SharedConnection;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{self, DynDataSource, DynResource, Provider};
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::server::ProviderService;
+use crate::tfplugin::typed;
+use crate::tfplugin::value::Value;
+use client::NatsClient;
+use config::{Environment, ProviderConfig};
+use std::sync::Arc;
+
+/// The registry address Terraform knows this provider by.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/natsforge/nats";
+
+pub struct NatsProvider;
+
+/// The tfplugin6 service for this provider, ready to be served.
+pub fn service() -> ProviderService<NatsProvider> {
+    ProviderService::new(NatsProvider)
+}
+
+impl Provider for NatsProvider {
+    type Client = NatsClient;
+
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        config::validate(config, diagnostics);
+    }
+
+    async fn configure(&self, config: &Value) -> Result<NatsClient, Diagnostics> {
+        if !config.is_wholly_known() {
+            tracing::debug!("Provider configuration has unknown values; connecting is deferred");
+            return Ok(NatsClient::deferred());
+        }
+        let config: ProviderConfig = typed::from_value(config).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid provider configuration",
+                e.to_string(),
+            ))
+        })?;
+        let invalid = |e: &dyn std::fmt::Display| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid provider configuration",
+                e.to_string(),
+            ))
+        };
+        let resolved = config
+            .resolve(&Environment::process())
+            .map_err(|e| invalid(&e))?;
+        let main = resolved.main.into_options().map_err(|e| invalid(&e))?;
+        let system = match resolved.system {
+            Some(settings) => Some(SharedConnection::new(
+                settings.into_options().map_err(|e| invalid(&e))?,
+            )),
+            None => None,
+        };
+        tracing::debug!(servers = %main.servers_for_display(), "Provider configured; connecting on first use");
+        Ok(NatsClient::ready(
+            SharedConnection::new(main),
+            system,
+            resolved.jetstream_domain,
+        ))
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn DynResource<NatsClient>>> {
+        Vec::new()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<NatsClient>>> {
+        vec![framework::data_source(
+            data_sources::server::ServerDataSource,
+        )]
+    }
+}

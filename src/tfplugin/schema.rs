@@ -134,7 +134,10 @@ pub enum ReplaceRule {
     /// Any change of the value.
     OnChange,
     /// A change for which the predicate `(prior, planned)` holds, e.g. "true to false".
-    When(Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>, &'static str),
+    When(
+        Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>,
+        &'static str,
+    ),
 }
 
 #[derive(Clone)]
@@ -378,5 +381,40 @@ impl From<i64> for Value {
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_string())
+    }
+}
+
+impl Attribute {
+    /// The description as users read it, in the schema and in the generated docs:
+    /// the author's text followed by the default and what the validators allow.
+    pub fn documentation(&self) -> String {
+        let mut text = self.description.clone();
+        if let Some(default) = &self.default {
+            text.push_str(&format!(" Defaults to `{}`.", render_literal(default)));
+        }
+        for validator in &self.validators {
+            let allowed = validator.allowed();
+            let mut chars = allowed.chars();
+            if let Some(first) = chars.next() {
+                text.push_str(&format!(" Must be {}{}.", first, chars.as_str()));
+            }
+        }
+        if matches!(self.replace, ReplaceRule::OnChange) {
+            text.push_str(" Changing it replaces the object.");
+        } else if let ReplaceRule::When(_, why) = &self.replace {
+            text.push_str(&format!(" Replaces the object when {why}."));
+        }
+        text.trim().to_string()
+    }
+}
+
+/// A value as it would be written in HCL, for documentation.
+fn render_literal(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Null => "null".into(),
+        other => format!("{other:?}"),
     }
 }

@@ -1,0 +1,398 @@
+//! The work behind each RPC, at the value level: decode, call the framework or the
+//! resource, enforce Terraform's rules on what goes back, encode.
+
+use super::ProviderService;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{PlanContext, Provider};
+use crate::tfplugin::plan::{clear_write_only, plan_resource_change};
+use crate::tfplugin::proto::tfplugin6 as pb;
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::validate::validate_config;
+use crate::tfplugin::value::{self, Type, Value};
+use crate::tfplugin::wire;
+use std::sync::Arc;
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: true,
+        generate_resource_config: false,
+    }
+}
+
+fn decode(dynamic: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
+    wire::decode(dynamic, ty).map_err(Diagnostics::from)
+}
+
+fn encode(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
+    wire::encode(value, ty).map_err(Diagnostics::from)
+}
+
+/// Keeps write-only values out of anything returned to Terraform.
+fn returned(schema: &Schema, mut state: Value) -> Value {
+    clear_write_only(schema, &mut state);
+    state
+}
+
+/// Write-only values exist only in the configuration; put them into the planned
+/// object handed to create/update so the resource can use them.
+fn with_write_only_from_config(schema: &Schema, planned: &Value, config: &Value) -> Value {
+    let mut merged = planned.clone();
+    for attribute in schema.block.attributes.iter().filter(|a| a.write_only) {
+        if let (Some(slot), Some(value)) = (
+            merged.attr_mut(&attribute.name),
+            config.attr(&attribute.name),
+        ) {
+            *slot = value.clone();
+        }
+    }
+    merged
+}
+
+impl<P: Provider> ProviderService<P> {
+    pub(super) fn metadata(&self) -> pb::get_metadata::Response {
+        pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: self
+                .resources
+                .keys()
+                .map(|name| pb::get_metadata::ResourceMetadata {
+                    type_name: name.to_string(),
+                })
+                .collect(),
+            data_sources: self
+                .data_sources
+                .keys()
+                .map(|name| pb::get_metadata::DataSourceMetadata {
+                    type_name: name.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    pub(super) fn provider_schema(&self) -> pb::get_provider_schema::Response {
+        pb::get_provider_schema::Response {
+            provider: Some(wire::schema(&self.provider.schema())),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(name, r)| (name.to_string(), wire::schema(r.schema())))
+                .collect(),
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|(name, d)| (name.to_string(), wire::schema(d.schema())))
+                .collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        }
+    }
+
+    pub(super) async fn validate_provider(
+        &self,
+        request: pb::validate_provider_config::Request,
+    ) -> Result<pb::validate_provider_config::Response, Diagnostics> {
+        let schema = self.provider.schema();
+        let config = decode(request.config.as_ref(), &schema.value_type())?;
+        let mut diagnostics = validate_config(&schema.block, &config);
+        self.provider.validate(&config, &mut diagnostics);
+        Ok(pb::validate_provider_config::Response {
+            diagnostics: wire::diagnostics(diagnostics),
+        })
+    }
+
+    pub(super) async fn validate_resource(
+        &self,
+        request: pb::validate_resource_config::Request,
+    ) -> Result<pb::validate_resource_config::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let config = decode(request.config.as_ref(), &resource.schema().value_type())?;
+        let mut diagnostics = validate_config(&resource.schema().block, &config);
+        resource.validate(&config, &mut diagnostics);
+        Ok(pb::validate_resource_config::Response {
+            diagnostics: wire::diagnostics(diagnostics),
+        })
+    }
+
+    pub(super) async fn validate_data_source(
+        &self,
+        request: pb::validate_data_resource_config::Request,
+    ) -> Result<pb::validate_data_resource_config::Response, Diagnostics> {
+        let data_source = self.data_source(&request.type_name)?;
+        let config = decode(request.config.as_ref(), &data_source.schema().value_type())?;
+        let mut diagnostics = validate_config(&data_source.schema().block, &config);
+        data_source.validate(&config, &mut diagnostics);
+        Ok(pb::validate_data_resource_config::Response {
+            diagnostics: wire::diagnostics(diagnostics),
+        })
+    }
+
+    pub(super) async fn configure(
+        &self,
+        request: pb::configure_provider::Request,
+    ) -> Result<pb::configure_provider::Response, Diagnostics> {
+        let config = decode(
+            request.config.as_ref(),
+            &self.provider.schema().value_type(),
+        )?;
+        let client = self.provider.configure(&config).await?;
+        if let Ok(mut slot) = self.client.write() {
+            *slot = Some(Arc::new(client));
+        }
+        Ok(pb::configure_provider::Response::default())
+    }
+
+    pub(super) async fn upgrade_state(
+        &self,
+        request: pb::upgrade_resource_state::Request,
+    ) -> Result<pb::upgrade_resource_state::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let schema = resource.schema();
+        if request.version > schema.version {
+            return Err(Diagnostic::error(
+                "State written by a newer natsforge",
+                format!(
+                    "The state of this {} has schema version {}, newer than this provider's {}. Use the provider version that wrote it, or newer.",
+                    request.type_name, request.version, schema.version
+                ),
+            )
+            .into());
+        }
+        let raw = request.raw_state.unwrap_or_default();
+        if raw.json.is_empty() {
+            return Err(Diagnostic::error(
+                "Unsupported state format",
+                "This state has no JSON form (pre-0.12 flatmap state); natsforge cannot read it.",
+            )
+            .into());
+        }
+        let ty = schema.value_type();
+        let pruned = prune_to_type(&raw.json, &ty)?;
+        let state = value::decode_json(&pruned, &ty).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Could not read the stored state",
+                e.to_string(),
+            ))
+        })?;
+        Ok(pb::upgrade_resource_state::Response {
+            upgraded_state: Some(encode(&returned(schema, state), &ty)?),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    pub(super) async fn read(
+        &self,
+        request: pb::read_resource::Request,
+    ) -> Result<pb::read_resource::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let ty = resource.schema().value_type();
+        let current = decode(request.current_state.as_ref(), &ty)?;
+        let client = self.client()?;
+        let outcome = resource.read(&client, &current).await;
+        Ok(pb::read_resource::Response {
+            new_state: Some(encode(&returned(resource.schema(), outcome.state), &ty)?),
+            diagnostics: wire::diagnostics(outcome.diagnostics),
+            private: request.private,
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn plan(
+        &self,
+        request: pb::plan_resource_change::Request,
+    ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let schema = resource.schema();
+        let ty = schema.value_type();
+        let prior = decode(request.prior_state.as_ref(), &ty)?;
+        let proposed = decode(request.proposed_new_state.as_ref(), &ty)?;
+        let config = decode(request.config.as_ref(), &ty)?;
+        let mut change = plan_resource_change(schema, &prior, &proposed, &config);
+        let mut diagnostics = Diagnostics::new();
+        if !change.planned.is_null() {
+            let client = self.client()?;
+            let mut context = PlanContext {
+                config: &config,
+                prior: &prior,
+                change: &mut change,
+                diagnostics: &mut diagnostics,
+            };
+            resource.modify_plan(&client, &mut context).await;
+        }
+        Ok(pb::plan_resource_change::Response {
+            planned_state: Some(encode(&returned(schema, change.planned), &ty)?),
+            requires_replace: change
+                .requires_replace
+                .iter()
+                .map(wire::attribute_path)
+                .collect(),
+            planned_private: request.prior_private,
+            diagnostics: wire::diagnostics(diagnostics),
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn apply(
+        &self,
+        request: pb::apply_resource_change::Request,
+    ) -> Result<pb::apply_resource_change::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let schema = resource.schema();
+        let ty = schema.value_type();
+        let prior = decode(request.prior_state.as_ref(), &ty)?;
+        let planned = decode(request.planned_state.as_ref(), &ty)?;
+        let config = decode(request.config.as_ref(), &ty)?;
+        let client = self.client()?;
+        let outcome = if planned.is_null() {
+            resource.delete(&client, &prior).await
+        } else {
+            let planned = with_write_only_from_config(schema, &planned, &config);
+            if prior.is_null() {
+                resource.create(&client, &planned).await
+            } else {
+                resource.update(&client, &prior, &planned).await
+            }
+        };
+        let mut diagnostics = outcome.diagnostics;
+        let mut state = returned(schema, outcome.state);
+        if !state.is_wholly_known() {
+            diagnostics.error(
+                "Provider bug: unknown value after apply",
+                format!("{} left a value unknown after apply; it is stored as null. Please report this.", request.type_name),
+            );
+            state = replace_unknown_with_null(state);
+        }
+        Ok(pb::apply_resource_change::Response {
+            new_state: Some(encode(&state, &ty)?),
+            private: request.planned_private,
+            diagnostics: wire::diagnostics(diagnostics),
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn import(
+        &self,
+        request: pb::import_resource_state::Request,
+    ) -> Result<pb::import_resource_state::Response, Diagnostics> {
+        let resource = self.resource(&request.type_name)?;
+        let ty = resource.schema().value_type();
+        let client = self.client()?;
+        let outcome = resource.import(&client, &request.id).await;
+        if outcome.diagnostics.has_errors() {
+            return Err(outcome.diagnostics);
+        }
+        Ok(pb::import_resource_state::Response {
+            imported_resources: vec![pb::import_resource_state::ImportedResource {
+                type_name: request.type_name,
+                state: Some(encode(&returned(resource.schema(), outcome.state), &ty)?),
+                ..Default::default()
+            }],
+            diagnostics: wire::diagnostics(outcome.diagnostics),
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn move_state(
+        &self,
+        request: pb::move_resource_state::Request,
+    ) -> Result<pb::move_resource_state::Response, Diagnostics> {
+        self.resource(&request.target_type_name)?;
+        Err(Diagnostic::error(
+            "Move not supported",
+            format!(
+                "{} cannot take over state from {} ({}).",
+                request.target_type_name, request.source_type_name, request.source_provider_address
+            ),
+        )
+        .into())
+    }
+
+    pub(super) async fn read_data(
+        &self,
+        request: pb::read_data_source::Request,
+    ) -> Result<pb::read_data_source::Response, Diagnostics> {
+        let data_source = self.data_source(&request.type_name)?;
+        let ty = data_source.schema().value_type();
+        let config = decode(request.config.as_ref(), &ty)?;
+        let client = self.client()?;
+        let outcome = data_source.read(&client, &config).await;
+        if outcome.diagnostics.has_errors() {
+            return Err(outcome.diagnostics);
+        }
+        Ok(pb::read_data_source::Response {
+            state: Some(encode(&outcome.state, &ty)?),
+            diagnostics: wire::diagnostics(outcome.diagnostics),
+            ..Default::default()
+        })
+    }
+}
+
+fn replace_unknown_with_null(value: Value) -> Value {
+    match value {
+        Value::Unknown => Value::Null,
+        Value::List(items) => {
+            Value::List(items.into_iter().map(replace_unknown_with_null).collect())
+        }
+        Value::Set(items) => Value::Set(items.into_iter().map(replace_unknown_with_null).collect()),
+        Value::Tuple(items) => {
+            Value::Tuple(items.into_iter().map(replace_unknown_with_null).collect())
+        }
+        Value::Map(items) => Value::Map(
+            items
+                .into_iter()
+                .map(|(k, v)| (k, replace_unknown_with_null(v)))
+                .collect(),
+        ),
+        Value::Object(items) => Value::Object(
+            items
+                .into_iter()
+                .map(|(k, v)| (k, replace_unknown_with_null(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Drops attributes the current schema no longer has from stored JSON state, so an
+/// attribute removed in a new provider version does not make old state unreadable.
+fn prune_to_type(json: &[u8], ty: &Type) -> Result<Vec<u8>, Diagnostics> {
+    let mut parsed: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Stored state is not valid JSON",
+            e.to_string(),
+        ))
+    })?;
+    prune(&mut parsed, ty);
+    serde_json::to_vec(&parsed).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Could not re-encode stored state",
+            e.to_string(),
+        ))
+    })
+}
+
+fn prune(json: &mut serde_json::Value, ty: &Type) {
+    match (json, ty) {
+        (serde_json::Value::Object(map), Type::Object(attributes, _)) => {
+            map.retain(|name, _| attributes.contains_key(name));
+            for (name, child) in map.iter_mut() {
+                if let Some(child_type) = attributes.get(name) {
+                    prune(child, child_type);
+                }
+            }
+        }
+        (serde_json::Value::Array(items), Type::List(element) | Type::Set(element)) => {
+            for item in items {
+                prune(item, element);
+            }
+        }
+        (serde_json::Value::Object(map), Type::Map(element)) => {
+            for child in map.values_mut() {
+                prune(child, element);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,166 @@
+//! Runs every attribute's validators over a configuration, once for all resources, so
+//! a bad value is reported at plan time with its path and what is allowed.
+
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::schema::{Attribute, Block, Nesting};
+use super::value::{AttributePath, Value};
+
+pub fn validate_config(block: &Block, config: &Value) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    validate_block(block, config, &AttributePath::root(), &mut diagnostics);
+    diagnostics
+}
+
+fn validate_block(block: &Block, object: &Value, path: &AttributePath, out: &mut Diagnostics) {
+    validate_attributes(&block.attributes, object, path, out);
+    for nested in &block.blocks {
+        let value = object.attr(&nested.type_name).unwrap_or(&Value::Null);
+        let block_path = path.child(&nested.type_name);
+        for_each_object(
+            nested.nesting,
+            value,
+            &block_path,
+            |element, element_path| {
+                validate_block(&nested.block, element, element_path, out);
+            },
+        );
+    }
+}
+
+fn validate_attributes(
+    attributes: &[Attribute],
+    object: &Value,
+    path: &AttributePath,
+    out: &mut Diagnostics,
+) {
+    for attribute in attributes {
+        let value = object.attr(&attribute.name).unwrap_or(&Value::Null);
+        let attribute_path = path.child(&attribute.name);
+        if value.is_null() {
+            continue;
+        }
+        if let Some(message) = &attribute.deprecation {
+            out.push(
+                Diagnostic::warning("Deprecated attribute", message.clone())
+                    .at(attribute_path.clone()),
+            );
+        }
+        if value.is_wholly_known() {
+            for validator in &attribute.validators {
+                for violation in validator.check(value) {
+                    let mut at = attribute_path.clone();
+                    for step in violation.at {
+                        at = at.with(step);
+                    }
+                    out.push(
+                        Diagnostic::error(
+                            format!("Invalid value for {}", attribute.name),
+                            format!(
+                                "{}: {}. Allowed: {}.",
+                                at,
+                                violation.problem,
+                                validator.allowed()
+                            ),
+                        )
+                        .at(at),
+                    );
+                }
+            }
+        }
+        if let Some((nesting, inner)) = attribute.nested_attributes() {
+            for_each_object(nesting, value, &attribute_path, |element, element_path| {
+                validate_attributes(inner, element, element_path, out);
+            });
+        }
+    }
+}
+
+fn for_each_object(
+    nesting: Nesting,
+    value: &Value,
+    path: &AttributePath,
+    mut f: impl FnMut(&Value, &AttributePath),
+) {
+    match (nesting, value) {
+        (Nesting::Single | Nesting::Group, object @ Value::Object(_)) => f(object, path),
+        (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                f(item, &path.index(i));
+            }
+        }
+        (Nesting::Map, Value::Map(items)) => {
+            for (key, item) in items {
+                f(item, &path.key(key));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::schema::{NestedBlock, Schema};
+    use crate::tfplugin::validators::{int_between, OneOf};
+    use std::collections::BTreeMap;
+
+    fn object(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    #[test]
+    fn reports_path_problem_and_allowed_values() {
+        let schema = Schema::new("t")
+            .attribute(
+                Attribute::string("discard")
+                    .optional()
+                    .validate(OneOf(&["old", "new"])),
+            )
+            .block(NestedBlock::new(
+                "source",
+                Nesting::List,
+                Block::new("s").attribute(
+                    Attribute::number("replicas")
+                        .optional()
+                        .validate(int_between(1, 5)),
+                ),
+            ));
+        let config = object(vec![
+            ("discard", Value::string("oldest")),
+            (
+                "source",
+                Value::List(vec![
+                    object(vec![("replicas", Value::from(3))]),
+                    object(vec![("replicas", Value::from(7))]),
+                ]),
+            ),
+        ]);
+        let diagnostics: Vec<_> = validate_config(&schema.block, &config)
+            .into_iter()
+            .collect();
+        assert_eq!(diagnostics.len(), 2);
+        assert_eq!(diagnostics[0].path, Some(AttributePath::attr("discard")));
+        assert!(diagnostics[0].detail.contains("one of `old`, `new`"));
+        assert_eq!(
+            diagnostics[1].path,
+            Some(AttributePath::attr("source").index(1).child("replicas"))
+        );
+        assert!(diagnostics[1].detail.contains("from 1 to 5"));
+    }
+
+    #[test]
+    fn unknown_values_wait_until_known() {
+        let schema = Schema::new("t").attribute(
+            Attribute::string("discard")
+                .optional()
+                .validate(OneOf(&["old"])),
+        );
+        let config = object(vec![("discard", Value::Unknown)]);
+        assert!(validate_config(&schema.block, &config).is_empty());
+    }
+}
