@@ -84,11 +84,18 @@ impl<W: Write + Send + 'static> HclogLayer<W> {
     }
 }
 
-/// Our own code: this library and the binary built from the same package.
+/// Our own code: this library and the binary built from the same package
+/// (whose crate name is the package name with `_` for `-`).
 fn is_own_target(target: &str) -> bool {
     let crate_name = target.split("::").next().unwrap_or(target);
     let library = module_path!().split("::").next().unwrap_or_default();
-    crate_name == library || crate_name == env!("CARGO_PKG_NAME").replace('-', "_")
+    let package = env!("CARGO_PKG_NAME");
+    crate_name == library
+        || (crate_name.len() == package.len()
+            && crate_name
+                .bytes()
+                .zip(package.bytes())
+                .all(|(ours, pkg)| ours == if pkg == b'-' { b'_' } else { pkg }))
 }
 
 /// Span fields, kept (already scrubbed) in the span's extensions until the

@@ -189,11 +189,13 @@ fn dependency_events_are_capped_and_named_by_crate() {
         tracing::debug!(target: "h2::codec", "frame");
         tracing::info!(target: "async_nats::connector", "connected");
         tracing::info!("ours");
+        tracing::trace!(target: "terraform_provider_nats::main", "the binary is ours too");
     });
     let lines = out.lines();
-    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(lines[0]["@module"], "nats.async_nats");
     assert_eq!(lines[1]["@module"], "nats");
+    assert_eq!(lines[2]["@module"], "nats");
 }
 
 #[derive(Debug)]
