@@ -214,9 +214,9 @@ fn causes<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'sta
 fn explain_tls(err: &rustls::Error) -> String {
     use rustls::{AlertDescription, CertificateError};
     let hint = match err {
-        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-            "; the server's certificate is not signed by a trusted CA: set `ca_file` or `ca_pem`"
-        }
+        rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer | CertificateError::BadSignature,
+        ) => "; the server's certificate is not signed by a trusted CA: set `ca_file` or `ca_pem`",
         rustls::Error::InvalidCertificate(CertificateError::NotValidForName)
         | rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }) => {
             "; the server's certificate does not name the host in the server URL"

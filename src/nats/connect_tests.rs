@@ -178,3 +178,19 @@ async fn shared_connection_reports_each_failed_attempt() {
         "the failure is not cached as success"
     );
 }
+
+#[tokio::test]
+async fn a_server_that_never_says_hello_times_out() {
+    // The kernel completes the TCP handshake for the backlog; nobody ever
+    // sends INFO, so only the connection timeout can end the attempt.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("nats://{}", silent.local_addr().unwrap());
+    let mut options = options_for(&[&url], Auth::None);
+    options.timeout = Duration::from_millis(300);
+    let err = connect(&options).await.unwrap_err();
+    assert!(matches!(err, ConnectError::TimedOut { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("timed out after 300ms connecting to NATS at {url}")
+    );
+}
