@@ -233,6 +233,9 @@ fn explain_tls(err: &rustls::Error) -> String {
             | AlertDescription::UnknownCA
             | AlertDescription::CertificateUnknown,
         ) => "; the server did not accept the client certificate",
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+            "; the server does not seem to speak TLS on this port"
+        }
         _ => "",
     };
     format!("{err}{hint}")

@@ -71,6 +71,21 @@ fn rustls_errors_behind_io_errors_are_tls_failures_with_a_hint() {
 }
 
 #[test]
+fn tls_to_a_plain_port_says_so() {
+    let options = options_for(&["nats://h:4222"], Auth::None);
+    let rustls_err = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+    let err = async_nats::ConnectError::from(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        rustls_err,
+    ));
+    let message = describe_failure(&err, &options).to_string();
+    assert!(
+        message.ends_with("does not seem to speak TLS on this port"),
+        "{message}"
+    );
+}
+
+#[test]
 fn other_server_errors_are_quoted() {
     let options = options_for(&["nats://h:4222"], Auth::None);
     let err = async_nats::ConnectError::with_source(
