@@ -71,21 +71,6 @@ pub struct TlsOptions {
     pub tls_first: bool,
 }
 
-impl TlsOptions {
-    /// True when the user asked for anything TLS-specific; plain connections
-    /// then become TLS-only, as in the Go client.
-    pub fn is_configured(&self) -> bool {
-        self.ca_file.is_some()
-            || self.ca_pem.is_some()
-            || self.cert_file.is_some()
-            || self.cert_pem.is_some()
-            || self.key_file.is_some()
-            || self.key_pem.is_some()
-            || self.insecure_skip_verify
-            || self.tls_first
-    }
-}
-
 /// Everything needed to open a connection, already checked for conflicts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConnectOptions {

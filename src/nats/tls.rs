@@ -47,7 +47,7 @@ pub enum TlsSetupError {
 
 /// The crypto provider natsforge uses everywhere: aws-lc-rs, because Terraform's
 /// own certificates use P-521, which ring cannot verify.
-pub fn crypto_provider() -> Arc<CryptoProvider> {
+fn crypto_provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
