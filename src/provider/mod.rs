@@ -29,6 +29,10 @@ pub fn service() -> ProviderService<NatsProvider> {
 impl Provider for NatsProvider {
     type Client = NatsClient;
 
+    fn address(&self) -> &'static str {
+        PROVIDER_ADDRESS
+    }
+
     fn schema(&self) -> Schema {
         config::schema()
     }

@@ -169,6 +169,9 @@ pub trait DataSource: Send + Sync + 'static {
 pub trait Provider: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
 
+    /// The registry address, e.g. `registry.terraform.io/acme/thing`, for logs.
+    fn address(&self) -> &'static str;
+
     fn schema(&self) -> Schema;
 
     fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}

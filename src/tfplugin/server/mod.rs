@@ -59,7 +59,7 @@ impl<P: Provider> ProviderService<P> {
     async fn run<R, F>(
         &self,
         rpc: &'static str,
-        type_name: &str,
+        subject: Subject<'_>,
         work: F,
     ) -> Result<Response<R>, Status>
     where
@@ -69,12 +69,20 @@ impl<P: Provider> ProviderService<P> {
         let request_id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
         let span = tracing::info_span!(
             "rpc",
+            tf_provider_addr = self.provider.address(),
             tf_rpc = rpc,
             tf_req_id = request_id,
             tf_resource_type = tracing::field::Empty,
+            tf_data_source_type = tracing::field::Empty,
         );
-        if !type_name.is_empty() {
-            span.record("tf_resource_type", type_name);
+        match subject {
+            Subject::Provider => {}
+            Subject::Resource(name) => {
+                span.record("tf_resource_type", name);
+            }
+            Subject::DataSource(name) => {
+                span.record("tf_data_source_type", name);
+            }
         }
         let started = Instant::now();
         let mut stop = self.stop_generation.subscribe();
@@ -132,6 +140,14 @@ impl<P: Provider> ProviderService<P> {
             diagnostics
         })
     }
+}
+
+/// What a request is about, for the log fields Terraform's SDKs use.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Provider,
+    Resource(&'a str),
+    DataSource(&'a str),
 }
 
 async fn stopped(stop: &mut tokio::sync::watch::Receiver<u64>, generation: u64) {
@@ -215,15 +231,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        self.run("GetMetadata", "", async { Ok(self.metadata()) })
-            .await
+        self.run("GetMetadata", Subject::Provider, async {
+            Ok(self.metadata())
+        })
+        .await
     }
 
     async fn get_provider_schema(
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        self.run("GetProviderSchema", "", async {
+        self.run("GetProviderSchema", Subject::Provider, async {
             Ok(self
                 .schema_response
                 .get_or_init(|| self.provider_schema())
@@ -236,7 +254,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        self.run("GetResourceIdentitySchemas", "", async {
+        self.run("GetResourceIdentitySchemas", Subject::Provider, async {
             Ok(pb::get_resource_identity_schemas::Response::default())
         })
         .await
@@ -246,7 +264,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        self.run("GetFunctions", "", async {
+        self.run("GetFunctions", Subject::Provider, async {
             Ok(pb::get_functions::Response::default())
         })
         .await
@@ -259,7 +277,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let request = request.into_inner();
         self.run(
             "ValidateProviderConfig",
-            "",
+            Subject::Provider,
             self.validate_provider(request),
         )
         .await
@@ -273,7 +291,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let type_name = request.type_name.clone();
         self.run(
             "ValidateResourceConfig",
-            &type_name,
+            Subject::Resource(&type_name),
             self.validate_resource(request),
         )
         .await
@@ -287,7 +305,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let type_name = request.type_name.clone();
         self.run(
             "ValidateDataResourceConfig",
-            &type_name,
+            Subject::DataSource(&type_name),
             self.validate_data_source(request),
         )
         .await
@@ -298,8 +316,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         request: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let request = request.into_inner();
-        self.run("ConfigureProvider", "", self.configure(request))
-            .await
+        self.run(
+            "ConfigureProvider",
+            Subject::Provider,
+            self.configure(request),
+        )
+        .await
     }
 
     async fn upgrade_resource_state(
@@ -310,7 +332,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let type_name = request.type_name.clone();
         self.run(
             "UpgradeResourceState",
-            &type_name,
+            Subject::Resource(&type_name),
             self.upgrade_state(request),
         )
         .await
@@ -322,8 +344,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.type_name.clone();
-        self.run("ReadResource", &type_name, self.read(request))
-            .await
+        self.run(
+            "ReadResource",
+            Subject::Resource(&type_name),
+            self.read(request),
+        )
+        .await
     }
 
     async fn plan_resource_change(
@@ -332,8 +358,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.type_name.clone();
-        self.run("PlanResourceChange", &type_name, self.plan(request))
-            .await
+        self.run(
+            "PlanResourceChange",
+            Subject::Resource(&type_name),
+            self.plan(request),
+        )
+        .await
     }
 
     async fn apply_resource_change(
@@ -342,8 +372,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.type_name.clone();
-        self.run("ApplyResourceChange", &type_name, self.apply(request))
-            .await
+        self.run(
+            "ApplyResourceChange",
+            Subject::Resource(&type_name),
+            self.apply(request),
+        )
+        .await
     }
 
     async fn import_resource_state(
@@ -352,8 +386,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.type_name.clone();
-        self.run("ImportResourceState", &type_name, self.import(request))
-            .await
+        self.run(
+            "ImportResourceState",
+            Subject::Resource(&type_name),
+            self.import(request),
+        )
+        .await
     }
 
     async fn move_resource_state(
@@ -362,8 +400,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.target_type_name.clone();
-        self.run("MoveResourceState", &type_name, self.move_state(request))
-            .await
+        self.run(
+            "MoveResourceState",
+            Subject::Resource(&type_name),
+            self.move_state(request),
+        )
+        .await
     }
 
     async fn read_data_source(
@@ -372,8 +414,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let request = request.into_inner();
         let type_name = request.type_name.clone();
-        self.run("ReadDataSource", &type_name, self.read_data(request))
-            .await
+        self.run(
+            "ReadDataSource",
+            Subject::DataSource(&type_name),
+            self.read_data(request),
+        )
+        .await
     }
 
     async fn stop_provider(
