@@ -127,6 +127,9 @@ pub enum AttributeType {
     Nested(Nesting, Vec<Attribute>),
 }
 
+/// Decides, from the prior and the planned value, whether a change needs replacement.
+pub type ReplacePredicate = Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
+
 /// When a change to an attribute forces Terraform to destroy and re-create the object.
 #[derive(Clone)]
 pub enum ReplaceRule {
@@ -134,10 +137,7 @@ pub enum ReplaceRule {
     /// Any change of the value.
     OnChange,
     /// A change for which the predicate `(prior, planned)` holds, e.g. "true to false".
-    When(
-        Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>,
-        &'static str,
-    ),
+    When(ReplacePredicate, &'static str),
 }
 
 #[derive(Clone)]

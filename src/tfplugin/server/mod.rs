@@ -199,7 +199,10 @@ trait FailureResponse: Send + 'static {
 
 macro_rules! failure_responses {
     ($($module:ident),* $(,)?) => {
-        $(impl FailureResponse for pb::$module::Response {
+        $(
+        // Some responses have nothing but diagnostics; the update then has no effect.
+        #[allow(clippy::needless_update)]
+        impl FailureResponse for pb::$module::Response {
             fn from_diagnostics(diagnostics: Vec<pb::Diagnostic>) -> Self {
                 pb::$module::Response { diagnostics, ..Default::default() }
             }
