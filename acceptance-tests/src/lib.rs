@@ -1,0 +1,53 @@
+//! Harness for natsforge's acceptance tests: real `terraform` against real `nats-server`,
+//! through the provider binary built from this workspace.
+//!
+//! Tests run in parallel (nextest runs each in its own process), so nothing here uses a
+//! fixed port or a shared directory: every server and every terraform working directory
+//! lives in its own temporary directory, and every listener takes a port the kernel picks.
+//!
+//! ```no_run
+//! use acceptance_tests::{NatsServerBuilder, Terraform};
+//!
+//! let hub = NatsServerBuilder::new().jetstream().domain("hub").leafnode_listen().start().unwrap();
+//! let tf = Terraform::new().unwrap();
+//! tf.write_file("main.tf", &format!(
+//!     "provider \"nats\" {{\n  servers = \"{}\"\n}}\ndata \"nats_server\" \"this\" {{}}\n",
+//!     hub.client_url(),
+//! )).unwrap();
+//! tf.apply().unwrap();
+//! tf.expect_no_changes().unwrap();
+//! ```
+
+mod child;
+mod error;
+mod nats_server;
+mod terraform;
+mod tools;
+
+use std::time::{Duration, Instant};
+
+pub use error::HarnessError;
+pub use nats_server::{NatsServer, NatsServerBuilder};
+pub use terraform::{dev_overrides_config, Terraform, TfOutput, PROVIDER_ADDRESS};
+pub use tools::{
+    nats_server_binary, provider_binary, target_dir, terraform_binary, workspace_root,
+    PROVIDER_BINARY_NAME,
+};
+
+/// Polls `condition` until it returns true or `timeout` passes; returns whether it did.
+/// For state that settles asynchronously (a leaf node connecting, a reload applying).
+#[must_use = "assert on the result: a condition that never held is a test failure"]
+pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if condition() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}

