@@ -19,7 +19,8 @@ pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
 }
 
 /// Writes `value` as JSON of type `ty`. Object attributes missing from the value are
-/// written as `null`; an unknown anywhere is an error.
+/// written as `null`; an unknown anywhere is an error. Kinds are interchangeable as in
+/// [`super::encode_msgpack`].
 pub fn encode_json(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
     let json = JsonEncoder::default().value(value, ty)?;
     Ok(json.to_string().into_bytes())

@@ -33,6 +33,9 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
 
 /// Writes `value` as type `ty`. Object attributes missing from the value are written as
 /// nil; a value under a `dynamic` type is written with its carried (or implied) type.
+/// Where the wire form is the same, kinds are interchangeable: list, set and tuple values
+/// under any of those types, map and object values under either; a `Value::Dynamic`
+/// under a concrete type is written as its inner value.
 pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
     let mut encoder = Encoder {
         out: Vec::new(),
@@ -498,8 +501,7 @@ impl Encoder {
         } else if let Some(u) = n.to_u64() {
             self.uint(u);
         } else if let Some(f) = n.to_f64_exact() {
-            self.out.push(0xcb);
-            self.out.extend_from_slice(&f.to_be_bytes());
+            self.marked(0xcb, &f.to_be_bytes());
         } else {
             self.str(n.to_string().as_bytes())?;
         }
@@ -508,45 +510,38 @@ impl Encoder {
 
     /// The most compact form, non-negative numbers with unsigned markers as go-cty does.
     fn int(&mut self, i: i64) {
-        match i {
-            0.. => self.uint(i.unsigned_abs()),
-            -32..=-1 => self.out.extend_from_slice(&(i as i8).to_be_bytes()),
-            -128..=-33 => {
-                self.out.push(0xd0);
-                self.out.extend_from_slice(&(i as i8).to_be_bytes());
-            }
-            -32_768..=-129 => {
-                self.out.push(0xd1);
-                self.out.extend_from_slice(&(i as i16).to_be_bytes());
-            }
-            -2_147_483_648..=-32_769 => {
-                self.out.push(0xd2);
-                self.out.extend_from_slice(&(i as i32).to_be_bytes());
-            }
-            _ => {
-                self.out.push(0xd3);
-                self.out.extend_from_slice(&i.to_be_bytes());
-            }
+        if let Ok(u) = u64::try_from(i) {
+            self.uint(u);
+        } else if let Ok(n @ -32..=-1) = i8::try_from(i) {
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else if let Ok(n) = i8::try_from(i) {
+            self.marked(0xd0, &n.to_be_bytes());
+        } else if let Ok(n) = i16::try_from(i) {
+            self.marked(0xd1, &n.to_be_bytes());
+        } else if let Ok(n) = i32::try_from(i) {
+            self.marked(0xd2, &n.to_be_bytes());
+        } else {
+            self.marked(0xd3, &i.to_be_bytes());
         }
     }
 
     fn uint(&mut self, u: u64) {
-        if let Ok(small) = u8::try_from(u) {
-            if small < 0x80 {
-                self.out.push(small);
-            } else {
-                self.out.extend_from_slice(&[0xcc, small]);
-            }
+        if let Ok(n @ 0..=0x7f) = u8::try_from(u) {
+            self.out.push(n);
+        } else if let Ok(n) = u8::try_from(u) {
+            self.marked(0xcc, &[n]);
         } else if let Ok(n) = u16::try_from(u) {
-            self.out.push(0xcd);
-            self.out.extend_from_slice(&n.to_be_bytes());
+            self.marked(0xcd, &n.to_be_bytes());
         } else if let Ok(n) = u32::try_from(u) {
-            self.out.push(0xce);
-            self.out.extend_from_slice(&n.to_be_bytes());
+            self.marked(0xce, &n.to_be_bytes());
         } else {
-            self.out.push(0xcf);
-            self.out.extend_from_slice(&u.to_be_bytes());
+            self.marked(0xcf, &u.to_be_bytes());
         }
+    }
+
+    fn marked(&mut self, marker: u8, bytes: &[u8]) {
+        self.out.push(marker);
+        self.out.extend_from_slice(bytes);
     }
 
     fn str(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
