@@ -10,6 +10,7 @@ pub mod connect;
 pub mod context;
 pub mod info;
 pub mod jetstream;
+pub mod jwt;
 pub mod options;
 pub mod secret;
 pub mod system;
