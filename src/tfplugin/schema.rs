@@ -418,3 +418,74 @@ fn render_literal(value: &Value) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// Which state attributes identify an object, independently of its settings:
+/// Terraform uses them for import by identity and `terraform query`.
+#[derive(Clone, Debug, Default)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityAttribute {
+    /// The name of the state attribute it is read from.
+    pub name: &'static str,
+    pub ty: Type,
+    pub required_for_import: bool,
+    pub description: &'static str,
+}
+
+impl IdentitySchema {
+    pub fn value_type(&self) -> Type {
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.to_string(), a.ty.clone()))
+                .collect(),
+            Default::default(),
+        )
+    }
+
+    /// The identity of an object, read from its state; `None` while any part of it
+    /// is unknown or the object does not exist.
+    pub fn from_state(&self, state: &Value) -> Option<Value> {
+        if state.is_null() {
+            return None;
+        }
+        let identity = Value::Object(
+            self.attributes
+                .iter()
+                .map(|a| {
+                    (
+                        a.name.to_string(),
+                        state.attr(a.name).cloned().unwrap_or(Value::Null),
+                    )
+                })
+                .collect(),
+        );
+        identity.is_wholly_known().then_some(identity)
+    }
+
+    /// A stub state holding only the identity, for Read to complete during import.
+    pub fn to_state(&self, identity: &Value, state_type: &Type) -> Value {
+        let Type::Object(attributes, _) = state_type else {
+            return Value::Null;
+        };
+        Value::Object(
+            attributes
+                .keys()
+                .map(|name| {
+                    let value = self
+                        .attributes
+                        .iter()
+                        .any(|a| a.name == name)
+                        .then(|| identity.attr(name).cloned())
+                        .flatten()
+                        .unwrap_or(Value::Null);
+                    (name.clone(), value)
+                })
+                .collect(),
+        )
+    }
+}

@@ -1,6 +1,7 @@
 //! The work behind each RPC, at the value level: decode, call the framework or the
 //! resource, enforce Terraform's rules on what goes back, encode.
 
+use super::discovery::identity_data;
 use super::ProviderService;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use crate::tfplugin::framework::{PlanContext, Provider};
@@ -12,12 +13,12 @@ use crate::tfplugin::value::{self, Type, Value};
 use crate::tfplugin::wire;
 use std::sync::Arc;
 
-fn capabilities() -> pb::ServerCapabilities {
+pub(super) fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: true,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
@@ -68,6 +69,14 @@ impl<P: Provider> ProviderService<P> {
                     type_name: name.to_string(),
                 })
                 .collect(),
+            list_resources: self
+                .resources
+                .iter()
+                .filter(|(_, r)| r.list_schema().is_some())
+                .map(|(name, _)| pb::get_metadata::ListResourceMetadata {
+                    type_name: name.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }
     }
@@ -84,6 +93,13 @@ impl<P: Provider> ProviderService<P> {
                 .data_sources
                 .iter()
                 .map(|(name, d)| (name.to_string(), wire::schema(d.schema())))
+                .collect(),
+            list_resource_schemas: self
+                .resources
+                .iter()
+                .filter_map(|(name, r)| {
+                    r.list_schema().map(|s| (name.to_string(), wire::schema(s)))
+                })
                 .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
@@ -191,8 +207,10 @@ impl<P: Provider> ProviderService<P> {
         let current = decode(request.current_state.as_ref(), &ty)?;
         let client = self.client()?;
         let outcome = resource.read(&client, &current).await;
+        let new_state = returned(resource.schema(), outcome.state);
         Ok(pb::read_resource::Response {
-            new_state: Some(encode(&returned(resource.schema(), outcome.state), &ty)?),
+            new_identity: identity_data(resource.as_ref(), &new_state)?,
+            new_state: Some(encode(&new_state, &ty)?),
             diagnostics: wire::diagnostics(outcome.diagnostics),
             private: request.private,
             ..Default::default()
@@ -221,8 +239,10 @@ impl<P: Provider> ProviderService<P> {
             };
             resource.modify_plan(&client, &mut context).await;
         }
+        let planned = returned(schema, change.planned);
         Ok(pb::plan_resource_change::Response {
-            planned_state: Some(encode(&returned(schema, change.planned), &ty)?),
+            planned_identity: identity_data(resource.as_ref(), &planned)?,
+            planned_state: Some(encode(&planned, &ty)?),
             requires_replace: change
                 .requires_replace
                 .iter()
@@ -265,48 +285,12 @@ impl<P: Provider> ProviderService<P> {
             state = replace_unknown_with_null(state);
         }
         Ok(pb::apply_resource_change::Response {
+            new_identity: identity_data(resource.as_ref(), &state)?,
             new_state: Some(encode(&state, &ty)?),
             private: request.planned_private,
             diagnostics: wire::diagnostics(diagnostics),
             ..Default::default()
         })
-    }
-
-    pub(super) async fn import(
-        &self,
-        request: pb::import_resource_state::Request,
-    ) -> Result<pb::import_resource_state::Response, Diagnostics> {
-        let resource = self.resource(&request.type_name)?;
-        let ty = resource.schema().value_type();
-        let client = self.client()?;
-        let outcome = resource.import(&client, &request.id).await;
-        if outcome.diagnostics.has_errors() {
-            return Err(outcome.diagnostics);
-        }
-        Ok(pb::import_resource_state::Response {
-            imported_resources: vec![pb::import_resource_state::ImportedResource {
-                type_name: request.type_name,
-                state: Some(encode(&returned(resource.schema(), outcome.state), &ty)?),
-                ..Default::default()
-            }],
-            diagnostics: wire::diagnostics(outcome.diagnostics),
-            ..Default::default()
-        })
-    }
-
-    pub(super) async fn move_state(
-        &self,
-        request: pb::move_resource_state::Request,
-    ) -> Result<pb::move_resource_state::Response, Diagnostics> {
-        self.resource(&request.target_type_name)?;
-        Err(Diagnostic::error(
-            "Move not supported",
-            format!(
-                "{} cannot take over state from {} ({}).",
-                request.target_type_name, request.source_type_name, request.source_provider_address
-            ),
-        )
-        .into())
     }
 
     pub(super) async fn read_data(

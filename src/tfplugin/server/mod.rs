@@ -5,6 +5,7 @@
 //! Terraform's field names, turns a panic into an error diagnostic (the plugin keeps
 //! serving) and cancels it when Terraform calls StopProvider.
 
+mod discovery;
 mod handlers;
 
 use super::diagnostics::Diagnostics;
@@ -192,6 +193,18 @@ fn cancelled_diagnostics() -> Diagnostics {
     diagnostics
 }
 
+/// The events of one ListResource call; a failure becomes one event with diagnostics.
+struct ListEvents(Vec<pb::list_resource::Event>);
+
+impl FailureResponse for ListEvents {
+    fn from_diagnostics(diagnostics: Vec<pb::Diagnostic>) -> Self {
+        ListEvents(vec![pb::list_resource::Event {
+            diagnostic: diagnostics,
+            ..Default::default()
+        }])
+    }
+}
+
 /// Responses that can carry only diagnostics, for requests that failed early.
 trait FailureResponse: Send + 'static {
     fn from_diagnostics(diagnostics: Vec<pb::Diagnostic>) -> Self;
@@ -225,6 +238,9 @@ failure_responses!(
     import_resource_state,
     move_resource_state,
     read_data_source,
+    upgrade_resource_identity,
+    validate_list_resource_config,
+    generate_resource_config,
     get_functions,
 );
 
@@ -258,7 +274,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
         self.run("GetResourceIdentitySchemas", Subject::Provider, async {
-            Ok(pb::get_resource_identity_schemas::Response::default())
+            Ok(self.identity_schemas())
         })
         .await
     }
@@ -421,6 +437,68 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             "ReadDataSource",
             Subject::DataSource(&type_name),
             self.read_data(request),
+        )
+        .await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let request = request.into_inner();
+        let type_name = request.type_name.clone();
+        self.run(
+            "UpgradeResourceIdentity",
+            Subject::Resource(&type_name),
+            self.upgrade_identity(request),
+        )
+        .await
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        let type_name = request.type_name.clone();
+        self.run(
+            "ValidateListResourceConfig",
+            Subject::Resource(&type_name),
+            self.validate_list_config(request),
+        )
+        .await
+    }
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, Status> {
+        let request = request.into_inner();
+        let type_name = request.type_name.clone();
+        // Listing is bounded by Terraform's limit, so the events are gathered first and
+        // streamed afterwards; run() gives it the same span, panic and stop handling.
+        let events = self
+            .run("ListResource", Subject::Resource(&type_name), async {
+                Ok(ListEvents(self.list_events(request).await))
+            })
+            .await?
+            .into_inner()
+            .0;
+        Ok(Response::new(Box::pin(tokio_stream::iter(
+            events.into_iter().map(Ok),
+        ))))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        request: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        let type_name = request.type_name.clone();
+        self.run(
+            "GenerateResourceConfig",
+            Subject::Resource(&type_name),
+            self.generate_config(request),
         )
         .await
     }
