@@ -11,5 +11,5 @@ pub mod server;
 pub mod typed;
 pub mod validate;
 pub mod validators;
-pub mod wire;
 pub mod value;
+pub mod wire;

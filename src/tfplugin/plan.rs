@@ -2,7 +2,7 @@
 //! attributes, "known after apply" only when something changes, replace rules and
 //! destroy plans. Resources refine the result afterwards with their own knowledge.
 
-use super::schema::{Attribute, Block, Nesting, NestedBlock, ReplaceRule, Schema};
+use super::schema::{Attribute, Block, NestedBlock, Nesting, ReplaceRule, Schema};
 use super::value::{AttributePath, Value};
 
 /// What the framework plans before a resource adds its own refinements.
@@ -32,7 +32,13 @@ pub fn plan_resource_change(
 
     let mut requires_replace = Vec::new();
     if !prior.is_null() {
-        collect_replacements(level, prior, &planned, &AttributePath::root(), &mut requires_replace);
+        collect_replacements(
+            level,
+            prior,
+            &planned,
+            &AttributePath::root(),
+            &mut requires_replace,
+        );
     }
     // Unchanged objects keep their computed values; only a change (or a new object)
     // makes computed attributes "known after apply", so refreshes never show diffs.

@@ -90,7 +90,11 @@ fn create_applies_defaults_and_leaves_computed_unknown() {
     assert_eq!(p.attr("deny_delete"), Some(&Value::Bool(false)));
     assert_eq!(p.attr("id"), Some(&Value::Unknown));
     assert_eq!(p.attr("created"), Some(&Value::Unknown));
-    assert_eq!(p.attr("seed"), Some(&Value::Null), "write-only never planned");
+    assert_eq!(
+        p.attr("seed"),
+        Some(&Value::Null),
+        "write-only never planned"
+    );
     let first_source = &p.attr("source").unwrap().as_elements().unwrap()[0];
     assert_eq!(first_source.attr("start_seq"), Some(&Value::from(0)));
     assert!(plan.requires_replace.is_empty());
@@ -146,13 +150,26 @@ fn conditional_replace_only_in_the_named_direction() {
         attrs.insert("deny_delete".into(), Value::Bool(true));
     }
     let prior_off = state("S", false);
-    let on = plan_resource_change(&schema, &prior_off, &proposed(&turn_on, &prior_off), &turn_on);
+    let on = plan_resource_change(
+        &schema,
+        &prior_off,
+        &proposed(&turn_on, &prior_off),
+        &turn_on,
+    );
     assert!(on.requires_replace.is_empty());
 
     let prior_on = state("S", true);
     let turn_off = config("S", vec![]);
-    let off = plan_resource_change(&schema, &prior_on, &proposed(&turn_off, &prior_on), &turn_off);
-    assert_eq!(off.requires_replace, vec![AttributePath::attr("deny_delete")]);
+    let off = plan_resource_change(
+        &schema,
+        &prior_on,
+        &proposed(&turn_off, &prior_on),
+        &turn_off,
+    );
+    assert_eq!(
+        off.requires_replace,
+        vec![AttributePath::attr("deny_delete")]
+    );
 }
 
 #[test]

@@ -39,12 +39,9 @@ pub fn to_json(value: &Value) -> serde_json::Value {
         Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
             J::Array(items.iter().map(to_json).collect())
         }
-        Value::Map(items) | Value::Object(items) => J::Object(
-            items
-                .iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
-                .collect(),
-        ),
+        Value::Map(items) | Value::Object(items) => {
+            J::Object(items.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
         Value::Dynamic(_, inner) => to_json(inner),
     }
 }
@@ -60,7 +57,11 @@ fn json_number(n: &Number) -> serde_json::Value {
 pub fn from_json(json: &serde_json::Value, ty: &Type, path: &str) -> Result<Value, TypedError> {
     use serde_json::Value as J;
     let mismatch = || TypedError::Schema {
-        path: if path.is_empty() { "(root)".into() } else { path.into() },
+        path: if path.is_empty() {
+            "(root)".into()
+        } else {
+            path.into()
+        },
         expected: format!("{ty:?}"),
     };
     Ok(match (ty, json) {
@@ -110,7 +111,10 @@ pub fn from_json(json: &serde_json::Value, ty: &Type, path: &str) -> Result<Valu
         }
         (Type::Dynamic, other) => {
             let inferred = infer_type(other);
-            Value::Dynamic(inferred.clone(), Box::new(from_json(other, &inferred, path)?))
+            Value::Dynamic(
+                inferred.clone(),
+                Box::new(from_json(other, &inferred, path)?),
+            )
         }
         _ => return Err(mismatch()),
     })
@@ -135,7 +139,10 @@ fn infer_type(json: &serde_json::Value) -> Type {
         J::String(_) => Type::String,
         J::Array(items) => Type::Tuple(items.iter().map(infer_type).collect()),
         J::Object(items) => Type::Object(
-            items.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect(),
+            items
+                .iter()
+                .map(|(k, v)| (k.clone(), infer_type(v)))
+                .collect(),
             Default::default(),
         ),
     }
@@ -193,7 +200,10 @@ mod tests {
         let value = to_value(&model, &stream_type()).unwrap();
         assert_eq!(value.attr("description"), Some(&Value::Null));
         assert_eq!(
-            value.attr("big").and_then(|v| v.as_number()).and_then(Number::to_u64),
+            value
+                .attr("big")
+                .and_then(|v| v.as_number())
+                .and_then(Number::to_u64),
             Some(u64::MAX)
         );
         let back: Stream = from_value(&value).unwrap();
@@ -226,7 +236,10 @@ mod tests {
         struct Extra {
             nope: bool,
         }
-        let err = to_value(&Extra { nope: true }, &Type::object([("name", Type::String)]));
+        let err = to_value(
+            &Extra { nope: true },
+            &Type::object([("name", Type::String)]),
+        );
         assert!(matches!(err, Err(TypedError::Schema { .. })));
     }
 }

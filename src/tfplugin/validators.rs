@@ -127,7 +127,10 @@ impl<V: Validator> Validator for Each<V> {
                 .collect(),
             // Set elements have no stable index; Terraform expects the value itself as
             // the key, which is not worth it here: the message names the element.
-            Value::Set(items) => items.iter().map(|v| (PathStep::ElementKeyInt(-1), v)).collect(),
+            Value::Set(items) => items
+                .iter()
+                .map(|v| (PathStep::ElementKeyInt(-1), v))
+                .collect(),
             Value::Map(items) => items
                 .iter()
                 .map(|(k, v)| (PathStep::ElementKeyString(k.clone()), v))
