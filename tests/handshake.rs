@@ -422,3 +422,99 @@ async fn debug_mode_prints_a_usable_reattach_config() {
     shut_down_like_terraform(channel, child).await;
     assert!(!std::path::Path::new(address).exists());
 }
+
+/// Sends `signal` (a name `kill` understands) to the child.
+fn send_signal(child: &Child, signal: &str) {
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+async fn exits_cleanly_in_time(mut child: Child) {
+    let status = tokio::time::timeout(TERRAFORM_KILL_DELAY, child.wait())
+        .await
+        .expect("plugin still running two seconds after the signal")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn under_terraform_ctrl_c_is_ignored_and_sigterm_stops() {
+    let client = terraform_like_client_identity();
+    let mut child = spawn_like_terraform(&client, &[]);
+    let (handshake, _stdout) = read_handshake(&mut child).await;
+
+    // Ctrl-C in Terraform's terminal reaches the plugin too; Terraform decides.
+    send_signal(&child, "INT");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let tls = tls_connector(&handshake, Some(&client));
+    let channel = connect("unix", &handshake.address, Some(tls))
+        .await
+        .unwrap();
+    assert_eq!(
+        health_of_plugin(channel).await.unwrap(),
+        ServingStatus::Serving as i32
+    );
+
+    send_signal(&child, "TERM");
+    exits_cleanly_in_time(child).await;
+    assert!(!std::path::Path::new(&handshake.address).exists());
+}
+
+#[tokio::test]
+async fn in_debug_mode_ctrl_c_stops_and_cleans_up() {
+    let mut child = spawn_plugin(&["-debug"], &[]);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let socket = tokio::time::timeout(STARTUP_TIMEOUT, async {
+        loop {
+            text.clear();
+            assert_ne!(stdout.read_line(&mut text).await.unwrap(), 0);
+            if let Some((_, rest)) = text.split_once(r#""String":""#) {
+                return rest.split('"').next().unwrap().to_owned();
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(std::path::Path::new(&socket).exists());
+
+    send_signal(&child, "INT");
+    exits_cleanly_in_time(child).await;
+    assert!(!std::path::Path::new(&socket).exists());
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_forever_for_a_call_that_never_ends() {
+    let client = terraform_like_client_identity();
+    let mut child = spawn_like_terraform(&client, &[]);
+    let (handshake, _stdout) = read_handshake(&mut child).await;
+    let tls = tls_connector(&handshake, Some(&client));
+    let channel = connect("unix", &handshake.address, Some(tls))
+        .await
+        .unwrap();
+
+    // Health/Watch streams until the client hangs up: a stand-in for a provider
+    // call stuck on an unresponsive server.
+    let request = HealthCheckRequest {
+        service: "plugin".to_owned(),
+    };
+    let mut watch = HealthClient::new(channel.clone())
+        .watch(request)
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+
+    let started = std::time::Instant::now();
+    shut_down_like_terraform(channel, child).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the stuck call was given some grace"
+    );
+    drop(watch);
+}

@@ -78,7 +78,7 @@ pub enum ServeError {
 }
 
 /// Serves `provider` the way go-plugin expects. Runs until Terraform calls
-/// `GRPCController.Shutdown`, SIGTERM arrives, or (debug mode only) Ctrl-C:
+/// `GRPCController.Shutdown`, SIGTERM or SIGHUP arrives, or (debug mode only) Ctrl-C:
 /// outside debug mode SIGINT is ignored, because a Ctrl-C in Terraform's terminal
 /// reaches the whole process group and Terraform itself decides how to stop us.
 pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<(), ServeError> {
@@ -173,6 +173,7 @@ async fn stop_requested_by(mut stop_requested: watch::Receiver<bool>) {
 /// Terraform's terminal cannot kill us by default action.
 struct StopSignals {
     terminate: Option<Signal>,
+    hangup: Option<Signal>,
     interrupt: Option<Signal>,
     interrupt_stops: bool,
 }
@@ -188,6 +189,7 @@ impl StopSignals {
         };
         Self {
             terminate: listen(SignalKind::terminate(), "SIGTERM"),
+            hangup: listen(SignalKind::hangup(), "SIGHUP"),
             interrupt: listen(SignalKind::interrupt(), "SIGINT"),
             interrupt_stops: debug,
         }
@@ -198,6 +200,10 @@ impl StopSignals {
             tokio::select! {
                 Some(()) = recv(&mut self.terminate) => {
                     tracing::debug!("SIGTERM received: stopping");
+                    break;
+                }
+                Some(()) = recv(&mut self.hangup) => {
+                    tracing::debug!("SIGHUP received (terminal gone): stopping");
                     break;
                 }
                 Some(()) = recv(&mut self.interrupt) => {
