@@ -51,7 +51,7 @@ pub fn data_source<D: DataSource>(data_source: D) -> Arc<dyn DynDataSource<D::Cl
     Arc::new(Typed::wrap(data_source, schema))
 }
 
-fn model_error(context: &str, error: typed::TypedError) -> Diagnostics {
+pub(super) fn model_error(context: &str, error: typed::TypedError) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     diagnostics.error(
         "Provider bug: value and model disagree",

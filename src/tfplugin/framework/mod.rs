@@ -3,8 +3,13 @@
 //! the value-level `Dyn*` traits below, which the typed adapters provide.
 
 mod adapter;
+mod function;
 
 pub use adapter::{data_source, resource};
+pub use function::{
+    ephemeral_resource, DynEphemeralResource, EphemeralResource, Function, FunctionDefinition,
+    FunctionError, Parameter,
+};
 
 use super::diagnostics::Diagnostics;
 use super::plan::PlannedChange;
@@ -231,6 +236,14 @@ pub trait Provider: Send + Sync + 'static {
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>>;
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// Outcome of an apply step at the value level.

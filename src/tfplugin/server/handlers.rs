@@ -77,6 +77,20 @@ impl<P: Provider> ProviderService<P> {
                     type_name: name.to_string(),
                 })
                 .collect(),
+            functions: self
+                .functions
+                .keys()
+                .map(|name| pb::get_metadata::FunctionMetadata {
+                    name: name.to_string(),
+                })
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .keys()
+                .map(|name| pb::get_metadata::EphemeralMetadata {
+                    type_name: name.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }
     }
@@ -101,6 +115,12 @@ impl<P: Provider> ProviderService<P> {
                     r.list_schema().map(|s| (name.to_string(), wire::schema(s)))
                 })
                 .collect(),
+            ephemeral_resource_schemas: self
+                .ephemeral_resources
+                .iter()
+                .map(|(name, e)| (name.to_string(), wire::schema(e.schema())))
+                .collect(),
+            functions: self.function_definitions(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }

@@ -6,10 +6,12 @@
 //! serving) and cancels it when Terraform calls StopProvider.
 
 mod discovery;
+mod functions;
 mod handlers;
+mod rpc;
 
 use super::diagnostics::Diagnostics;
-use super::framework::{DynDataSource, DynResource, Provider};
+use super::framework::{DynDataSource, DynEphemeralResource, DynResource, Function, Provider};
 use super::proto::tfplugin6 as pb;
 use super::wire;
 use futures::FutureExt;
@@ -19,13 +21,15 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
-use tonic::{Request, Response, Status};
+use tonic::{Response, Status};
 use tracing::Instrument;
 
 pub struct ProviderService<P: Provider> {
     provider: P,
     resources: BTreeMap<&'static str, Arc<dyn DynResource<P::Client>>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DynDataSource<P::Client>>>,
+    ephemeral_resources: BTreeMap<&'static str, Arc<dyn DynEphemeralResource<P::Client>>>,
+    functions: BTreeMap<&'static str, Arc<dyn Function>>,
     client: RwLock<Option<Arc<P::Client>>>,
     schema_response: OnceLock<pb::get_provider_schema::Response>,
     /// Bumped by StopProvider; requests started under an older generation are cancelled.
@@ -45,10 +49,22 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|d| (d.type_name(), d))
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (e.type_name(), e))
+            .collect();
+        let functions = provider
+            .functions()
+            .into_iter()
+            .map(|f| (f.name(), f))
+            .collect();
         ProviderService {
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
+            functions,
             client: RwLock::new(None),
             schema_response: OnceLock::new(),
             stop_generation: tokio::sync::watch::channel(0).0,
@@ -241,275 +257,7 @@ failure_responses!(
     upgrade_resource_identity,
     validate_list_resource_config,
     generate_resource_config,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
     get_functions,
 );
-
-#[tonic::async_trait]
-impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
-    async fn get_metadata(
-        &self,
-        _: Request<pb::get_metadata::Request>,
-    ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        self.run("GetMetadata", Subject::Provider, async {
-            Ok(self.metadata())
-        })
-        .await
-    }
-
-    async fn get_provider_schema(
-        &self,
-        _: Request<pb::get_provider_schema::Request>,
-    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        self.run("GetProviderSchema", Subject::Provider, async {
-            Ok(self
-                .schema_response
-                .get_or_init(|| self.provider_schema())
-                .clone())
-        })
-        .await
-    }
-
-    async fn get_resource_identity_schemas(
-        &self,
-        _: Request<pb::get_resource_identity_schemas::Request>,
-    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        self.run("GetResourceIdentitySchemas", Subject::Provider, async {
-            Ok(self.identity_schemas())
-        })
-        .await
-    }
-
-    async fn get_functions(
-        &self,
-        _: Request<pb::get_functions::Request>,
-    ) -> Result<Response<pb::get_functions::Response>, Status> {
-        self.run("GetFunctions", Subject::Provider, async {
-            Ok(pb::get_functions::Response::default())
-        })
-        .await
-    }
-
-    async fn validate_provider_config(
-        &self,
-        request: Request<pb::validate_provider_config::Request>,
-    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        let request = request.into_inner();
-        self.run(
-            "ValidateProviderConfig",
-            Subject::Provider,
-            self.validate_provider(request),
-        )
-        .await
-    }
-
-    async fn validate_resource_config(
-        &self,
-        request: Request<pb::validate_resource_config::Request>,
-    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ValidateResourceConfig",
-            Subject::Resource(&type_name),
-            self.validate_resource(request),
-        )
-        .await
-    }
-
-    async fn validate_data_resource_config(
-        &self,
-        request: Request<pb::validate_data_resource_config::Request>,
-    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ValidateDataResourceConfig",
-            Subject::DataSource(&type_name),
-            self.validate_data_source(request),
-        )
-        .await
-    }
-
-    async fn configure_provider(
-        &self,
-        request: Request<pb::configure_provider::Request>,
-    ) -> Result<Response<pb::configure_provider::Response>, Status> {
-        let request = request.into_inner();
-        self.run(
-            "ConfigureProvider",
-            Subject::Provider,
-            self.configure(request),
-        )
-        .await
-    }
-
-    async fn upgrade_resource_state(
-        &self,
-        request: Request<pb::upgrade_resource_state::Request>,
-    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "UpgradeResourceState",
-            Subject::Resource(&type_name),
-            self.upgrade_state(request),
-        )
-        .await
-    }
-
-    async fn read_resource(
-        &self,
-        request: Request<pb::read_resource::Request>,
-    ) -> Result<Response<pb::read_resource::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ReadResource",
-            Subject::Resource(&type_name),
-            self.read(request),
-        )
-        .await
-    }
-
-    async fn plan_resource_change(
-        &self,
-        request: Request<pb::plan_resource_change::Request>,
-    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "PlanResourceChange",
-            Subject::Resource(&type_name),
-            self.plan(request),
-        )
-        .await
-    }
-
-    async fn apply_resource_change(
-        &self,
-        request: Request<pb::apply_resource_change::Request>,
-    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ApplyResourceChange",
-            Subject::Resource(&type_name),
-            self.apply(request),
-        )
-        .await
-    }
-
-    async fn import_resource_state(
-        &self,
-        request: Request<pb::import_resource_state::Request>,
-    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ImportResourceState",
-            Subject::Resource(&type_name),
-            self.import(request),
-        )
-        .await
-    }
-
-    async fn move_resource_state(
-        &self,
-        request: Request<pb::move_resource_state::Request>,
-    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.target_type_name.clone();
-        self.run(
-            "MoveResourceState",
-            Subject::Resource(&type_name),
-            self.move_state(request),
-        )
-        .await
-    }
-
-    async fn read_data_source(
-        &self,
-        request: Request<pb::read_data_source::Request>,
-    ) -> Result<Response<pb::read_data_source::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ReadDataSource",
-            Subject::DataSource(&type_name),
-            self.read_data(request),
-        )
-        .await
-    }
-
-    async fn upgrade_resource_identity(
-        &self,
-        request: Request<pb::upgrade_resource_identity::Request>,
-    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "UpgradeResourceIdentity",
-            Subject::Resource(&type_name),
-            self.upgrade_identity(request),
-        )
-        .await
-    }
-
-    async fn validate_list_resource_config(
-        &self,
-        request: Request<pb::validate_list_resource_config::Request>,
-    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "ValidateListResourceConfig",
-            Subject::Resource(&type_name),
-            self.validate_list_config(request),
-        )
-        .await
-    }
-
-    async fn list_resource(
-        &self,
-        request: Request<pb::list_resource::Request>,
-    ) -> Result<Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        // Listing is bounded by Terraform's limit, so the events are gathered first and
-        // streamed afterwards; run() gives it the same span, panic and stop handling.
-        let events = self
-            .run("ListResource", Subject::Resource(&type_name), async {
-                Ok(ListEvents(self.list_events(request).await))
-            })
-            .await?
-            .into_inner()
-            .0;
-        Ok(Response::new(Box::pin(tokio_stream::iter(
-            events.into_iter().map(Ok),
-        ))))
-    }
-
-    async fn generate_resource_config(
-        &self,
-        request: Request<pb::generate_resource_config::Request>,
-    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
-        let request = request.into_inner();
-        let type_name = request.type_name.clone();
-        self.run(
-            "GenerateResourceConfig",
-            Subject::Resource(&type_name),
-            self.generate_config(request),
-        )
-        .await
-    }
-
-    async fn stop_provider(
-        &self,
-        _: Request<pb::stop_provider::Request>,
-    ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        tracing::info!(tf_rpc = "StopProvider", "Cancelling in-flight operations");
-        self.stop_generation
-            .send_modify(|generation| *generation += 1);
-        Ok(Response::new(pb::stop_provider::Response::default()))
-    }
-}
