@@ -21,6 +21,7 @@
 mod child;
 mod error;
 mod nats_server;
+mod operator;
 mod terraform;
 mod tools;
 
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 
 pub use error::HarnessError;
 pub use nats_server::{NatsServer, NatsServerBuilder};
+pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
 pub use terraform::{dev_overrides_config, Terraform, TfOutput, PROVIDER_ADDRESS};
 pub use tools::{
     nats_server_binary, provider_binary, target_dir, terraform_binary, workspace_root,
