@@ -1,7 +1,7 @@
 //! The provider block and the `nats_server` data source, end to end: real terraform,
 //! the built provider, real nats-server processes.
 
-use acceptance_tests::{NatsServerBuilder, Terraform};
+use acceptance_tests::{NatsServerBuilder, OperatorSetup, Terraform};
 use serde_json::Value;
 
 const REQUIRED_PROVIDERS: &str = r#"
@@ -212,4 +212,55 @@ fn schema_is_valid_json_with_sensitive_secrets() {
         .as_str()
         .unwrap()
         .contains("nats-server version"));
+}
+
+#[test]
+fn system_credentials_add_live_server_figures() {
+    let setup = OperatorSetup::new().unwrap();
+    let server = NatsServerBuilder::new()
+        .jetstream()
+        .extra(&setup.config_fragment())
+        .start()
+        .unwrap();
+    let tf = Terraform::new().unwrap();
+    tf.write_file(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    nats = {{ source = "natsforge/nats" }}
+  }}
+}}
+
+provider "nats" {{
+  servers            = "{url}"
+  credentials        = "{app}"
+  system_credentials = "{sys}"
+}}
+
+data "nats_server" "this" {{}}
+
+output "statistics" {{
+  value = data.nats_server.this.statistics
+}}
+"#,
+            url = server.client_url(),
+            app = setup.app_creds_path().display(),
+            sys = setup.system_creds_path().display(),
+        ),
+    )
+    .unwrap();
+    tf.apply().unwrap();
+    let statistics = output(&tf, "statistics");
+    assert!(
+        statistics["connections"].as_u64().unwrap() >= 2,
+        "{statistics}"
+    );
+    assert!(
+        statistics["subscriptions"].as_u64().is_some(),
+        "{statistics}"
+    );
+    assert_eq!(statistics["streams"], 0, "{statistics}");
+    assert!(statistics["memory"].as_i64().unwrap() > 0, "{statistics}");
 }
