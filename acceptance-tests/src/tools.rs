@@ -127,9 +127,9 @@ fn locate(
         return Ok(PathBuf::from(path));
     }
     let pinned = workspace_root().join(".tools").join("bin").join(tool);
-    let on_path = env::var_os("PATH")
+    let on_path: Vec<PathBuf> = env::var_os("PATH")
         .map(|paths| env::split_paths(&paths).map(|dir| dir.join(tool)).collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     let mut too_old = None;
     for candidate in std::iter::once(pinned).chain(on_path) {
         if !candidate.is_file() {
