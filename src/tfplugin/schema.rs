@@ -361,6 +361,23 @@ impl NestedBlock {
         self
     }
 
+    /// Replace only for changes where `rule(prior, planned)` holds; `why` documents it.
+    #[must_use]
+    pub fn requires_replace_if(
+        mut self,
+        why: &'static str,
+        rule: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.replace = ReplaceRule::When(Arc::new(rule), why);
+        self
+    }
+
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.block.description = text.into();
+        self
+    }
+
     pub fn value_type(&self) -> Type {
         self.nesting.wrap(self.block.value_type())
     }
