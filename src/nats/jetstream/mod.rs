@@ -4,11 +4,35 @@
 //! every request goes to exactly the subject we choose, domains included, and
 //! the server's error codes reach the user unchanged.
 
+mod consumer;
+mod kv;
+mod names;
+mod object;
+mod stream;
+mod stream_api;
+
 use std::time::Duration;
 
 use async_nats::{Client, RequestErrorKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+pub use consumer::{
+    AckPolicy, ConsumerAction, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
+    ReplayPolicy, SequenceInfo,
+};
+pub use kv::{KvBucketConfig, KvEntry, KvOperation, KV_MAX_HISTORY};
+pub use names::{
+    check_asset_name, check_bucket_name, check_kv_key, duration_to_nanos, nanos_to_seconds,
+    seconds_to_nanos,
+};
+pub use object::ObjectBucketConfig;
+pub use stream::{
+    user_metadata, ClusterInfo, Compression, ConsumerLimits, DiscardPolicy, ExternalStream,
+    PeerInfo, PersistMode, Placement, RePublish, RetentionPolicy, SourceConsumer, StorageType,
+    StreamConfig, StreamInfo, StreamSource, StreamSourceInfo, StreamState, SubjectTransform,
+    SERVER_METADATA_PREFIX,
+};
 
 /// How long one JetStream API call may take when the caller does not say.
 pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_secs(10);
@@ -16,10 +40,37 @@ pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_secs(10);
 /// JetStream `err_code`s that callers branch on.
 pub mod err_codes {
     pub const STREAM_NOT_FOUND: u64 = 10059;
+    /// A stream of that name exists with another config.
     pub const STREAM_NAME_IN_USE: u64 = 10058;
     pub const CONSUMER_NOT_FOUND: u64 = 10014;
+    /// `action: create` for a consumer that exists with another config.
+    pub const CONSUMER_ALREADY_EXISTS: u64 = 10148;
+    /// `action: update` for a consumer that does not exist.
+    pub const CONSUMER_DOES_NOT_EXIST: u64 = 10149;
     pub const NOT_ENABLED_FOR_ACCOUNT: u64 = 10039;
     pub const NOT_ENABLED: u64 = 10076;
+    /// The request body has an unknown key or a value of the wrong type.
+    pub const INVALID_JSON: u64 = 10025;
+    /// The config is refused (the description says why); also what most
+    /// not-allowed updates become.
+    pub const STREAM_INVALID_CONFIG: u64 = 10052;
+    /// The server would have adjusted the config, and the request was pedantic.
+    pub const PEDANTIC: u64 = 10157;
+    pub const SUBJECTS_OVERLAP: u64 = 10065;
+    pub const MIRROR_NOT_UPDATABLE: u64 = 10055;
+    /// More than one replica on a server that is not clustered.
+    pub const REPLICAS_NOT_SUPPORTED: u64 = 10074;
+    pub const MAXIMUM_STREAMS_REACHED: u64 = 10027;
+    pub const MAXIMUM_CONSUMERS_REACHED: u64 = 10026;
+    pub const INSUFFICIENT_RESOURCES: u64 = 10023;
+    pub const MEMORY_RESOURCES_EXCEEDED: u64 = 10028;
+    pub const STORAGE_RESOURCES_EXCEEDED: u64 = 10047;
+    /// The account requires streams to set `max_bytes`.
+    pub const STREAM_MAX_BYTES_REQUIRED: u64 = 10113;
+    /// `max_bytes` is above what the account allows per stream.
+    pub const STREAM_MAX_STREAM_BYTES_EXCEEDED: u64 = 10122;
+    /// No message for a KV key / stream subject.
+    pub const NO_MESSAGE_FOUND: u64 = 10037;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +92,16 @@ pub enum JetStreamError {
     Encode { subject: String, reason: String },
     #[error("unexpected reply from {subject}: {reason}")]
     Decode { subject: String, reason: String },
+    /// A name that would not address the intended API subject.
+    #[error("invalid {what} name {name:?}: {reason}")]
+    InvalidName {
+        what: &'static str,
+        name: String,
+        reason: String,
+    },
+    /// A bucket setting no client would turn into a stream.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
 }
 
 impl JetStreamError {
@@ -211,12 +272,28 @@ impl JetStreamApi {
     }
 
     async fn send(&self, subject: String, payload: Vec<u8>) -> Result<Vec<u8>, JetStreamError> {
-        let request = async_nats::Request::new()
+        let message = self.send_message(subject, None, payload).await?;
+        Ok(message.payload.to_vec())
+    }
+
+    /// A request to any subject (not only the API's) that returns the whole
+    /// reply, headers and status included, as direct gets need.
+    async fn send_message(
+        &self,
+        subject: String,
+        headers: Option<async_nats::HeaderMap>,
+        payload: Vec<u8>,
+    ) -> Result<async_nats::Message, JetStreamError> {
+        let mut request = async_nats::Request::new()
             .payload(payload.into())
             .timeout(Some(self.timeout));
-        match self.client.send_request(subject.clone(), request).await {
-            Ok(message) => Ok(message.payload.to_vec()),
-            Err(err) => Err(match err.kind() {
+        if let Some(headers) = headers {
+            request = request.headers(headers);
+        }
+        self.client
+            .send_request(subject.clone(), request)
+            .await
+            .map_err(|err| match err.kind() {
                 RequestErrorKind::NoResponders => JetStreamError::NoResponders { subject },
                 RequestErrorKind::TimedOut => JetStreamError::TimedOut {
                     subject,
@@ -226,8 +303,7 @@ impl JetStreamApi {
                     subject,
                     reason: err.to_string(),
                 },
-            }),
-        }
+            })
     }
 }
 

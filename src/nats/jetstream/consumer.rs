@@ -1,0 +1,367 @@
+//! Consumer configuration, state and operations, as nats-server 2.15 knows
+//! them (`server/consumer.go`, `JSApiConsumerCreateRequest`).
+//!
+//! The server's internal `direct` and `sourcing` flags are left out: they
+//! belong to consumers the server makes for mirrors and sources.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::names::check_asset_name;
+use super::stream::{is_false, is_zero, is_zero_u64, ClusterInfo};
+use super::stream_api::{absent_if, collect_pages, Page};
+use super::{err_codes, JetStreamApi, JetStreamError};
+
+/// `deliver_policy`: where a new consumer starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliverPolicy {
+    #[default]
+    All,
+    Last,
+    New,
+    /// Needs `opt_start_seq`.
+    ByStartSequence,
+    /// Needs `opt_start_time`.
+    ByStartTime,
+    /// Needs a filter subject.
+    LastPerSubject,
+}
+
+/// `ack_policy`. The default is `explicit`, as in the official clients (the
+/// server's own zero value is `none`, but it is always sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckPolicy {
+    None,
+    All,
+    #[default]
+    Explicit,
+    /// Push consumers with flow control only (2.14+).
+    FlowControl,
+}
+
+/// `replay_policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayPolicy {
+    #[default]
+    Instant,
+    Original,
+}
+
+/// `priority_policy` of pull consumers with priority groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityPolicy {
+    #[default]
+    None,
+    Overflow,
+    PinnedClient,
+    Prioritized,
+}
+
+impl PriorityPolicy {
+    pub fn is_none(&self) -> bool {
+        *self == PriorityPolicy::None
+    }
+}
+
+/// Everything a consumer is configured with (`ConsumerConfig`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConsumerConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durable_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub deliver_policy: DeliverPolicy,
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub opt_start_seq: u64,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opt_start_time: Option<String>,
+    #[serde(default)]
+    pub ack_policy: AckPolicy,
+    /// Nanoseconds; 0 lets the server choose 30 s for explicit/all acks.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ack_wait: i64,
+    /// `-1` (or 0 on the way in) is unlimited.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_deliver: i64,
+    /// Nanoseconds each; a pedantic request needs `ack_wait` equal to the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backoff: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filter_subjects: Vec<String>,
+    #[serde(default)]
+    pub replay_policy: ReplayPolicy,
+    /// Bits per second (push consumers).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub rate_limit_bps: u64,
+    /// Percentage as text, e.g. `"30%"` or `"30"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_freq: Option<String>,
+    /// Pull consumers; 0 lets the server choose 512.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_waiting: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_ack_pending: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flow_control: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub headers_only: bool,
+    /// Pull: the largest batch one request may ask for.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_batch: i64,
+    /// Pull: the longest a request may wait, nanoseconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_expires: i64,
+    /// Pull: the most bytes one request may ask for.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_bytes: i64,
+    /// Push consumers deliver here; pull consumers have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_group: Option<String>,
+    /// Push: nanoseconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub idle_heartbeat: i64,
+    /// Nanoseconds of inactivity after which the server deletes the consumer.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub inactive_threshold: i64,
+    /// 0 means the stream's replica count.
+    #[serde(default)]
+    pub num_replicas: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub mem_storage: bool,
+    /// User metadata; the server adds `_nats.*` keys of its own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// RFC 3339; the server stores it in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub priority_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "PriorityPolicy::is_none")]
+    pub priority_policy: PriorityPolicy,
+    /// Nanoseconds a pinned client keeps its pin (`pinned_client` policy).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub priority_timeout: i64,
+}
+
+impl ConsumerConfig {
+    /// A durable consumer: both `durable_name` and `name` set, as the
+    /// official clients send them.
+    pub fn durable(name: impl Into<String>) -> Self {
+        let name = name.into();
+        ConsumerConfig {
+            durable_name: Some(name.clone()),
+            name: Some(name),
+            ..Default::default()
+        }
+    }
+
+    /// The name the consumer is addressed by (`name`, else `durable_name`).
+    pub fn consumer_name(&self) -> Option<&str> {
+        self.name
+            .as_deref()
+            .or(self.durable_name.as_deref())
+            .filter(|name| !name.is_empty())
+    }
+}
+
+/// What `CONSUMER.CREATE` may do (`action` in the request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsumerAction {
+    /// Fail with [`err_codes::CONSUMER_ALREADY_EXISTS`] when it exists with
+    /// another config.
+    Create,
+    /// Fail with [`err_codes::CONSUMER_DOES_NOT_EXIST`] when it does not exist.
+    Update,
+    /// Whichever applies (no `action` key on the wire).
+    #[default]
+    CreateOrUpdate,
+}
+
+impl ConsumerAction {
+    fn wire(self) -> Option<&'static str> {
+        match self {
+            ConsumerAction::Create => Some("create"),
+            ConsumerAction::Update => Some("update"),
+            ConsumerAction::CreateOrUpdate => None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CreateConsumerRequest<'a> {
+    stream_name: &'a str,
+    config: &'a ConsumerConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'static str>,
+    pedantic: bool,
+}
+
+/// Reply of `CONSUMER.INFO` and `CONSUMER.CREATE`, and an entry of
+/// `CONSUMER.LIST`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ConsumerInfo {
+    pub stream_name: String,
+    pub name: String,
+    /// RFC 3339.
+    pub created: String,
+    pub config: ConsumerConfig,
+    pub delivered: SequenceInfo,
+    pub ack_floor: SequenceInfo,
+    pub num_ack_pending: u64,
+    pub num_redelivered: u64,
+    pub num_waiting: u64,
+    pub num_pending: u64,
+    #[serde(default)]
+    pub cluster: Option<ClusterInfo>,
+    #[serde(default)]
+    pub push_bound: bool,
+    #[serde(default)]
+    pub paused: bool,
+    /// Nanoseconds left of a pause.
+    #[serde(default)]
+    pub pause_remaining: i64,
+    #[serde(default)]
+    pub ts: Option<String>,
+}
+
+/// A position in the consumer's and the stream's sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub struct SequenceInfo {
+    pub consumer_seq: u64,
+    pub stream_seq: u64,
+    #[serde(default)]
+    pub last_active: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OffsetRequest {
+    offset: u64,
+}
+
+#[derive(Deserialize)]
+struct ConsumerNamesPage {
+    total: u64,
+    #[serde(default)]
+    consumers: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct ConsumerListPage {
+    total: u64,
+    #[serde(default)]
+    consumers: Option<Vec<ConsumerInfo>>,
+}
+
+#[derive(Deserialize)]
+struct SuccessReply {
+    #[serde(default)]
+    success: bool,
+}
+
+impl JetStreamApi {
+    /// `CONSUMER.CREATE.<stream>.<name>` (or `CONSUMER.CREATE.<stream>` for
+    /// an unnamed, ephemeral consumer), pedantic. The filter subject is not
+    /// put into the API subject: it may hold wildcards, which a subject that
+    /// is published to may not.
+    pub async fn create_consumer(
+        &self,
+        stream: &str,
+        config: &ConsumerConfig,
+        action: ConsumerAction,
+    ) -> Result<ConsumerInfo, JetStreamError> {
+        check_asset_name("stream", stream)?;
+        let subject = match config.consumer_name() {
+            Some(name) => {
+                check_asset_name("consumer", name)?;
+                format!("CONSUMER.CREATE.{stream}.{name}")
+            }
+            None => format!("CONSUMER.CREATE.{stream}"),
+        };
+        let body = CreateConsumerRequest {
+            stream_name: stream,
+            config,
+            action: action.wire(),
+            pedantic: true,
+        };
+        self.request(&subject, &body).await
+    }
+
+    /// `CONSUMER.INFO`; `None` when the consumer or its stream is gone.
+    pub async fn consumer_info(
+        &self,
+        stream: &str,
+        name: &str,
+    ) -> Result<Option<ConsumerInfo>, JetStreamError> {
+        check_asset_name("stream", stream)?;
+        check_asset_name("consumer", name)?;
+        let reply = self
+            .request_empty(&format!("CONSUMER.INFO.{stream}.{name}"))
+            .await;
+        absent_if(
+            absent_if(reply, err_codes::CONSUMER_NOT_FOUND),
+            err_codes::STREAM_NOT_FOUND,
+        )
+        .map(Option::flatten)
+    }
+
+    /// `CONSUMER.DELETE`; `false` when the consumer or its stream was gone.
+    pub async fn delete_consumer(&self, stream: &str, name: &str) -> Result<bool, JetStreamError> {
+        check_asset_name("stream", stream)?;
+        check_asset_name("consumer", name)?;
+        let reply = self
+            .request_empty::<SuccessReply>(&format!("CONSUMER.DELETE.{stream}.{name}"))
+            .await;
+        let reply = absent_if(
+            absent_if(reply, err_codes::CONSUMER_NOT_FOUND),
+            err_codes::STREAM_NOT_FOUND,
+        )?;
+        Ok(reply.flatten().is_some_and(|reply| reply.success))
+    }
+
+    /// Every consumer name of `stream` (`CONSUMER.NAMES`, all pages).
+    pub async fn consumer_names(&self, stream: &str) -> Result<Vec<String>, JetStreamError> {
+        check_asset_name("stream", stream)?;
+        let subject = format!("CONSUMER.NAMES.{stream}");
+        let subject = subject.as_str();
+        collect_pages(|offset| async move {
+            let page: ConsumerNamesPage = self.request(subject, &OffsetRequest { offset }).await?;
+            Ok(Page {
+                total: page.total,
+                items: page.consumers.unwrap_or_default(),
+            })
+        })
+        .await
+    }
+
+    /// Every consumer of `stream` with config and state (`CONSUMER.LIST`).
+    pub async fn list_consumers(&self, stream: &str) -> Result<Vec<ConsumerInfo>, JetStreamError> {
+        check_asset_name("stream", stream)?;
+        let subject = format!("CONSUMER.LIST.{stream}");
+        let subject = subject.as_str();
+        collect_pages(|offset| async move {
+            let page: ConsumerListPage = self.request(subject, &OffsetRequest { offset }).await?;
+            Ok(Page {
+                total: page.total,
+                items: page.consumers.unwrap_or_default(),
+            })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+#[path = "consumer_tests.rs"]
+mod tests;
