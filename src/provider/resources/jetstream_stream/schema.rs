@@ -1,0 +1,267 @@
+//! # Resource `nats_jetstream_stream`: its arguments
+//!
+//! Names, types and units follow the official `nats-io/jetstream` provider's
+//! `jetstream_stream` (durations in whole seconds, `-1` for unlimited), so its users can
+//! move their HCL over by renaming the type. New: `domain`, and `domain` on sources.
+
+use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
+use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::tfplugin::validators::{int_at_least, int_between, Each, OneOf};
+use crate::tfplugin::value::Value;
+
+fn turned_off(prior: &Value, planned: &Value) -> bool {
+    prior.as_bool() == Some(true) && planned.as_bool() == Some(false)
+}
+
+fn workqueue_changed(prior: &Value, planned: &Value) -> bool {
+    (prior.as_str() == Some("workqueue")) != (planned.as_str() == Some("workqueue"))
+}
+
+/// Adding or changing a mirror replaces the stream; removing it promotes the stream.
+fn mirror_added_or_changed(_prior: &Value, planned: &Value) -> bool {
+    planned.as_elements().is_some_and(|items| !items.is_empty())
+}
+
+fn limit(name: &str, what: &str) -> Attribute {
+    Attribute::number(name)
+        .default(-1)
+        .validate(int_at_least(-1))
+        .description(format!("{what}; `-1` for unlimited."))
+}
+
+fn seconds(name: &str, default: i64, what: &str) -> Attribute {
+    Attribute::number(name)
+        .default(default)
+        .validate(int_at_least(0))
+        .description(format!("{what}, in seconds."))
+}
+
+fn flag(name: &str, default: bool, what: &str) -> Attribute {
+    Attribute::bool(name).default(default).description(what)
+}
+
+fn transform_block(name: &str, description: &str, max_items: i64) -> NestedBlock {
+    let block = NestedBlock::new(
+        name,
+        Nesting::List,
+        Block::new(description)
+            .attribute(
+                Attribute::string("source")
+                    .required()
+                    .validate(SUBJECT)
+                    .description("Subjects to transform (may use wildcards)."),
+            )
+            .attribute(Attribute::string("destination").required().description(
+                "What they become; may use `{{wildcard(1)}}` and other mapping functions.",
+            )),
+    );
+    if max_items > 0 {
+        block.max_items(max_items)
+    } else {
+        block
+    }
+}
+
+/// The arguments shared by `mirror` and `source` blocks.
+fn origin_block(description: &str) -> Block {
+    Block::new(description)
+        .attribute(
+            Attribute::string("name")
+                .required()
+                .validate(NAME)
+                .description("The name of the origin stream."),
+        )
+        .attribute(
+            Attribute::string("domain")
+                .optional()
+                .validate(DOMAIN)
+                .description(
+                "The JetStream domain of the origin stream (e.g. `hub` from a leaf). natsforge \
+                     turns it into `external { api = \"$JS.<domain>.API\" }`; do not set both.",
+            ),
+        )
+        .attribute(
+            Attribute::number("start_seq")
+                .optional()
+                .validate(int_at_least(0))
+                .description("Start at this sequence of the origin."),
+        )
+        .attribute(
+            Attribute::string("start_time")
+                .optional()
+                .description("Start at this time of the origin (RFC 3339)."),
+        )
+        .attribute(
+            Attribute::string("filter_subject")
+                .optional()
+                .validate(SUBJECT)
+                .description("Only messages on these subjects."),
+        )
+        .block(transform_block(
+            "subject_transform",
+            "Subject transforms applied to messages from the origin.",
+            0,
+        ))
+        .block(
+            NestedBlock::new(
+                "external",
+                Nesting::List,
+                Block::new("An origin reached through another account or domain by API prefix.")
+                    .attribute(
+                        Attribute::string("api")
+                            .required()
+                            .description("The JetStream API prefix, e.g. `$JS.hub.API`."),
+                    )
+                    .attribute(
+                        Attribute::string("deliver")
+                            .optional()
+                            .description("The delivery subject prefix."),
+                    ),
+            )
+            .max_items(1),
+        )
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        "A JetStream stream: where messages on its subjects are stored, how long, and where \
+         they are mirrored or sourced from. Changes the server can apply in place are updates; \
+         the rest replace the stream, and changes the server would refuse fail at plan time.",
+    )
+    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
+        "`JETSTREAM_STREAM_<name>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
+    ))
+    .attribute(
+        Attribute::string("name")
+            .required()
+            .requires_replace()
+            .validate(NAME)
+            .description("The stream's name."),
+    )
+    .attribute(
+        Attribute::string("domain")
+            .optional()
+            .requires_replace()
+            .validate(DOMAIN)
+            .description("The JetStream domain to manage the stream in (through `$JS.<domain>.API`). Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
+    )
+    .attribute(Attribute::string("description").optional().description("A description of the stream."))
+    .attribute(Attribute::string_map("metadata").optional().description(
+        "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
+    ))
+    .attribute(
+        Attribute::string_list("subjects")
+            .optional()
+            .validate(Each(SUBJECT))
+            .description("The subjects the stream stores. A mirror takes none."),
+    )
+    .attribute(
+        Attribute::string("retention")
+            .default("limits")
+            .validate(OneOf(&["limits", "interest", "workqueue"]))
+            .requires_replace_if("it changes to or from `workqueue`", workqueue_changed)
+            .description("When messages are removed: by limits, when all interested consumers acknowledged, or when one did (work queue)."),
+    )
+    .attribute(
+        Attribute::string("storage")
+            .default("file")
+            .validate(OneOf(&["file", "memory"]))
+            .requires_replace()
+            .description("Where messages are stored."),
+    )
+    .attribute(
+        Attribute::string("discard")
+            .default("old")
+            .validate(OneOf(&["old", "new"]))
+            .description("What to do when a limit is reached: drop old messages or refuse new ones."),
+    )
+    .attribute(flag("discard_new_per_subject", false, "Apply `discard = \"new\"` per subject (needs `max_msgs_per_subject`)."))
+    .attribute(limit("max_msgs", "Most messages kept"))
+    .attribute(limit("max_msgs_per_subject", "Most messages kept per subject"))
+    .attribute(limit("max_bytes", "Most bytes kept"))
+    .attribute(limit("max_msg_size", "Largest message accepted, in bytes"))
+    .attribute(limit("max_consumers", "Most consumers"))
+    .attribute(seconds("max_age", 0, "Oldest message kept (`0` for no limit)"))
+    .attribute(seconds("duplicate_window", 120, "Window for detecting duplicate messages by `Nats-Msg-Id`"))
+    .attribute(
+        Attribute::number("replicas")
+            .default(1)
+            .validate(int_between(1, 5))
+            .description("Copies kept in a cluster. Changes in place."),
+    )
+    .attribute(
+        Attribute::string("compression")
+            .default("none")
+            .validate(OneOf(&["none", "s2"]))
+            .description("On-disk compression of file storage."),
+    )
+    .attribute(flag("ack", true, "Acknowledge published messages."))
+    .attribute(flag("allow_direct", true, "Allow direct get of messages, from any replica."))
+    .attribute(flag("mirror_direct", false, "Let this mirror answer direct gets for its origin."))
+    .attribute(flag("allow_rollup_hdrs", false, "Allow `Nats-Rollup` headers to purge messages."))
+    .attribute(
+        flag("deny_delete", false, "Refuse deleting messages.")
+            .requires_replace_if("it is turned off", turned_off),
+    )
+    .attribute(
+        flag("deny_purge", false, "Refuse purging the stream.")
+            .requires_replace_if("it is turned off", turned_off),
+    )
+    .attribute(
+        flag("sealed", false, "Seal the stream: no more messages, deletes or purges.")
+            .requires_replace_if("it is turned off", turned_off),
+    )
+    .attribute(Attribute::string("placement_cluster").optional().description("Place the stream in this cluster."))
+    .attribute(Attribute::string_list("placement_tags").optional().description("Place the stream on servers with these tags."))
+    .attribute(Attribute::string("placement_preferred").optional().description("Preferred server for the stream leader."))
+    .attribute(Attribute::string("republish_source").optional().validate(SUBJECT).description("Republish stored messages matching this subject."))
+    .attribute(Attribute::string("republish_destination").optional().description("Where to republish them."))
+    .attribute(flag("republish_headers_only", false, "Republish headers only."))
+    .attribute(
+        Attribute::number("max_ack_pending")
+            .default(0)
+            .validate(int_at_least(-1))
+            .description("Default and most allowed `max_ack_pending` of consumers (`0` for the server's default)."),
+    )
+    .attribute(seconds("inactive_threshold", 0, "Default and longest inactivity before an ephemeral consumer is removed (`0` for the server's default)"))
+    .attribute(
+        flag("allow_msg_ttl", false, "Allow per-message TTLs (`Nats-TTL` header).")
+            .requires_replace_if("it is turned off", turned_off),
+    )
+    .attribute(seconds("subject_delete_marker_ttl", 0, "Keep a delete marker this long when a subject's last message ages out (needs `allow_msg_ttl`)"))
+    .attribute(
+        flag("allow_msg_counter", false, "Make the stream a counter stream (`Nats-Incr`).")
+            .requires_replace(),
+    )
+    .attribute(flag("allow_atomic", false, "Allow atomic batch publishing."))
+    .attribute(
+        flag("allow_msg_schedules", false, "Allow scheduled messages.")
+            .requires_replace_if("it is turned off", turned_off),
+    )
+    .attribute(flag("allow_batched", false, "Allow fast batch publishing."))
+    .attribute(
+        Attribute::number("first_seq")
+            .default(0)
+            .validate(int_at_least(0))
+            .requires_replace()
+            .description("The sequence number of the first message (`0` for 1)."),
+    )
+    .attribute(
+        Attribute::string("persist_mode")
+            .default("default")
+            .validate(OneOf(&["default", "async"]))
+            .requires_replace()
+            .description("How file storage persists writes: `default` (synchronous per server setting) or `async`."),
+    )
+    .block(transform_block("subject_transform", "A transform applied to subjects as messages are stored.", 1))
+    .block(
+        NestedBlock::new("mirror", Nesting::List, origin_block("Makes the stream a mirror of another stream."))
+            .max_items(1)
+            .requires_replace_if("a mirror is added or changed", mirror_added_or_changed),
+    )
+    .block(NestedBlock::new(
+        "source",
+        Nesting::List,
+        origin_block("A stream whose messages this stream also stores; repeat for several."),
+    ))
+}
