@@ -6,8 +6,9 @@
 //! prefix, a put or delete is a publish that JetStream acknowledges. In a
 //! JetStream domain other than the local one (API prefix other than
 //! `$JS.API`) writes go to `<prefix>.$KV.<bucket>.<key>`, as the Go client
-//! does; the server maps `$JS.<domain>.API.$KV.>` onto `$KV.>` in the
-//! bucket's domain, so the write cannot land in a same-named local bucket.
+//! does. Tried on 2.15.1 across a leaf connection: such a write lands in the
+//! bucket of the named domain only, never in a same-named bucket of the
+//! local domain, which a plain `$KV.<bucket>.<key>` write would reach.
 
 use std::collections::BTreeMap;
 
