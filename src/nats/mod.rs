@@ -6,6 +6,7 @@
 //! [`JetStreamApi`] speaks the JetStream JSON API (any domain) and [`SystemApi`]
 //! asks servers about themselves through `$SYS`.
 
+pub mod claims;
 pub mod connect;
 pub mod context;
 pub mod info;

@@ -217,6 +217,11 @@ impl SystemApi {
         }
     }
 
+    /// The system-account connection, for `$SYS` requests made elsewhere (claims).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// How long to wait for a single server, or for the first of many.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;

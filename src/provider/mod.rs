@@ -4,10 +4,16 @@
 pub mod client;
 pub mod config;
 pub mod data_sources;
+pub mod ephemeral;
+pub mod functions;
+pub mod resources;
+pub mod rules;
 
 use crate::nats::SharedConnection;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{self, DynDataSource, DynResource, Provider};
+use crate::tfplugin::framework::{
+    self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider,
+};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::server::ProviderService;
 use crate::tfplugin::typed;
@@ -77,7 +83,27 @@ impl Provider for NatsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<NatsClient>>> {
-        Vec::new()
+        vec![
+            framework::resource(resources::jetstream_stream::StreamResource),
+            framework::resource(resources::nkey::NkeyResource),
+            framework::resource(resources::nkey_operator::NkeyOperatorResource),
+            framework::resource(resources::nkey_account::NkeyAccountResource),
+            framework::resource(resources::nkey_user::NkeyUserResource),
+        ]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::PublicKeyFunction),
+            Arc::new(functions::CredsFunction),
+            Arc::new(functions::DecodeJwtFunction),
+        ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<NatsClient>>> {
+        vec![framework::ephemeral_resource(
+            ephemeral::user_creds::UserCredsEphemeral,
+        )]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<NatsClient>>> {

@@ -1,0 +1,193 @@
+//! Account JWTs in the servers' account resolver, over `$SYS` (needs a system-account
+//! user): push, look up, list and delete.
+//!
+//! Every server of a full or cache resolver answers an update or delete, so these
+//! publish once and gather replies until the line goes quiet: a plain request would
+//! hear only the fastest server and hide the ones that did not take the change.
+
+use std::time::Duration;
+
+use async_nats::{Client, RequestErrorKind, StatusCode};
+use futures::StreamExt;
+use nkeys::KeyPair;
+use serde::Deserialize;
+
+use super::jwt::{self, Claims, JwtError};
+use super::system::{ServerReply, SystemApi, SystemError, DEFAULT_QUIET_PERIOD};
+
+pub const CLAIMS_UPDATE: &str = "$SYS.REQ.CLAIMS.UPDATE";
+pub const CLAIMS_DELETE: &str = "$SYS.REQ.CLAIMS.DELETE";
+pub const CLAIMS_LIST: &str = "$SYS.REQ.CLAIMS.LIST";
+
+/// What one server says about an update or delete.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClaimsResult {
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub code: u16,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The account resolver's `$SYS` API on a system-account connection.
+#[derive(Clone, Debug)]
+pub struct ClaimsApi {
+    client: Client,
+    timeout: Duration,
+    quiet: Duration,
+}
+
+impl ClaimsApi {
+    pub fn new(system: &SystemApi) -> Self {
+        ClaimsApi {
+            client: system.client().clone(),
+            timeout: super::system::DEFAULT_SYSTEM_TIMEOUT,
+            quiet: DEFAULT_QUIET_PERIOD,
+        }
+    }
+
+    /// Sends an account JWT to every resolver server; one reply per server that
+    /// answered (each may carry an error).
+    pub async fn update(
+        &self,
+        account_jwt: &str,
+    ) -> Result<Vec<ServerReply<ClaimsResult>>, SystemError> {
+        self.gather(CLAIMS_UPDATE, account_jwt.as_bytes().to_vec())
+            .await
+    }
+
+    /// Sends a delete request (see [`delete_request`]) to every resolver server.
+    pub async fn delete(
+        &self,
+        request_jwt: &str,
+    ) -> Result<Vec<ServerReply<ClaimsResult>>, SystemError> {
+        self.gather(CLAIMS_DELETE, request_jwt.as_bytes().to_vec())
+            .await
+    }
+
+    /// The JWT a server holds for `account`; `None` when it has none.
+    pub async fn lookup(&self, account: &str) -> Result<Option<String>, SystemError> {
+        let subject = format!("$SYS.REQ.ACCOUNT.{account}.CLAIMS.LOOKUP");
+        let request = async_nats::Request::new()
+            .payload(Vec::new().into())
+            .timeout(Some(self.timeout));
+        match self.client.send_request(subject.clone(), request).await {
+            Ok(message) if message.payload.is_empty() => Ok(None),
+            Ok(message) => String::from_utf8(message.payload.to_vec())
+                .map(Some)
+                .map_err(|_| SystemError::Decode {
+                    subject,
+                    reason: "the JWT is not UTF-8".into(),
+                }),
+            Err(err) => Err(match err.kind() {
+                RequestErrorKind::NoResponders => SystemError::NoResponders { subject },
+                RequestErrorKind::TimedOut => SystemError::TimedOut {
+                    subject,
+                    timeout: self.timeout,
+                },
+                _ => SystemError::Request {
+                    subject,
+                    reason: err.to_string(),
+                },
+            }),
+        }
+    }
+
+    /// Public keys of the accounts the resolver servers hold, per server.
+    pub async fn list(&self) -> Result<Vec<ServerReply<Vec<String>>>, SystemError> {
+        self.gather(CLAIMS_LIST, Vec::new()).await
+    }
+
+    async fn gather<T: serde::de::DeserializeOwned>(
+        &self,
+        subject: &str,
+        payload: Vec<u8>,
+    ) -> Result<Vec<ServerReply<T>>, SystemError> {
+        let failed = |reason: String| SystemError::Request {
+            subject: subject.to_owned(),
+            reason,
+        };
+        let inbox = self.client.new_inbox();
+        let mut replies = self
+            .client
+            .subscribe(inbox.clone())
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        self.client
+            .publish_with_reply(subject.to_owned(), inbox, payload.into())
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        self.client
+            .flush()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let mut gathered = Vec::new();
+        let mut wait = self.timeout;
+        while let Ok(Some(message)) = tokio::time::timeout(wait, replies.next()).await {
+            if message.status == Some(StatusCode::NO_RESPONDERS) {
+                return Err(SystemError::NoResponders {
+                    subject: subject.to_owned(),
+                });
+            }
+            gathered.push(serde_json::from_slice(&message.payload).map_err(|e| {
+                SystemError::Decode {
+                    subject: subject.to_owned(),
+                    reason: e.to_string(),
+                }
+            })?);
+            wait = self.quiet;
+        }
+        let _ = replies.unsubscribe().await;
+        if gathered.is_empty() {
+            return Err(SystemError::TimedOut {
+                subject: subject.to_owned(),
+                timeout: self.timeout,
+            });
+        }
+        Ok(gathered)
+    }
+}
+
+/// The request body of a claims delete: a JWT about the operator key itself
+/// (`sub == iss`), signed by the operator or one of its signing keys, listing the
+/// accounts to remove.
+pub fn delete_request(operator_key: &KeyPair, accounts: &[String]) -> Result<String, JwtError> {
+    let mut body = serde_json::Map::new();
+    body.insert("accounts".into(), accounts.into());
+    body.insert("type".into(), "generic".into());
+    body.insert("version".into(), jwt::JWT_VERSION.into());
+    let claims = Claims::new(operator_key.public_key(), "", body);
+    jwt::encode(&claims, operator_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delete_requests_are_about_the_signing_operator_key() {
+        let operator = KeyPair::new_operator();
+        let token = delete_request(&operator, &["AABC".to_string()]).unwrap();
+        let jwt::AnyClaims::Generic(claims) = jwt::decode(&token).unwrap() else {
+            panic!("expected generic claims");
+        };
+        assert_eq!(claims.subject, operator.public_key());
+        assert_eq!(claims.issuer, operator.public_key());
+        assert_eq!(claims.nats["accounts"], serde_json::json!(["AABC"]));
+    }
+
+    #[test]
+    fn server_replies_read_with_data_or_error() {
+        let ok: ServerReply<ClaimsResult> = serde_json::from_str(
+            r#"{"server":{"name":"a","id":"N1"},"data":{"account":"A1","code":200,"message":"jwt updated"}}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.data.unwrap().code, 200);
+        let failed: ServerReply<ClaimsResult> = serde_json::from_str(
+            r#"{"server":{"name":"b","id":"N2"},"error":{"account":"A1","code":500,"description":"not trusted"}}"#,
+        )
+        .unwrap();
+        assert_eq!(failed.error.unwrap().description, "not trusted");
+    }
+}

@@ -1,0 +1,667 @@
+//! What the nkey, operator, account and user resources share: key kinds and the
+//! checks that tell a user which kind of key they passed (never echoing a seed),
+//! expiry times, durations, and the permission attributes users and scoped signing
+//! keys have in common.
+
+use crate::nats::jwt::{Permission, ResponsePermission, TimeRange, UserPermissionLimits, NO_LIMIT};
+use crate::nats::Secret;
+use crate::provider::rules::check_subject;
+use crate::tfplugin::diagnostics::Diagnostics;
+use crate::tfplugin::schema::{Attribute, Nesting};
+use crate::tfplugin::validators::{Each, OneOf, StringRule};
+use crate::tfplugin::value::{AttributePath, Value};
+use nkeys::KeyPair;
+use nkeys::XKey;
+use serde::{Deserialize, Serialize};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The kinds of nkey, by the letter their public keys start with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Operator,
+    Account,
+    User,
+    Server,
+    Cluster,
+    Curve,
+}
+
+impl KeyKind {
+    pub const NAMES: &'static [&'static str] =
+        &["operator", "account", "user", "server", "cluster", "curve"];
+
+    pub fn from_name(name: &str) -> Option<KeyKind> {
+        Some(match name {
+            "operator" => KeyKind::Operator,
+            "account" => KeyKind::Account,
+            "user" => KeyKind::User,
+            "server" => KeyKind::Server,
+            "cluster" => KeyKind::Cluster,
+            "curve" => KeyKind::Curve,
+            _ => return None,
+        })
+    }
+
+    fn from_prefix(prefix: char) -> Option<KeyKind> {
+        Some(match prefix {
+            'O' => KeyKind::Operator,
+            'A' => KeyKind::Account,
+            'U' => KeyKind::User,
+            'N' => KeyKind::Server,
+            'C' => KeyKind::Cluster,
+            'X' => KeyKind::Curve,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::Operator => "operator",
+            KeyKind::Account => "account",
+            KeyKind::User => "user",
+            KeyKind::Server => "server",
+            KeyKind::Cluster => "cluster",
+            KeyKind::Curve => "curve",
+        }
+    }
+
+    pub fn prefix(self) -> char {
+        match self {
+            KeyKind::Operator => 'O',
+            KeyKind::Account => 'A',
+            KeyKind::User => 'U',
+            KeyKind::Server => 'N',
+            KeyKind::Cluster => 'C',
+            KeyKind::Curve => 'X',
+        }
+    }
+
+    /// A fresh key pair: its public key and its seed.
+    pub fn generate(self) -> Result<(String, Secret), String> {
+        let unreadable = |e: nkeys::error::Error| format!("cannot encode the new seed: {e}");
+        if self == KeyKind::Curve {
+            let key = XKey::new();
+            return Ok((
+                key.public_key(),
+                Secret::new(key.seed().map_err(unreadable)?),
+            ));
+        }
+        let key = KeyPair::new(match self {
+            KeyKind::Operator => nkeys::KeyPairType::Operator,
+            KeyKind::Account => nkeys::KeyPairType::Account,
+            KeyKind::User => nkeys::KeyPairType::User,
+            KeyKind::Server => nkeys::KeyPairType::Server,
+            KeyKind::Cluster => nkeys::KeyPairType::Cluster,
+            KeyKind::Curve => nkeys::KeyPairType::Curve,
+        });
+        Ok((
+            key.public_key(),
+            Secret::new(key.seed().map_err(unreadable)?),
+        ))
+    }
+}
+
+/// The kind and public key of a seed. Errors describe the seed without quoting it.
+pub fn inspect_seed(seed: &str) -> Result<(KeyKind, String), String> {
+    let seed = seed.trim();
+    let kind = seed
+        .strip_prefix('S')
+        .and_then(|rest| rest.chars().next())
+        .and_then(KeyKind::from_prefix);
+    let not_a_seed = || {
+        "is not an nkey seed (seeds start with `S` followed by the key kind, e.g. `SA` for an account, and carry a checksum)".to_string()
+    };
+    let kind = kind.ok_or_else(not_a_seed)?;
+    let public_key = if kind == KeyKind::Curve {
+        XKey::from_seed(seed)
+            .map_err(|_| not_a_seed())?
+            .public_key()
+    } else {
+        KeyPair::from_seed(seed)
+            .map_err(|_| not_a_seed())?
+            .public_key()
+    };
+    Ok((kind, public_key))
+}
+
+/// The public key of a seed that must be of `expected` kind.
+pub fn seed_public_key(seed: &str, expected: KeyKind) -> Result<String, String> {
+    let (kind, public_key) = inspect_seed(seed)?;
+    if kind == expected {
+        Ok(public_key)
+    } else {
+        Err(format!(
+            "is {} {} seed (S{}...), but {} {} seed (S{}...) is needed",
+            article(kind),
+            kind.name(),
+            kind.prefix(),
+            article(expected),
+            expected.name(),
+            expected.prefix()
+        ))
+    }
+}
+
+/// The signing key pair of a seed of `expected` kind.
+pub fn signer(seed: &Secret, expected: KeyKind) -> Result<KeyPair, String> {
+    seed_public_key(seed.expose(), expected)?;
+    KeyPair::from_seed(seed.expose().trim()).map_err(|_| "is not an nkey seed".to_string())
+}
+
+fn article(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Operator | KeyKind::Account => "an",
+        _ => "a",
+    }
+}
+
+/// Checks that `key` is a well-formed public key of `expected` kind.
+pub fn check_public_key(key: &str, expected: KeyKind) -> Result<(), String> {
+    let looks_like_seed = key.starts_with('S') && key.len() > 2;
+    if looks_like_seed && inspect_seed(key).is_ok() {
+        return Err("is a seed, not a public key: never put a seed where a public key goes".into());
+    }
+    let valid = if expected == KeyKind::Curve {
+        XKey::from_public_key(key).is_ok()
+    } else {
+        nkeys::from_public_key(key).is_ok()
+    };
+    let kind = key.chars().next().and_then(KeyKind::from_prefix);
+    match (valid, kind) {
+        (true, Some(kind)) if kind == expected => Ok(()),
+        (true, Some(kind)) => Err(format!(
+            "{key:?} is {} {} public key, but {} {} public key ({}...) is needed",
+            article(kind),
+            kind.name(),
+            article(expected),
+            expected.name(),
+            expected.prefix()
+        )),
+        _ => Err(format!(
+            "{key:?} is not a valid nkey public key (56 characters starting with {}, with a checksum)",
+            expected.prefix()
+        )),
+    }
+}
+
+fn operator_seed(seed: &str) -> Result<(), String> {
+    seed_public_key(seed, KeyKind::Operator).map(drop)
+}
+
+fn account_seed(seed: &str) -> Result<(), String> {
+    seed_public_key(seed, KeyKind::Account).map(drop)
+}
+
+fn any_seed(seed: &str) -> Result<(), String> {
+    inspect_seed(seed).map(drop)
+}
+
+fn operator_key(key: &str) -> Result<(), String> {
+    check_public_key(key, KeyKind::Operator)
+}
+
+fn account_key(key: &str) -> Result<(), String> {
+    check_public_key(key, KeyKind::Account)
+}
+
+fn user_key(key: &str) -> Result<(), String> {
+    check_public_key(key, KeyKind::User)
+}
+
+pub const OPERATOR_SEED: StringRule = StringRule {
+    allowed: "an operator seed (`SO...`)",
+    rule: operator_seed,
+};
+pub const ACCOUNT_SEED: StringRule = StringRule {
+    allowed: "an account seed (`SA...`)",
+    rule: account_seed,
+};
+pub const ANY_SEED: StringRule = StringRule {
+    allowed: "an nkey seed",
+    rule: any_seed,
+};
+pub const OPERATOR_KEY: StringRule = StringRule {
+    allowed: "an operator public key (`O...`)",
+    rule: operator_key,
+};
+pub const ACCOUNT_KEY: StringRule = StringRule {
+    allowed: "an account public key (`A...`)",
+    rule: account_key,
+};
+pub const USER_KEY: StringRule = StringRule {
+    allowed: "a user public key (`U...`)",
+    rule: user_key,
+};
+
+// --- time ----------------------------------------------------------------------
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// An RFC 3339 timestamp (as Terraform's `timestamp()` and `timeadd()` write them)
+/// as unix seconds.
+pub fn parse_timestamp(text: &str) -> Result<i64, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|_| format!("{text:?} is not an RFC 3339 timestamp such as 2030-01-31T23:59:59Z"))
+}
+
+fn timestamp_rule(text: &str) -> Result<(), String> {
+    parse_timestamp(text).map(drop)
+}
+
+pub const TIMESTAMP: StringRule = StringRule {
+    allowed: "an RFC 3339 timestamp, e.g. `2030-01-31T23:59:59Z`",
+    rule: timestamp_rule,
+};
+
+/// A Go-style duration (`90s`, `15m`, `1h30m`, `250ms`) in nanoseconds.
+pub fn parse_duration_nanos(text: &str) -> Result<i64, String> {
+    let bad = || format!("{text:?} is not a duration such as 500ms, 30s, 15m or 1h30m");
+    let mut total: i64 = 0;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        if digits == 0 {
+            return Err(bad());
+        }
+        let amount: i64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let nanos: i64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60 * 1_000_000_000,
+            "h" => 3_600 * 1_000_000_000,
+            _ => return Err(bad()),
+        };
+        rest = &rest[unit_len..];
+        total = amount
+            .checked_mul(nanos)
+            .and_then(|n| total.checked_add(n))
+            .ok_or_else(bad)?;
+    }
+    Ok(total)
+}
+
+fn duration_rule(text: &str) -> Result<(), String> {
+    parse_duration_nanos(text).map(drop)
+}
+
+pub const DURATION: StringRule = StringRule {
+    allowed: "a duration such as `500ms`, `30s`, `15m` or `1h30m`",
+    rule: duration_rule,
+};
+
+/// Time windows are `HH:MM:SS`, as nats-server parses them.
+fn clock_rule(text: &str) -> Result<(), String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let ok = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_digit()))
+        && parts[0] < "24"
+        && parts[1] < "60"
+        && parts[2] < "60";
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{text:?} is not a time of day as HH:MM:SS"))
+    }
+}
+
+const CLOCK: StringRule = StringRule {
+    allowed: "a time of day as `HH:MM:SS`",
+    rule: clock_rule,
+};
+
+/// A subscribe permission may name a queue group after the subject (`orders.* workers`).
+fn subscribe_rule(text: &str) -> Result<(), String> {
+    match text.split_once(' ') {
+        Some((subject, queue)) if !queue.trim().is_empty() && !queue.contains(' ') => {
+            check_subject(subject)
+        }
+        Some(_) => Err(format!("{text:?}: expected `subject` or `subject queue`")),
+        None => check_subject(text),
+    }
+}
+
+const PUBLISH_SUBJECT: StringRule = StringRule {
+    allowed: "a NATS subject",
+    rule: check_subject,
+};
+const SUBSCRIBE_SUBJECT: StringRule = StringRule {
+    allowed: "a NATS subject, optionally followed by a queue group name",
+    rule: subscribe_rule,
+};
+
+fn cidr_rule(text: &str) -> Result<(), String> {
+    let (address, bits) = text.split_once('/').unwrap_or((text, ""));
+    let max = match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => 32,
+        Ok(std::net::IpAddr::V6(_)) => 128,
+        Err(_) => return Err(format!("{text:?} is not an IP address or CIDR block")),
+    };
+    if bits.is_empty() || bits.parse::<u8>().is_ok_and(|b| b <= max) {
+        Ok(())
+    } else {
+        Err(format!("{text:?} has an invalid prefix length"))
+    }
+}
+
+const CIDR: StringRule = StringRule {
+    allowed: "an IP address or CIDR block",
+    rule: cidr_rule,
+};
+
+pub const CONNECTION_TYPES: &[&str] = &[
+    "STANDARD",
+    "WEBSOCKET",
+    "LEAFNODE",
+    "LEAFNODE_WS",
+    "MQTT",
+    "MQTT_WS",
+    "IN_PROCESS",
+];
+
+// --- permissions ------------------------------------------------------------------
+
+/// Publish/subscribe permissions as written in configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PermissionsModel {
+    pub pub_allow: Option<Vec<String>>,
+    pub pub_deny: Option<Vec<String>>,
+    pub sub_allow: Option<Vec<String>>,
+    pub sub_deny: Option<Vec<String>>,
+    pub allow_responses: Option<ResponsesModel>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponsesModel {
+    pub max: Option<i64>,
+    pub ttl: Option<String>,
+}
+
+/// The four subject lists and the response permission.
+pub fn permission_attributes(who: &str) -> Vec<Attribute> {
+    let subjects = |name: &str, text: String, rule| {
+        Attribute::string_list(name)
+            .optional()
+            .description(text)
+            .validate(Each(rule))
+    };
+    vec![
+        subjects("pub_allow", format!("Subjects {who} may publish to (empty: any)."), PUBLISH_SUBJECT),
+        subjects("pub_deny", format!("Subjects {who} may not publish to."), PUBLISH_SUBJECT),
+        subjects("sub_allow", format!("Subjects {who} may subscribe to, optionally with a queue group (`orders.* workers`)."), SUBSCRIBE_SUBJECT),
+        subjects("sub_deny", format!("Subjects {who} may not subscribe to."), SUBSCRIBE_SUBJECT),
+        Attribute::nested(
+            "allow_responses",
+            Nesting::Single,
+            vec![
+                Attribute::number("max")
+                    .default(1)
+                    .description("Replies allowed per request received."),
+                Attribute::string("ttl")
+                    .optional()
+                    .description("How long the permission to reply lasts (no limit when unset).")
+                    .validate(DURATION),
+            ],
+        )
+        .optional()
+        .description(format!("Lets {who} publish to the reply subject of requests it received, even where publishing is not otherwise allowed.")),
+    ]
+}
+
+impl PermissionsModel {
+    pub fn publish(&self) -> Permission {
+        Permission {
+            allow: self.pub_allow.clone().unwrap_or_default(),
+            deny: self.pub_deny.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn subscribe(&self) -> Permission {
+        Permission {
+            allow: self.sub_allow.clone().unwrap_or_default(),
+            deny: self.sub_deny.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn response(&self) -> Option<ResponsePermission> {
+        self.allow_responses.as_ref().map(|r| ResponsePermission {
+            max: r.max.unwrap_or(1),
+            ttl: r
+                .ttl
+                .as_deref()
+                .and_then(|t| parse_duration_nanos(t).ok())
+                .unwrap_or(0),
+        })
+    }
+}
+
+/// What a user may do, as written in configuration (users and scoped signing keys).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Flat, without `#[serde(flatten)]`: flattening buffers values and loses the exact
+/// numbers the typed layer relies on.
+pub struct UserLimitsModel {
+    pub pub_allow: Option<Vec<String>>,
+    pub pub_deny: Option<Vec<String>>,
+    pub sub_allow: Option<Vec<String>>,
+    pub sub_deny: Option<Vec<String>>,
+    pub allow_responses: Option<ResponsesModel>,
+    pub source_networks: Option<Vec<String>>,
+    pub connect_times: Option<Vec<TimeWindow>>,
+    pub connect_times_location: Option<String>,
+    pub max_subscriptions: Option<i64>,
+    pub max_data: Option<i64>,
+    pub max_payload: Option<i64>,
+    pub bearer_token: Option<bool>,
+    pub allowed_connection_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeWindow {
+    pub start: String,
+    pub end: String,
+}
+
+/// Permissions plus connection limits, for users and scoped signing key templates.
+pub fn user_limit_attributes(who: &str) -> Vec<Attribute> {
+    let limit = |name: &str, text: &str| {
+        Attribute::number(name)
+            .default(NO_LIMIT)
+            .description(format!("{text} `-1` is unlimited."))
+    };
+    let mut attributes = permission_attributes(who);
+    attributes.extend([
+        Attribute::string_list("source_networks")
+            .optional()
+            .description(format!("IP addresses or CIDR blocks {who} may connect from (empty: anywhere)."))
+            .validate(Each(CIDR)),
+        Attribute::nested(
+            "connect_times",
+            Nesting::List,
+            vec![
+                Attribute::string("start").required().description("Start of the window, `HH:MM:SS`.").validate(CLOCK),
+                Attribute::string("end").required().description("End of the window, `HH:MM:SS`.").validate(CLOCK),
+            ],
+        )
+        .optional()
+        .description(format!("Daily windows in which {who} may connect (empty: any time).")),
+        Attribute::string("connect_times_location")
+            .optional()
+            .description("IANA time zone of `connect_times`, e.g. `Europe/Berlin` (default: the server's)."),
+        limit("max_subscriptions", "Subscriptions per connection."),
+        limit("max_data", "Bytes in flight per connection."),
+        limit("max_payload", "Largest message payload, in bytes."),
+        Attribute::bool("bearer_token")
+            .default(false)
+            .description("Allow connecting with the JWT alone, without proving the seed. The account may forbid it (`disallow_bearer`)."),
+        Attribute::string_set("allowed_connection_types")
+            .optional()
+            .description("Connection types allowed (empty: all), e.g. `[\"LEAFNODE\"]` for a leaf node remote's user.")
+            .validate(Each(OneOf(CONNECTION_TYPES))),
+    ]);
+    attributes
+}
+
+impl UserLimitsModel {
+    fn permissions(&self) -> PermissionsModel {
+        PermissionsModel {
+            pub_allow: self.pub_allow.clone(),
+            pub_deny: self.pub_deny.clone(),
+            sub_allow: self.sub_allow.clone(),
+            sub_deny: self.sub_deny.clone(),
+            allow_responses: self.allow_responses.clone(),
+        }
+    }
+
+    pub fn to_claims(&self) -> UserPermissionLimits {
+        let mut types = self.allowed_connection_types.clone().unwrap_or_default();
+        types.sort();
+        let permissions = self.permissions();
+        UserPermissionLimits {
+            publish: permissions.publish(),
+            subscribe: permissions.subscribe(),
+            response: permissions.response(),
+            src: self.source_networks.clone().unwrap_or_default(),
+            times: self
+                .connect_times
+                .iter()
+                .flatten()
+                .map(|w| TimeRange {
+                    start: w.start.clone(),
+                    end: w.end.clone(),
+                })
+                .collect(),
+            times_location: self.connect_times_location.clone().unwrap_or_default(),
+            subs: self.max_subscriptions.unwrap_or(NO_LIMIT),
+            data: self.max_data.unwrap_or(NO_LIMIT),
+            payload: self.max_payload.unwrap_or(NO_LIMIT),
+            bearer_token: self.bearer_token.unwrap_or(false),
+            allowed_connection_types: types,
+        }
+    }
+}
+
+// --- plan-time helpers --------------------------------------------------------------
+
+/// A string attribute of the configuration, when known and set.
+pub fn config_str<'a>(config: &'a Value, name: &str) -> Option<&'a str> {
+    config.attr(name).and_then(Value::as_str)
+}
+
+/// Exactly one of two alternative attributes (e.g. `issuer_seed` / `issuer_seed_wo`);
+/// an unknown value counts as set.
+pub fn require_one_of(config: &Value, first: &str, second: &str, diagnostics: &mut Diagnostics) {
+    let set = |name: &str| config.attr(name).is_some_and(|v| !v.is_null());
+    match (set(first), set(second)) {
+        (true, true) => diagnostics.attribute_error(
+            &AttributePath::attr(second),
+            "Conflicting attributes",
+            format!("Set either `{first}` or `{second}`, not both."),
+        ),
+        (false, false) => diagnostics.attribute_error(
+            &AttributePath::attr(first),
+            "Missing attribute",
+            format!("Set `{first}` or, to keep the value out of the state, `{second}` (Terraform >= 1.11)."),
+        ),
+        _ => {}
+    }
+}
+
+/// When an expiry is set and already past, the JWT would be refused at once.
+pub fn check_expiry(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Some(expires) = config_str(config, "expires") {
+        if let Ok(at) = parse_timestamp(expires) {
+            if at <= unix_now() {
+                diagnostics.attribute_error(
+                    &AttributePath::attr("expires"),
+                    "Expiry in the past",
+                    format!(
+                        "{expires} has already passed: a JWT issued now would be refused at once."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether any of `names` differs between the planned values and the prior state.
+pub fn any_changed(planned: &Value, prior: &Value, names: &[&str]) -> bool {
+    names
+        .iter()
+        .any(|name| match (planned.attr(name), prior.attr(name)) {
+            (Some(a), Some(b)) => !a.eq_semantic(b),
+            (a, b) => a.is_some() != b.is_some(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_are_recognised_by_kind_without_echoing_them() {
+        let (public, seed) = KeyKind::Account.generate().unwrap();
+        assert_eq!(
+            seed_public_key(seed.expose(), KeyKind::Account).unwrap(),
+            public
+        );
+        let wrong = seed_public_key(seed.expose(), KeyKind::Operator).unwrap_err();
+        assert!(wrong.contains("an account seed (SA...)"), "{wrong}");
+        assert!(!wrong.contains(seed.expose()));
+        let garbage = inspect_seed("SAnotreallyaseed").unwrap_err();
+        assert!(!garbage.contains("SAnot"));
+        let (curve, curve_seed) = KeyKind::Curve.generate().unwrap();
+        assert!(curve.starts_with('X'));
+        assert_eq!(inspect_seed(curve_seed.expose()).unwrap().1, curve);
+    }
+
+    #[test]
+    fn public_keys_of_the_wrong_kind_or_shape_are_named() {
+        let (user, seed) = KeyKind::User.generate().unwrap();
+        assert!(check_public_key(&user, KeyKind::User).is_ok());
+        assert!(check_public_key(&user, KeyKind::Account)
+            .unwrap_err()
+            .contains("a user public key"));
+        assert!(check_public_key("ABC", KeyKind::Account)
+            .unwrap_err()
+            .contains("not a valid"));
+        let seed_error = check_public_key(seed.expose(), KeyKind::User).unwrap_err();
+        assert!(!seed_error.contains(seed.expose()));
+    }
+
+    #[test]
+    fn durations_and_timestamps() {
+        assert_eq!(parse_duration_nanos("1h30m").unwrap(), 5_400_000_000_000);
+        assert_eq!(parse_duration_nanos("250ms").unwrap(), 250_000_000);
+        for bad in ["", "5", "s", "1x", "1.5h"] {
+            assert!(parse_duration_nanos(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_timestamp("2030-01-01T00:00:00Z").unwrap(),
+            1_893_456_000
+        );
+        assert!(parse_timestamp("tomorrow").is_err());
+        assert!(clock_rule("08:00:00").is_ok());
+        assert!(clock_rule("8:00").is_err());
+        assert!(cidr_rule("10.0.0.0/8").is_ok());
+        assert!(cidr_rule("10.0.0.0/33").is_err());
+        assert!(subscribe_rule("orders.* workers").is_ok());
+        assert!(subscribe_rule("orders..x").is_err());
+    }
+}

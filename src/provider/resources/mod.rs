@@ -1,0 +1,8 @@
+//! Managed resources, one module (file or directory) per resource type.
+
+pub mod auth_common;
+pub mod jetstream_stream;
+pub mod nkey;
+pub mod nkey_account;
+pub mod nkey_operator;
+pub mod nkey_user;

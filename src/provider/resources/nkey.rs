@@ -1,0 +1,184 @@
+//! # Resource `nats_nkey`
+//!
+//! One nkey pair of a chosen kind: an operator, account, user, server, cluster or curve
+//! key. It exists so configurations can create keys apart from the JWTs that use them:
+//! the operator's JWT names the system account's public key while the system account's
+//! JWT is signed by the operator's seed, which would be a dependency cycle if each
+//! resource made its own key.
+//!
+//! The key is generated at create and its seed kept in the state (sensitive). To bring
+//! your own key without it ever reaching the state, pass the seed as the write-only
+//! `seed_wo` (Terraform >= 1.11); `seed` then stays null and only `public_key` is stored.
+
+use super::auth_common::{inspect_seed, seed_public_key, KeyKind};
+use crate::provider::client::NatsClient;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::schema::{Attribute, Schema};
+use crate::tfplugin::validators::OneOf;
+use crate::tfplugin::value::{AttributePath, Value};
+use serde::{Deserialize, Serialize};
+
+pub struct NkeyResource;
+
+/// No `Debug`: it holds a seed.
+#[derive(Default, Serialize, Deserialize)]
+pub struct NkeyModel {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    public_key: Option<String>,
+    seed: Option<String>,
+    seed_wo: Option<String>,
+    seed_wo_version: Option<i64>,
+}
+
+impl Resource for NkeyResource {
+    type Client = NatsClient;
+    type Model = NkeyModel;
+
+    fn type_name(&self) -> &'static str {
+        "nats_nkey"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "An nkey pair: generated at create (the seed is kept in the state, sensitive), \
+             or your own seed passed write-only so that only the public key is stored.",
+        )
+        .attribute(
+            Attribute::string("type")
+                .required()
+                .requires_replace()
+                .validate(OneOf(KeyKind::NAMES))
+                .description("The kind of key."),
+        )
+        .attribute(
+            Attribute::string("public_key")
+                .computed()
+                .use_state_for_unknown()
+                .description("The public key (`O...`, `A...`, `U...`, `N...`, `C...` or `X...`). Known at plan time when `seed_wo` is given."),
+        )
+        .attribute(
+            Attribute::string("seed")
+                .computed()
+                .sensitive()
+                .use_state_for_unknown()
+                .description("The generated seed (`S...`). Null when `seed_wo` supplies the key."),
+        )
+        .attribute(
+            Attribute::string("seed_wo")
+                .optional()
+                .sensitive()
+                .write_only()
+                .description("Your own seed, of the kind `type` names; never stored in plan or state (Terraform >= 1.11). A seed deriving another public key than the stored one replaces the key."),
+        )
+        .attribute(
+            Attribute::number("seed_wo_version")
+                .optional()
+                .requires_replace()
+                .description("Change it to make Terraform take a new `seed_wo` (write-only values are not compared between runs)."),
+        )
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        let kind = config
+            .attr("type")
+            .and_then(Value::as_str)
+            .and_then(KeyKind::from_name);
+        let seed = config.attr("seed_wo").and_then(Value::as_str);
+        if let (Some(kind), Some(seed)) = (kind, seed) {
+            if let Err(problem) = seed_public_key(seed, kind) {
+                diagnostics.attribute_error(
+                    &AttributePath::attr("seed_wo"),
+                    "Seed of the wrong kind",
+                    format!("The seed {problem}."),
+                );
+            }
+        }
+    }
+
+    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        let Some(seed) = plan.config.attr("seed_wo").and_then(Value::as_str) else {
+            return;
+        };
+        let Ok((_, public_key)) = inspect_seed(seed) else {
+            return;
+        };
+        let prior_key = plan.prior.attr("public_key").and_then(Value::as_str);
+        if prior_key.is_some_and(|prior| prior != public_key) {
+            plan.require_replace(AttributePath::attr("public_key"));
+        }
+        plan.set("public_key", Value::string(public_key));
+        plan.set("seed", Value::Null);
+    }
+
+    async fn create(
+        &self,
+        _client: &NatsClient,
+        mut planned: NkeyModel,
+    ) -> Result<NkeyModel, Failed<NkeyModel>> {
+        let kind = planned
+            .kind
+            .as_deref()
+            .and_then(KeyKind::from_name)
+            .ok_or_else(|| {
+                Diagnostic::error("Invalid key type", "`type` is not a known key kind.")
+            })?;
+        if let Some(seed) = planned.seed_wo.take() {
+            let public_key = seed_public_key(&seed, kind).map_err(|problem| {
+                Diagnostic::error("Seed of the wrong kind", format!("The seed {problem}."))
+                    .at(AttributePath::attr("seed_wo"))
+            })?;
+            planned.public_key = Some(public_key);
+            planned.seed = None;
+        } else {
+            let (public_key, seed) = kind
+                .generate()
+                .map_err(|problem| Diagnostic::error("Cannot generate the key", problem))?;
+            planned.public_key = Some(public_key);
+            planned.seed = Some(seed.expose().to_owned());
+        }
+        Ok(planned)
+    }
+
+    async fn read(
+        &self,
+        _client: &NatsClient,
+        current: NkeyModel,
+    ) -> Result<Option<NkeyModel>, Diagnostics> {
+        Ok(Some(current))
+    }
+
+    /// Only `seed_wo` itself can change in place (to a seed of the same key).
+    async fn update(
+        &self,
+        _client: &NatsClient,
+        _prior: NkeyModel,
+        mut planned: NkeyModel,
+    ) -> Result<NkeyModel, Failed<NkeyModel>> {
+        planned.seed_wo = None;
+        Ok(planned)
+    }
+
+    async fn delete(&self, _client: &NatsClient, _prior: NkeyModel) -> Result<(), Diagnostics> {
+        Ok(())
+    }
+
+    /// Imports a key from its seed. The import ID passes through Terraform's CLI and
+    /// logs; prefer `seed_wo` to keep a seed out of everything.
+    async fn import(&self, _client: &NatsClient, id: &str) -> Result<NkeyModel, Diagnostics> {
+        let (kind, public_key) = inspect_seed(id).map_err(|problem| {
+            Diagnostics::from(Diagnostic::error(
+                "Cannot import the nkey",
+                format!("The import ID must be the key's seed; the ID given {problem}."),
+            ))
+        })?;
+        Ok(NkeyModel {
+            kind: Some(kind.name().to_owned()),
+            public_key: Some(public_key),
+            seed: Some(id.trim().to_owned()),
+            seed_wo: None,
+            seed_wo_version: None,
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! The live side of `nats_nkey_account`: the servers' account resolver, reached with
+//! the provider's system credentials. Without them every function here does nothing.
+
+use super::schema::AccountModel;
+use crate::nats::claims::{delete_request, ClaimsApi, ClaimsResult};
+use crate::nats::{Secret, ServerReply, SystemApi, SystemError};
+use crate::provider::client::NatsClient;
+use crate::provider::resources::auth_common::{signer, KeyKind};
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use std::time::Duration;
+
+/// The resolver API, when the provider has system credentials and `push` is on.
+async fn resolver(
+    client: &NatsClient,
+    model: &AccountModel,
+) -> Result<Option<(SystemApi, ClaimsApi)>, Diagnostics> {
+    if model.push == Some(false) {
+        return Ok(None);
+    }
+    Ok(client.system().await?.map(|system| {
+        let claims = ClaimsApi::new(&system);
+        (system, claims)
+    }))
+}
+
+fn failed(what: &str, error: SystemError) -> Diagnostics {
+    Diagnostic::error(format!("Cannot {what}"), error.to_string()).into()
+}
+
+/// Pushes the account JWT to every resolver server and fails naming each server that
+/// refused it or did not answer.
+pub async fn publish(client: &NatsClient, model: &AccountModel) -> Result<(), Diagnostics> {
+    let Some((system, claims)) = resolver(client, model).await? else {
+        return Ok(());
+    };
+    let token = model.jwt.as_deref().unwrap_or_default();
+    let issuer = model.issuer.as_deref().unwrap_or_default();
+    let servers = check_trust(&system, issuer).await?;
+    let replies = claims.update(token).await.map_err(|e| match e {
+        SystemError::NoResponders { .. } => Diagnostic::error(
+            "No account resolver takes updates",
+            "No server answered $SYS.REQ.CLAIMS.UPDATE: the servers need `resolver { type: full }` (or `cache`). With a `MEMORY` resolver, put the JWT into `resolver_preload` instead and set `push = false`.",
+        )
+        .into(),
+        other => failed("push the account JWT", other),
+    })?;
+    let problems = refusals(&replies, &servers);
+    if problems.is_empty() {
+        tracing::info!(account = %model.public_key.as_deref().unwrap_or_default(), servers = replies.len(), "Account JWT pushed");
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            "The account resolver did not take the JWT everywhere",
+            format!("{}.", problems.join("; ")),
+        )
+        .into())
+    }
+}
+
+/// Every server that refused, and every server that answered VARZ but not the update.
+fn refusals(replies: &[ServerReply<ClaimsResult>], servers: &[String]) -> Vec<String> {
+    let mut problems: Vec<String> = replies
+        .iter()
+        .filter_map(|reply| match (&reply.error, &reply.data) {
+            (Some(error), _) => Some(format!(
+                "server {} refused: {}",
+                reply.server.name, error.description
+            )),
+            (None, Some(data)) if data.code != 200 => Some(format!(
+                "server {} answered {}: {}",
+                reply.server.name, data.code, data.message
+            )),
+            (None, None) => Some(format!("server {} sent an empty reply", reply.server.name)),
+            _ => None,
+        })
+        .collect();
+    for server in servers {
+        if !replies.iter().any(|r| &r.server.name == server) {
+            problems.push(format!("server {server} did not confirm the update"));
+        }
+    }
+    problems
+}
+
+/// The update handlers accept a JWT from any operator, so check trust ourselves: the
+/// issuer must be a trusted operator or one of its signing keys on every server.
+/// Returns the names of the servers that answered.
+async fn check_trust(system: &SystemApi, issuer: &str) -> Result<Vec<String>, Diagnostics> {
+    let varz: Vec<ServerReply<serde_json::Value>> = system
+        .ping("VARZ", &serde_json::json!({}), Duration::from_millis(500))
+        .await
+        .map_err(|e| failed("ask the servers which operator they trust", e))?;
+    let mut untrusting = Vec::new();
+    for reply in &varz {
+        let operators = reply
+            .data
+            .as_ref()
+            .and_then(|d| d.get("trusted_operators_claim"))
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let trusted = operators.iter().any(|operator| {
+            operator["sub"].as_str() == Some(issuer)
+                || operator["nats"]["signing_keys"]
+                    .as_array()
+                    .is_some_and(|keys| keys.iter().any(|k| k.as_str() == Some(issuer)))
+        });
+        if !trusted && !operators.is_empty() {
+            let names: Vec<String> = operators
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} ({})",
+                        o["name"].as_str().unwrap_or("?"),
+                        o["sub"].as_str().unwrap_or("?")
+                    )
+                })
+                .collect();
+            untrusting.push(format!(
+                "server {} trusts {}",
+                reply.server.name,
+                names.join(", ")
+            ));
+        }
+    }
+    if !untrusting.is_empty() {
+        return Err(Diagnostic::error(
+            "The servers do not trust this account's operator",
+            format!(
+                "The JWT is signed by {issuer}, which is neither a trusted operator nor one of its signing keys: {}. Sign it with that operator's seed.",
+                untrusting.join("; ")
+            ),
+        )
+        .into());
+    }
+    Ok(varz.into_iter().map(|reply| reply.server.name).collect())
+}
+
+/// Whether the resolver holds exactly this JWT (true when nothing can be asked).
+pub async fn matches_resolver(
+    client: &NatsClient,
+    model: &AccountModel,
+) -> Result<bool, Diagnostics> {
+    let Some((_, claims)) = resolver(client, model).await? else {
+        return Ok(true);
+    };
+    let Some(account) = model.public_key.as_deref() else {
+        return Ok(true);
+    };
+    let held = claims
+        .lookup(account)
+        .await
+        .map_err(|e| failed("look the account up in the resolver", e))?;
+    let matches = held.as_deref().map(str::trim) == model.jwt.as_deref();
+    if !matches {
+        tracing::warn!(account = %account, held = held.is_some(), "The resolver holds another JWT for this account, or none");
+    }
+    Ok(matches)
+}
+
+/// Deletes the account from a resolver that allows deletes.
+pub async fn remove(client: &NatsClient, model: &AccountModel) -> Result<(), Diagnostics> {
+    let Some((_, claims)) = resolver(client, model).await? else {
+        return Ok(());
+    };
+    let account = model.public_key.clone().unwrap_or_default();
+    let Some(seed) = model.issuer_seed.as_deref() else {
+        return Err(Diagnostic::error(
+            "Cannot delete the account from the resolver",
+            format!("Deleting {account} needs a request signed by the operator, but its seed was given write-only (`issuer_seed_wo`) and is not available at destroy. Set `push = false` and apply to leave the resolver as it is, or delete it with `nsc`."),
+        )
+        .into());
+    };
+    let key = signer(&Secret::new(seed), KeyKind::Operator).map_err(|problem| {
+        Diagnostics::from(Diagnostic::error(
+            "Invalid issuer seed",
+            format!("The seed {problem}."),
+        ))
+    })?;
+    let request = delete_request(&key, std::slice::from_ref(&account)).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Cannot sign the delete request",
+            e.to_string(),
+        ))
+    })?;
+    let replies = claims.delete(&request).await.map_err(|e| match e {
+        SystemError::NoResponders { .. } => Diagnostic::error(
+            "No account resolver takes deletes",
+            "No server answered $SYS.REQ.CLAIMS.DELETE: it needs `resolver { type: full, allow_delete: true }`. Set `push = false` and apply to leave the resolver as it is.",
+        )
+        .into(),
+        other => failed("delete the account from the resolver", other),
+    })?;
+    let problems = refusals(&replies, &[]);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            "The account resolver did not delete the account",
+            format!("{}. Deletes need `resolver {{ type: full, allow_delete: true }}`; set `push = false` and apply to leave the resolver as it is.", problems.join("; ")),
+        )
+        .into())
+    }
+}

@@ -1,0 +1,376 @@
+//! # Resource `nats_nkey_user`
+//!
+//! A user JWT, signed by its account's seed or by one of the account's signing keys
+//! (then `issuer_account` names the account), and `creds`: the exact creds-file text
+//! NATS clients read. Permissions, source networks, connect times, limits, bearer
+//! tokens and allowed connection types (e.g. only `LEAFNODE` for a leaf node remote's
+//! user) are claims of the JWT. A user signed by a scoped signing key sets none of
+//! them (`scoped = true`): the key's template decides.
+//!
+//! The key is generated (its seed kept in the state, sensitive, for `creds`) unless
+//! `public_key` brings one; then `creds` is null. The JWT is issued at create and
+//! re-issued only when a claim changes.
+
+use super::auth_common::{
+    any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
+    signer, user_limit_attributes, KeyKind, ResponsesModel, TimeWindow, UserLimitsModel,
+    ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP, USER_KEY,
+};
+use crate::nats::jwt::{self, format_user_creds, Claims, User};
+use crate::nats::Secret;
+use crate::provider::client::NatsClient;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::schema::{Attribute, Schema};
+use crate::tfplugin::value::{AttributePath, Value};
+use serde::{Deserialize, Serialize};
+
+pub struct NkeyUserResource;
+
+/// No `Debug`: it holds seeds.
+#[derive(Default, Serialize, Deserialize)]
+pub struct UserModel {
+    pub name: Option<String>,
+    pub public_key: Option<String>,
+    pub seed: Option<String>,
+    pub issuer_seed: Option<String>,
+    pub issuer_seed_wo: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_account: Option<String>,
+    pub scoped: Option<bool>,
+    pub pub_allow: Option<Vec<String>>,
+    pub pub_deny: Option<Vec<String>>,
+    pub sub_allow: Option<Vec<String>>,
+    pub sub_deny: Option<Vec<String>>,
+    pub allow_responses: Option<ResponsesModel>,
+    pub source_networks: Option<Vec<String>>,
+    pub connect_times: Option<Vec<TimeWindow>>,
+    pub connect_times_location: Option<String>,
+    pub max_subscriptions: Option<i64>,
+    pub max_data: Option<i64>,
+    pub max_payload: Option<i64>,
+    pub bearer_token: Option<bool>,
+    pub allowed_connection_types: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub expires: Option<String>,
+    pub jwt: Option<String>,
+    pub creds: Option<String>,
+}
+
+impl UserModel {
+    /// The permission and limit attributes (the same set a scoped key's template has).
+    fn limits(&self) -> UserLimitsModel {
+        UserLimitsModel {
+            pub_allow: self.pub_allow.clone(),
+            pub_deny: self.pub_deny.clone(),
+            sub_allow: self.sub_allow.clone(),
+            sub_deny: self.sub_deny.clone(),
+            allow_responses: self.allow_responses.clone(),
+            source_networks: self.source_networks.clone(),
+            connect_times: self.connect_times.clone(),
+            connect_times_location: self.connect_times_location.clone(),
+            max_subscriptions: self.max_subscriptions,
+            max_data: self.max_data,
+            max_payload: self.max_payload,
+            bearer_token: self.bearer_token,
+            allowed_connection_types: self.allowed_connection_types.clone(),
+        }
+    }
+}
+
+/// Attributes a scoped user may not set: its signing key's template decides them.
+const TEMPLATE_ATTRIBUTES: &[&str] = &[
+    "pub_allow",
+    "pub_deny",
+    "sub_allow",
+    "sub_deny",
+    "allow_responses",
+    "source_networks",
+    "connect_times",
+    "connect_times_location",
+    "max_subscriptions",
+    "max_data",
+    "max_payload",
+    "bearer_token",
+    "allowed_connection_types",
+];
+
+/// Everything that is not a claim: seeds, and what is derived from the JWT.
+const NOT_CLAIMS: &[&str] = &["seed", "issuer_seed", "issuer_seed_wo", "jwt", "creds"];
+
+/// The user's attributes, in the shared form every user-issuing schema uses.
+pub fn user_claim_attributes() -> Vec<Attribute> {
+    let mut attributes = vec![
+        Attribute::string("issuer_account")
+            .optional()
+            .validate(ACCOUNT_KEY)
+            .description("The account's public key (`A...`), when an account signing key (not the account's own key) signs the user."),
+        Attribute::bool("scoped")
+            .default(false)
+            .description("The signing key is a scoped signing key: its template sets the user's permissions and limits, so none may be set here. Needs `issuer_account`."),
+    ];
+    attributes.extend(user_limit_attributes("the user"));
+    attributes.push(
+        Attribute::string_list("tags")
+            .optional()
+            .description("Tags stored in the JWT."),
+    );
+    attributes.push(
+        Attribute::string("expires")
+            .optional()
+            .validate(TIMESTAMP)
+            .description("When the JWT expires (RFC 3339). Unset: never."),
+    );
+    attributes
+}
+
+/// Checks shared by the user resource and the ephemeral user creds.
+pub fn validate_user(config: &Value, diagnostics: &mut Diagnostics) {
+    require_one_of(config, "issuer_seed", "issuer_seed_wo", diagnostics);
+    if config.attr("scoped").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    if config.attr("issuer_account").is_some_and(Value::is_null) {
+        diagnostics.attribute_error(
+            &AttributePath::attr("issuer_account"),
+            "Missing issuer account",
+            "A user signed by a scoped signing key must name its account in `issuer_account`.",
+        );
+    }
+    for name in TEMPLATE_ATTRIBUTES {
+        if config.attr(name).is_some_and(|v| !v.is_null()) {
+            diagnostics.attribute_error(
+                &AttributePath::attr(*name),
+                "Not allowed for scoped users",
+                format!("`{name}` comes from the scoped signing key's template; remove it here or set `scoped = false`."),
+            );
+        }
+    }
+}
+
+/// Signs user claims for `public_key` with the account (signing) key in `seed`.
+pub fn issue_user_jwt(
+    model: &UserModel,
+    public_key: &str,
+    seed: &Secret,
+    seed_attribute: &str,
+    expires: Option<i64>,
+) -> Result<(String, String), Diagnostic> {
+    let key = signer(seed, KeyKind::Account).map_err(|problem| {
+        Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))
+            .at(AttributePath::attr(seed_attribute))
+    })?;
+    let issuer_account = model.issuer_account.clone().unwrap_or_default();
+    let body = if model.scoped == Some(true) {
+        User::scoped(issuer_account)
+    } else {
+        User {
+            limits: model.limits().to_claims(),
+            issuer_account,
+            tags: Vec::new(),
+        }
+    };
+    let mut body = body;
+    body.tags = model.tags.clone().unwrap_or_default();
+    let mut claims = Claims::new(public_key, model.name.clone().unwrap_or_default(), body);
+    if let Some(expires) = expires {
+        claims.expires = expires;
+    } else if let Some(expires) = &model.expires {
+        claims.expires = parse_timestamp(expires).map_err(|problem| {
+            Diagnostic::error("Invalid expiry", problem).at(AttributePath::attr("expires"))
+        })?;
+    }
+    let token = jwt::encode(&claims, &key)
+        .map_err(|e| Diagnostic::error("Cannot issue the user JWT", e.to_string()))?;
+    Ok((key.public_key(), token))
+}
+
+impl Resource for NkeyUserResource {
+    type Client = NatsClient;
+    type Model = UserModel;
+
+    fn type_name(&self) -> &'static str {
+        "nats_nkey_user"
+    }
+
+    fn schema(&self) -> Schema {
+        let mut schema = Schema::new(
+            "A user JWT signed by its account (or an account signing key), and the creds file \
+             text clients connect with. Works offline.",
+        )
+        .attribute(Attribute::string("name").required().description("The user's name."))
+        .attribute(
+            Attribute::string("public_key")
+                .optional()
+                .computed()
+                .use_state_for_unknown()
+                .requires_replace()
+                .validate(USER_KEY)
+                .description("The user's public key (`U...`). Generated (with `seed` and `creds`) when unset."),
+        )
+        .attribute(
+            Attribute::string("seed")
+                .computed()
+                .sensitive()
+                .use_state_for_unknown()
+                .description("The generated user seed (`SU...`). Null when `public_key` is given."),
+        )
+        .attribute(
+            Attribute::string("issuer_seed")
+                .optional()
+                .sensitive()
+                .validate(ACCOUNT_SEED)
+                .description("Seed of the account or of one of its signing keys, which signs this JWT."),
+        )
+        .attribute(
+            Attribute::string("issuer_seed_wo")
+                .optional()
+                .sensitive()
+                .write_only()
+                .validate(ACCOUNT_SEED)
+                .description("Like `issuer_seed`, write-only: never stored (Terraform >= 1.11)."),
+        )
+        .attribute(
+            Attribute::string("issuer")
+                .computed()
+                .description("Public key (`A...`) that signed the JWT; known at plan time."),
+        );
+        for attribute in user_claim_attributes() {
+            schema = schema.attribute(attribute);
+        }
+        schema
+            .attribute(Attribute::string("jwt").computed().description("The user JWT. Re-issued only when a claim changes."))
+            .attribute(
+                Attribute::string("creds")
+                    .computed()
+                    .sensitive()
+                    .description("The creds file text (JWT and seed) for NATS clients; null when `public_key` is given."),
+            )
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        validate_user(config, diagnostics);
+    }
+
+    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        let issuer_seed =
+            config_str(plan.config, "issuer_seed").or(config_str(plan.config, "issuer_seed_wo"));
+        if let Some(Ok(issuer)) = issuer_seed.map(|s| seed_public_key(s, KeyKind::Account)) {
+            plan.set("issuer", Value::string(issuer));
+        }
+        if config_str(plan.config, "public_key").is_some() {
+            plan.set("seed", Value::Null);
+            plan.set("creds", Value::Null);
+        }
+        let claims_changed = match (plan.planned(), plan.prior) {
+            (Value::Object(planned), Value::Object(_)) => {
+                let names: Vec<&str> = planned
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|name| !NOT_CLAIMS.contains(name))
+                    .collect();
+                any_changed(plan.planned(), plan.prior, &names)
+            }
+            _ => true,
+        };
+        if claims_changed {
+            check_expiry(plan.config, plan.diagnostics);
+            plan.set("jwt", Value::Unknown);
+            if config_str(plan.config, "public_key").is_none() {
+                plan.set("creds", Value::Unknown);
+            }
+        } else {
+            for name in ["jwt", "creds"] {
+                let prior = plan.prior.attr(name).cloned().unwrap_or(Value::Null);
+                plan.set(name, prior);
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        _client: &NatsClient,
+        mut planned: UserModel,
+    ) -> Result<UserModel, Failed<UserModel>> {
+        if planned.public_key.is_none() {
+            let (public_key, seed) = KeyKind::User
+                .generate()
+                .map_err(|problem| Diagnostic::error("Cannot generate the user key", problem))?;
+            planned.public_key = Some(public_key);
+            planned.seed = Some(seed.expose().to_owned());
+        }
+        issue(&mut planned)?;
+        Ok(planned)
+    }
+
+    async fn read(
+        &self,
+        _client: &NatsClient,
+        current: UserModel,
+    ) -> Result<Option<UserModel>, Diagnostics> {
+        Ok(Some(current))
+    }
+
+    async fn update(
+        &self,
+        _client: &NatsClient,
+        _prior: UserModel,
+        mut planned: UserModel,
+    ) -> Result<UserModel, Failed<UserModel>> {
+        if planned.jwt.is_none() {
+            issue(&mut planned)?;
+        }
+        planned.issuer_seed_wo = None;
+        Ok(planned)
+    }
+
+    async fn delete(&self, _client: &NatsClient, _prior: UserModel) -> Result<(), Diagnostics> {
+        Ok(())
+    }
+}
+
+/// Issues the JWT and, when the seed is known, the creds text.
+fn issue(model: &mut UserModel) -> Result<(), Diagnostic> {
+    let (seed, attribute) = match (model.issuer_seed_wo.take(), &model.issuer_seed) {
+        (Some(seed), _) => (seed, "issuer_seed_wo"),
+        (None, Some(seed)) => (seed.clone(), "issuer_seed"),
+        (None, None) => return Err(Diagnostic::error(
+            "Issuer seed needed",
+            "Issuing the user JWT needs the account's seed: set `issuer_seed` or `issuer_seed_wo`.",
+        )
+        .at(AttributePath::attr("issuer_seed"))),
+    };
+    let public_key = model.public_key.clone().unwrap_or_default();
+    let (issuer, token) = issue_user_jwt(model, &public_key, &Secret::new(seed), attribute, None)?;
+    model.creds = match &model.seed {
+        Some(seed) => Some(
+            format_user_creds(&token, &Secret::new(seed.as_str()))
+                .map_err(|e| Diagnostic::error("Cannot write the creds", e.to_string()))?
+                .expose()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    model.issuer = Some(issuer);
+    model.jwt = Some(token);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_of_another_kind_is_refused_by_kind() {
+        let (_, operator_seed) = KeyKind::Operator.generate().unwrap();
+        let model = UserModel::default();
+        let (user, _) = KeyKind::User.generate().unwrap();
+        let error = issue_user_jwt(&model, &user, &operator_seed, "issuer_seed", None).unwrap_err();
+        assert!(
+            error.detail.contains("an operator seed"),
+            "{}",
+            error.detail
+        );
+        assert!(!error.detail.contains(operator_seed.expose()));
+    }
+}
