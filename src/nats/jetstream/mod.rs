@@ -21,7 +21,7 @@ pub use consumer::{
     AckPolicy, ConsumerAction, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
     ReplayPolicy, SequenceInfo,
 };
-pub use kv::{KvBucketConfig, KvEntry, KvOperation, KV_MAX_HISTORY};
+pub use kv::{kv_stream_name, KvBucketConfig, KvEntry, KvOperation, KV_MAX_HISTORY};
 pub use names::{
     check_asset_name, check_bucket_name, check_kv_key, duration_to_nanos, nanos_to_seconds,
     seconds_to_nanos,
