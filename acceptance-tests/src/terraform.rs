@@ -34,6 +34,7 @@ impl TfOutput {
 pub struct Terraform {
     root: TempDir,
     work_dir: PathBuf,
+    temp_dir: PathBuf,
     binary: PathBuf,
     cli_config: PathBuf,
     env: Vec<(OsString, OsString)>,
@@ -51,14 +52,18 @@ impl Terraform {
             .tempdir()
             .map_err(|e| HarnessError::io("creating terraform's temporary directory", e))?;
         let work_dir = root.path().join("work");
-        fs::create_dir(&work_dir)
-            .map_err(|e| HarnessError::io(format!("creating {}", work_dir.display()), e))?;
+        let temp_dir = root.path().join("tmp");
+        for dir in [&work_dir, &temp_dir] {
+            fs::create_dir(dir)
+                .map_err(|e| HarnessError::io(format!("creating {}", dir.display()), e))?;
+        }
         let cli_config = root.path().join("terraform.tfrc");
         fs::write(&cli_config, dev_overrides_config(provider_dir))
             .map_err(|e| HarnessError::io(format!("writing {}", cli_config.display()), e))?;
         Ok(Terraform {
             root,
             work_dir,
+            temp_dir,
             binary,
             cli_config,
             env: Vec::new(),
@@ -125,6 +130,9 @@ impl Terraform {
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
+            // Whatever terraform or a provider leaves in the temp dir (e.g. the socket
+            // directory of a provider killed mid-shutdown) goes away with this test.
+            .env("TMPDIR", &self.temp_dir)
             // A developer's own settings must not change what the suite sees.
             .env_remove("TF_CLI_ARGS")
             .env_remove("TF_WORKSPACE")
