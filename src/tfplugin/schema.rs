@@ -485,24 +485,27 @@ impl IdentitySchema {
     }
 
     /// A stub state holding only the identity, for Read to complete during import.
-    pub fn to_state(&self, identity: &Value, state_type: &Type) -> Value {
-        let Type::Object(attributes, _) = state_type else {
-            return Value::Null;
-        };
-        Value::Object(
-            attributes
-                .keys()
-                .map(|name| {
-                    let value = self
-                        .attributes
-                        .iter()
-                        .any(|a| a.name == name)
-                        .then(|| identity.attr(name).cloned())
-                        .flatten()
-                        .unwrap_or(Value::Null);
-                    (name.clone(), value)
-                })
-                .collect(),
-        )
+    /// Repeated blocks are empty rather than null, as Terraform itself sends them.
+    pub fn to_state(&self, identity: &Value, block: &Block) -> Value {
+        let mut state: std::collections::BTreeMap<String, Value> = block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .collect();
+        for nested in &block.blocks {
+            let empty = match nested.nesting {
+                Nesting::List => Value::List(Vec::new()),
+                Nesting::Set => Value::Set(Vec::new()),
+                Nesting::Map => Value::Map(Default::default()),
+                Nesting::Single | Nesting::Group => Value::Null,
+            };
+            state.insert(nested.type_name.clone(), empty);
+        }
+        for attribute in &self.attributes {
+            if let Some(value) = identity.attr(attribute.name) {
+                state.insert(attribute.name.to_string(), value.clone());
+            }
+        }
+        Value::Object(state)
     }
 }

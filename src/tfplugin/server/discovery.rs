@@ -111,7 +111,10 @@ impl<P: Provider> ProviderService<P> {
             (Some(data), Some(schema)) => {
                 let identity =
                     wire::decode(Some(data), &schema.value_type()).map_err(Diagnostics::from)?;
-                (schema.to_state(&identity, &ty), Diagnostics::new())
+                (
+                    schema.to_state(&identity, &resource.schema().block),
+                    Diagnostics::new(),
+                )
             }
             (Some(_), None) => {
                 return Err(Diagnostic::error(
@@ -390,10 +393,14 @@ mod tests {
     fn identity_is_read_from_state_and_back() {
         let found = identity().from_state(&state()).unwrap();
         assert_eq!(found.attr("name"), Some(&Value::string("ORDERS")));
-        let stub = identity().to_state(&found, &schema().value_type());
+        let stub = identity().to_state(&found, &schema().block);
         assert_eq!(stub.attr("name"), Some(&Value::string("ORDERS")));
         assert_eq!(stub.attr("created"), Some(&Value::Null));
-        assert_eq!(stub.attr("source"), Some(&Value::Null));
+        assert_eq!(
+            stub.attr("source"),
+            Some(&Value::List(vec![])),
+            "blocks are empty, not null"
+        );
     }
 
     #[test]

@@ -190,7 +190,13 @@ pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
         domain: as_written.domain.clone(),
         description: config.description.clone().filter(|d| !d.is_empty()),
         metadata: Some(metadata).filter(|m| !m.is_empty()),
-        subjects: Some(config.subjects.clone()).filter(|s| !s.is_empty()),
+        // With no subjects (and no mirror or sources) the server listens on the
+        // stream's name; read that default back as "left out" when it was.
+        subjects: Some(config.subjects.clone()).filter(|s| {
+            let server_default =
+                as_written.subjects.is_none() && s.len() == 1 && s[0] == config.name;
+            !s.is_empty() && !server_default
+        }),
         retention: word(&config.retention),
         storage: word(&config.storage),
         discard: word(&config.discard),

@@ -89,6 +89,21 @@ impl Resource for StreamResource {
                 plan.set("id", Value::String(address.id()));
             }
         }
+        // A mirror of a stream with direct get must serve direct gets too, or the
+        // (pedantic) server refuses it; natsforge streams allow direct get by default.
+        let mirror_configured = plan
+            .config
+            .attr("mirror")
+            .and_then(Value::as_elements)
+            .is_some_and(|m| !m.is_empty());
+        if mirror_configured
+            && plan
+                .config
+                .attr("mirror_direct")
+                .is_some_and(Value::is_null)
+        {
+            plan.set("mirror_direct", Value::Bool(true));
+        }
         if plan.is_create() || !plan.change.requires_replace.is_empty() {
             return;
         }

@@ -197,7 +197,7 @@ pub fn schema() -> Schema {
     )
     .attribute(flag("ack", true, "Acknowledge published messages."))
     .attribute(flag("allow_direct", true, "Allow direct get of messages, from any replica."))
-    .attribute(flag("mirror_direct", false, "Let this mirror answer direct gets for its origin."))
+    .attribute(flag("mirror_direct", false, "Let this mirror answer direct gets for its origin. A mirror leaves it out to get `true`, as the server requires when the origin allows direct get."))
     .attribute(flag("allow_rollup_hdrs", false, "Allow `Nats-Rollup` headers to purge messages."))
     .attribute(
         flag("deny_delete", false, "Refuse deleting messages.")
