@@ -228,6 +228,7 @@ impl Resource for NkeyOperatorResource {
         if config_str(plan.config, "seed_wo").is_some() {
             plan.set("seed", Value::Null);
         }
+        check_preload_trust(plan);
         let reissue = plan.is_create() || any_changed(plan.planned(), plan.prior, CLAIM_ATTRIBUTES);
         if reissue {
             check_expiry(plan.config, plan.diagnostics);
@@ -377,6 +378,37 @@ fn render_server_config(model: &OperatorModel) -> Result<String, Diagnostic> {
         text.push_str("}\n");
     }
     Ok(text)
+}
+
+/// Refuses, at plan time, preloaded account JWTs this operator would not trust, as
+/// soon as the operator's keys and the JWTs are known.
+fn check_preload_trust(plan: &mut PlanContext<'_>) {
+    let Ok(model) = plan.planned_model::<OperatorModel>() else {
+        return;
+    };
+    if model.public_key.is_none()
+        || plan
+            .planned()
+            .attr("signing_keys")
+            .is_some_and(|k| !k.is_wholly_known())
+    {
+        return;
+    }
+    // Through the fields, so the plan is read while diagnostics are written.
+    let Some(Value::List(preload)) = plan.change.planned.attr("resolver_preload") else {
+        return;
+    };
+    for (index, token) in preload.iter().enumerate() {
+        let Some(token) = token.as_str() else {
+            continue;
+        };
+        if let Err(problem) = trusted_account(&model, token) {
+            plan.diagnostics.push(
+                Diagnostic::error("Cannot preload this account JWT", problem)
+                    .at(AttributePath::attr("resolver_preload").index(index)),
+            );
+        }
+    }
 }
 
 /// An account JWT this operator would trust: valid, and signed by its identity key or

@@ -37,7 +37,11 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
     }
     if let Some(Value::List(exports)) = config.attr("exports") {
         for (index, export) in exports.iter().enumerate() {
-            let is_stream = export.attr("type").and_then(Value::as_str) == Some("stream");
+            // `type` defaults to stream, so unset (null) counts as stream too.
+            let is_stream = match export.attr("type") {
+                None | Some(Value::Null) => true,
+                Some(kind) => kind.as_str() == Some("stream"),
+            };
             for service_only in [
                 "response_type",
                 "response_threshold",
