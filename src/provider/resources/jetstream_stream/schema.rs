@@ -179,7 +179,12 @@ pub fn schema() -> Schema {
     .attribute(limit("max_msgs", "Most messages kept"))
     .attribute(limit("max_msgs_per_subject", "Most messages kept per subject"))
     .attribute(limit("max_bytes", "Most bytes kept"))
-    .attribute(limit("max_msg_size", "Largest message accepted, in bytes"))
+    .attribute(
+        Attribute::number("max_msg_size")
+            .default(-1)
+            .validate(int_between(-1, i64::from(i32::MAX)))
+            .description("Largest message accepted, in bytes; `-1` for unlimited."),
+    )
     .attribute(limit("max_consumers", "Most consumers"))
     .attribute(seconds("max_age", 0, "Oldest message kept (`0` for no limit)"))
     .attribute(seconds("duplicate_window", 120, "Window for detecting duplicate messages by `Nats-Msg-Id`"))

@@ -55,7 +55,7 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
         }
         if !blocks(config, "source").is_empty() {
             refuse(
-                AttributePath::attr("source"),
+                AttributePath::attr("source").index(0),
                 "A mirror takes no sources",
                 "A stream is either a mirror of one stream or sources from others, not both."
                     .into(),
@@ -104,15 +104,16 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
             "`subject_delete_marker_ttl` needs `allow_msg_ttl = true`.".into(),
         );
     }
-    let republish_set =
-        known(config, "republish_source").is_some() || is_true(config, "republish_headers_only");
-    if republish_set
-        && config
-            .attr("republish_destination")
-            .is_some_and(Value::is_null)
-    {
+    // Point at what was written: the destination is the attribute that is missing.
+    let republish_written = ["republish_source", "republish_headers_only"]
+        .into_iter()
+        .find(|name| known(config, name).is_some_and(|v| v.as_bool() != Some(false)));
+    let destination_missing = config
+        .attr("republish_destination")
+        .is_some_and(Value::is_null);
+    if let (Some(written), true) = (republish_written, destination_missing) {
         refuse(
-            AttributePath::attr("republish_destination"),
+            AttributePath::attr(written),
             "Republish needs a destination",
             "Set `republish_destination` (where stored messages are republished), or remove the other `republish_*` settings.".into(),
         );
@@ -128,6 +129,15 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
                 format!("`duplicate_window` ({window}s) cannot exceed `max_age` ({max_age}s)."),
             );
         }
+    }
+    if known(config, "placement_preferred").is_some() {
+        refuse(
+            AttributePath::attr("placement_preferred"),
+            "Preferred placement is not accepted",
+            "nats-server 2.15 refuses a preferred server in a stream's placement on create and update \
+             (NATS error 10052); remove `placement_preferred` and use `placement_cluster` or `placement_tags`."
+                .into(),
+        );
     }
     if let Some(subjects) = known(config, "subjects").and_then(Value::as_elements) {
         for (index, subject) in subjects.iter().enumerate() {
