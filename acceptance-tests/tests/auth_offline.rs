@@ -254,3 +254,74 @@ fn no_seed_reaches_any_log_at_trace() {
         );
     }
 }
+
+/// Seeds brought write-only: the public keys are known at plan time, no seed lands in
+/// the state, and a second plan is empty.
+#[test]
+fn write_only_seeds_stay_out_of_the_state() {
+    let operator = nkeys::KeyPair::new_operator();
+    let account = nkeys::KeyPair::new_account();
+    let tf = Terraform::new()
+        .unwrap()
+        .with_env("TF_VAR_operator_seed", operator.seed().unwrap())
+        .with_env("TF_VAR_account_seed", account.seed().unwrap());
+    tf.write_file(
+        "main.tf",
+        r#"
+terraform {
+  required_providers {
+    nats = { source = "natsforge/nats" }
+  }
+}
+
+variable "operator_seed" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "account_seed" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "nats_nkey" "account" {
+  type            = "account"
+  seed_wo         = var.account_seed
+  seed_wo_version = 1
+}
+
+resource "nats_nkey_operator" "main" {
+  name    = "OP"
+  seed_wo = var.operator_seed
+}
+
+resource "nats_nkey_account" "app" {
+  name           = "APP"
+  public_key     = nats_nkey.account.public_key
+  issuer_seed_wo = var.operator_seed
+}
+"#,
+    )
+    .unwrap();
+    let plan = tf.plan_json().unwrap();
+    let planned = plan["planned_values"]["root_module"]["resources"].to_string();
+    assert!(
+        planned.contains(&account.public_key()),
+        "account key known at plan"
+    );
+    assert!(
+        planned.contains(&operator.public_key()),
+        "operator key known at plan"
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    let state = std::fs::read_to_string(tf.dir().join("terraform.tfstate")).unwrap();
+    assert!(!state.contains(&operator.seed().unwrap()));
+    assert!(!state.contains(&account.seed().unwrap()));
+    assert_eq!(
+        state_attribute(&tf, "nats_nkey_account.app", "issuer"),
+        operator.public_key()
+    );
+}
