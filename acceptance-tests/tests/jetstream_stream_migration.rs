@@ -1,0 +1,226 @@
+//! Coming from the official provider, and finding what exists: `moved` from
+//! `nats-io/jetstream`'s `jetstream_stream`, and `terraform query` with generated config.
+
+use acceptance_tests::{
+    provider_binary, NatsServer, NatsServerBuilder, Terraform, PROVIDER_ADDRESS,
+};
+use natsforge::nats::jetstream::StreamConfig;
+use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+
+/// Creates a stream the way the official provider would have (its defaults).
+fn create_outside(server: &NatsServer, config: StreamConfig) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let client = connect(&ConnectOptions {
+                servers: vec![server.client_url().to_string()],
+                ..ConnectOptions::default()
+            })
+            .await
+            .unwrap();
+            JetStreamApi::new(client, None)
+                .create_stream(&config)
+                .await
+                .unwrap();
+        });
+}
+
+fn queue_config() -> StreamConfig {
+    StreamConfig {
+        subjects: vec!["QUEUE.>".into()],
+        max_msgs: 1024,
+        max_bytes: 10_485_760,
+        max_age: 86_400 * 1_000_000_000,
+        duplicate_window: 120 * 1_000_000_000,
+        allow_direct: true,
+        ..StreamConfig::named("QUEUE")
+    }
+}
+
+/// State as the official provider (SDKv2) writes it: unset values as "", [] and {}.
+fn official_state() -> &'static str {
+    r#"{
+  "version": 4,
+  "terraform_version": "1.9.8",
+  "serial": 3,
+  "lineage": "6f1a3c2e-0000-4000-8000-000000000001",
+  "outputs": {},
+  "resources": [{
+    "mode": "managed",
+    "type": "jetstream_stream",
+    "name": "QUEUE",
+    "provider": "provider[\"registry.terraform.io/nats-io/jetstream\"]",
+    "instances": [{
+      "schema_version": 0,
+      "attributes": {
+        "ack": true, "allow_direct": true, "allow_msg_ttl": false,
+        "allow_rollup_hdrs": false, "compression": "none", "deny_delete": false,
+        "deny_purge": false, "description": "", "discard": "old",
+        "discard_new_per_subject": false, "duplicate_window": 120,
+        "id": "JETSTREAM_STREAM_QUEUE", "inactive_threshold": 0,
+        "max_ack_pending": 0, "max_age": 86400, "max_bytes": 10485760,
+        "max_consumers": -1, "max_msg_size": -1, "max_msgs": 1024,
+        "max_msgs_per_subject": -1, "metadata": {}, "mirror": [],
+        "mirror_direct": false, "name": "QUEUE", "placement_cluster": "",
+        "placement_tags": [], "replicas": 1, "republish_destination": "",
+        "republish_headers_only": false, "republish_source": "",
+        "retention": "limits", "source": [], "storage": "file",
+        "subject_delete_marker_ttl": 0, "subject_transform": [],
+        "subjects": ["QUEUE.>"]
+      },
+      "sensitive_attributes": []
+    }]
+  }],
+  "check_results": null
+}"#
+}
+
+#[test]
+fn moved_from_the_official_provider_plans_no_changes() {
+    let server = NatsServerBuilder::new().jetstream().start().unwrap();
+    create_outside(&server, queue_config());
+
+    let tf = Terraform::new().unwrap();
+    // Terraform will not plan while the provider named in the state is missing; our own
+    // binary installed at nats-io/jetstream satisfies it. The move itself is done by
+    // nats_jetstream_stream's MoveResourceState.
+    let stand_in = tf.dir().join("stand-in");
+    std::fs::create_dir_all(&stand_in).unwrap();
+    std::os::unix::fs::symlink(
+        provider_binary().unwrap(),
+        stand_in.join("terraform-provider-jetstream"),
+    )
+    .unwrap();
+    let ours = provider_binary().unwrap();
+    let cli_config = tf.dir().join("cli.tfrc");
+    std::fs::write(
+        &cli_config,
+        format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n    \"registry.terraform.io/nats-io/jetstream\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            ours.parent().unwrap().display(),
+            stand_in.display()
+        ),
+    )
+    .unwrap();
+    let tf = tf.with_env("TF_CLI_CONFIG_FILE", &cli_config);
+    tf.write_file("terraform.tfstate", &official_state())
+        .unwrap();
+    tf.write_file(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    nats      = {{ source = "natsforge/nats" }}
+    jetstream = {{ source = "nats-io/jetstream" }}
+  }}
+}}
+
+provider "nats" {{
+  servers = "{url}"
+}}
+
+# The HCL of the official provider's resource, with the type renamed.
+resource "nats_jetstream_stream" "QUEUE" {{
+  name      = "QUEUE"
+  subjects  = ["QUEUE.>"]
+  max_msgs  = 1024
+  max_bytes = 10485760
+  max_age   = 86400
+}}
+
+moved {{
+  from = jetstream_stream.QUEUE
+  to   = nats_jetstream_stream.QUEUE
+}}
+"#,
+            url = server.client_url()
+        ),
+    )
+    .unwrap();
+    let plan = tf.run_ok(&["plan", "-no-color"]).unwrap().stdout;
+    assert!(
+        plan.contains("has moved to nats_jetstream_stream.QUEUE"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("0 to add, 0 to change, 0 to destroy") || plan.contains("No changes"),
+        "an unchanged stream plans no changes after the move: {plan}"
+    );
+    tf.apply().unwrap();
+    tf.remove_file("main.tf").unwrap();
+    tf.write_file(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    nats = {{ source = "natsforge/nats" }}
+  }}
+}}
+
+provider "nats" {{
+  servers = "{url}"
+}}
+
+resource "nats_jetstream_stream" "QUEUE" {{
+  name      = "QUEUE"
+  subjects  = ["QUEUE.>"]
+  max_msgs  = 1024
+  max_bytes = 10485760
+  max_age   = 86400
+}}
+"#,
+            url = server.client_url()
+        ),
+    )
+    .unwrap();
+    tf.expect_no_changes().unwrap();
+}
+
+#[test]
+fn query_lists_streams_and_generated_config_plans_clean() {
+    let server = NatsServerBuilder::new().jetstream().start().unwrap();
+    create_outside(&server, queue_config());
+    create_outside(
+        &server,
+        StreamConfig {
+            subjects: vec!["orders.*".into()],
+            description: Some("orders".into()),
+            num_replicas: 1,
+            max_msgs_per_subject: 10,
+            ..StreamConfig::named("ORDERS")
+        },
+    );
+    let tf = Terraform::new().unwrap();
+    let provider = format!(
+        "terraform {{\n  required_providers {{\n    nats = {{ source = \"natsforge/nats\" }}\n  }}\n}}\n\nprovider \"nats\" {{\n  servers = \"{}\"\n}}\n",
+        server.client_url()
+    );
+    tf.write_file("main.tf", &provider).unwrap();
+    tf.write_file(
+        "streams.tfquery.hcl",
+        "list \"nats_jetstream_stream\" \"all\" {\n  provider = nats\n}\n",
+    )
+    .unwrap();
+    let query = tf
+        .run_ok(&["query", "-no-color", "-generate-config-out=generated.tf"])
+        .unwrap()
+        .stdout;
+    assert!(
+        query.contains("QUEUE") && query.contains("ORDERS"),
+        "{query}"
+    );
+    let generated = std::fs::read_to_string(tf.dir().join("generated.tf")).unwrap();
+    assert!(generated.contains("import {"), "{generated}");
+    assert!(generated.contains("max_msgs_per_subject"), "{generated}");
+    let plan = tf.run_ok(&["plan", "-no-color"]).unwrap().stdout;
+    assert!(
+        plan.contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{plan}"
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+}
