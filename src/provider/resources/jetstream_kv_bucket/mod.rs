@@ -1,0 +1,213 @@
+//! # Resource `nats_jetstream_kv_bucket`
+//!
+//! A JetStream key-value bucket, in the provider's default JetStream domain or the one
+//! named by `domain`. The bucket is the stream `KV_<name>`, configured exactly as the
+//! NATS clients configure it (`nats kv add`, nats.go, async-nats), so buckets made here
+//! and there look alike and every client can use them.
+//!
+//! - Read reports what the server holds (from the `KV_<name>` stream), so a bucket
+//!   changed outside Terraform shows as drift and the next apply corrects it; a bucket
+//!   deleted outside Terraform is planned for creation again (the plan never fails).
+//! - `replicas`, limits, `history`, `ttl`, `compression`, placement, republish,
+//!   sources and metadata change in place. Replacement, which loses the keys, happens
+//!   only where the server refuses the change: `name`, `domain`, `storage`, and a
+//!   mirror added or changed. Turning `limit_marker_ttl` back to `0` keeps per-key TTLs
+//!   allowed on the stream (the server cannot turn them off) rather than replacing it.
+//! - Import takes `NAME`, `DOMAIN:NAME` or the official provider's `JETSTREAM_KV_NAME`,
+//!   or the identity `{ domain, name }`; `terraform query` lists the buckets of a domain.
+
+pub mod bucket;
+pub(crate) mod convert;
+pub(crate) mod model;
+mod schema;
+mod validate;
+
+use crate::nats::jetstream::{kv_stream_name, JetStreamApi};
+use crate::nats::JetStreamError;
+use crate::provider::client::NatsClient;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{Failed, Listed, PlanContext, Resource};
+use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
+use crate::tfplugin::value::Value;
+use bucket::BucketAddress;
+use model::{KvBucketModel, ID_PREFIX};
+
+pub struct KvBucketResource;
+
+fn failed(action: &str, name: &str, error: JetStreamError) -> Diagnostics {
+    Diagnostic::error(
+        format!("Cannot {action} KV bucket {name}"),
+        error.to_string(),
+    )
+    .into()
+}
+
+fn invalid(name: &str, problem: String) -> Diagnostics {
+    Diagnostic::error(
+        format!("Invalid configuration for KV bucket {name}"),
+        problem,
+    )
+    .into()
+}
+
+fn not_a_bucket(name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Cannot read KV bucket {name}"),
+        format!(
+            "The stream {} is not shaped like a KV bucket.",
+            kv_stream_name(name)
+        ),
+    )
+    .into()
+}
+
+/// Sends the planned bucket as a stream update. The server cannot turn per-message
+/// TTLs off again, so once on (by `limit_marker_ttl`) they stay on.
+async fn update_bucket(
+    api: &JetStreamApi,
+    planned: &KvBucketModel,
+) -> Result<KvBucketModel, Diagnostics> {
+    let mut config = convert::to_stream_config(planned).map_err(|p| invalid(&planned.name, p))?;
+    let current = api
+        .stream_info(&config.name)
+        .await
+        .map_err(|e| failed("update", &planned.name, e))?;
+    if current.is_some_and(|info| info.config.allow_msg_ttl) {
+        config.allow_msg_ttl = true;
+    }
+    let info = api
+        .update_stream(&config)
+        .await
+        .map_err(|e| failed("update", &planned.name, e))?;
+    convert::from_stream_config(&info.config, planned).ok_or_else(|| not_a_bucket(&planned.name))
+}
+
+impl Resource for KvBucketResource {
+    type Client = NatsClient;
+    type Model = KvBucketModel;
+
+    fn type_name(&self) -> &'static str {
+        "nats_jetstream_kv_bucket"
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(bucket::identity("The bucket's name."))
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        validate::validate(config, diagnostics);
+    }
+
+    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        bucket::plan_id(plan, ID_PREFIX);
+        bucket::refuse_replicas_and_placement_together(plan);
+    }
+
+    async fn create(
+        &self,
+        client: &NatsClient,
+        planned: KvBucketModel,
+    ) -> Result<KvBucketModel, Failed<KvBucketModel>> {
+        let config = convert::to_stream_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let api = client.jetstream(planned.domain.as_deref()).await?;
+        let info = api
+            .create_stream(&config)
+            .await
+            .map_err(|e| failed("create", &planned.name, e))?;
+        Ok(convert::from_stream_config(&info.config, &planned)
+            .ok_or_else(|| not_a_bucket(&planned.name))?)
+    }
+
+    async fn read(
+        &self,
+        client: &NatsClient,
+        current: KvBucketModel,
+    ) -> Result<Option<KvBucketModel>, Diagnostics> {
+        let api = client.jetstream(current.domain.as_deref()).await?;
+        let info = api
+            .stream_info(&kv_stream_name(&current.name))
+            .await
+            .map_err(|e| failed("read", &current.name, e))?;
+        match info {
+            None => Ok(None),
+            Some(info) => convert::from_stream_config(&info.config, &current)
+                .map(Some)
+                .ok_or_else(|| not_a_bucket(&current.name)),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &NatsClient,
+        _prior: KvBucketModel,
+        planned: KvBucketModel,
+    ) -> Result<KvBucketModel, Failed<KvBucketModel>> {
+        let api = client.jetstream(planned.domain.as_deref()).await?;
+        Ok(update_bucket(&api, &planned).await?)
+    }
+
+    async fn delete(&self, client: &NatsClient, prior: KvBucketModel) -> Result<(), Diagnostics> {
+        let api = client.jetstream(prior.domain.as_deref()).await?;
+        // Already gone is fine: the goal is that it does not exist.
+        api.delete_stream(&kv_stream_name(&prior.name))
+            .await
+            .map(|_| ())
+            .map_err(|e| failed("delete", &prior.name, e))
+    }
+
+    async fn import(&self, _client: &NatsClient, id: &str) -> Result<KvBucketModel, Diagnostics> {
+        let address = BucketAddress::parse(id, ID_PREFIX).map_err(|problem| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid import ID",
+                format!("{problem}. Use NAME, DOMAIN:NAME or JETSTREAM_KV_NAME."),
+            ))
+        })?;
+        Ok(KvBucketModel {
+            id: Some(address.id(ID_PREFIX)),
+            name: address.name,
+            domain: address.domain,
+            ..KvBucketModel::default()
+        })
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(
+            Schema::new("Lists the KV buckets of a JetStream domain.").attribute(
+                Attribute::string("domain")
+                    .optional()
+                    .description("The JetStream domain; defaults to the provider's."),
+            ),
+        )
+    }
+
+    async fn list(
+        &self,
+        client: &NatsClient,
+        config: &Value,
+    ) -> Result<Vec<Listed<KvBucketModel>>, Diagnostics> {
+        let domain = config
+            .attr("domain")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let api = client.jetstream(domain.as_deref()).await?;
+        let streams = api.list_streams(None).await.map_err(|e| {
+            Diagnostics::from(Diagnostic::error("Cannot list KV buckets", e.to_string()))
+        })?;
+        let as_written = KvBucketModel {
+            domain,
+            ..KvBucketModel::default()
+        };
+        Ok(streams
+            .iter()
+            .filter_map(|info| convert::from_stream_config(&info.config, &as_written))
+            .map(|state| Listed {
+                display_name: state.name.clone(),
+                state,
+            })
+            .collect())
+    }
+}

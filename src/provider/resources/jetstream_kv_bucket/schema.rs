@@ -1,0 +1,162 @@
+//! # Resource `nats_jetstream_kv_bucket`: its arguments
+//!
+//! Names, defaults and units follow the official provider's `jetstream_kv_bucket`
+//! (`max_bucket_size`, `history` 5, durations in whole seconds, `-1` for unlimited), so
+//! its HCL moves over by renaming the type. New here: `domain`, `storage`,
+//! `compression`, `metadata`, republish, mirror and sources.
+
+use super::model::DEFAULT_HISTORY;
+use crate::nats::jetstream::KV_MAX_HISTORY;
+use crate::provider::rules::{BUCKET, DOMAIN, SUBJECT};
+use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::tfplugin::validators::{int_at_least, int_between, OneOf};
+use crate::tfplugin::value::Value;
+
+/// Adding or changing a mirror replaces the bucket (the server refuses it in place);
+/// removing it promotes the bucket to a writable one.
+fn mirror_added_or_changed(_prior: &Value, planned: &Value) -> bool {
+    planned.as_elements().is_some_and(|items| !items.is_empty())
+}
+
+fn seconds(name: &str, what: &str) -> Attribute {
+    Attribute::number(name)
+        .default(0)
+        .validate(int_at_least(0))
+        .description(format!("{what}, in seconds."))
+}
+
+/// The arguments of `mirror` and `source` blocks.
+fn origin_block(description: &str) -> Block {
+    Block::new(description)
+        .attribute(
+            Attribute::string("name")
+                .required()
+                .validate(BUCKET)
+                .description("The origin bucket (its name, without `KV_`)."),
+        )
+        .attribute(
+            Attribute::string("domain")
+                .optional()
+                .validate(DOMAIN)
+                .description(
+                    "The JetStream domain of the origin bucket (e.g. `hub` from a leaf); \
+                     turned into `external { api = \"$JS.<domain>.API\" }`. Do not set both.",
+                ),
+        )
+        .attribute(
+            Attribute::number("start_seq")
+                .optional()
+                .validate(int_at_least(0))
+                .description("Start at this revision of the origin."),
+        )
+        .attribute(
+            Attribute::string("start_time")
+                .optional()
+                .description("Start at this time of the origin (RFC 3339)."),
+        )
+        .block(
+            NestedBlock::new(
+                "external",
+                Nesting::List,
+                Block::new("An origin reached through another account or domain by API prefix.")
+                    .attribute(
+                        Attribute::string("api")
+                            .required()
+                            .description("The JetStream API prefix, e.g. `$JS.hub.API`."),
+                    )
+                    .attribute(
+                        Attribute::string("deliver")
+                            .optional()
+                            .description("The delivery subject prefix."),
+                    ),
+            )
+            .max_items(1),
+        )
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        "A JetStream key-value bucket, stored as the stream `KV_<name>` configured exactly as the \
+         NATS clients (and `nats kv add`) configure it. Replicas, limits, history and the rest \
+         change in place; only `name`, `domain`, `storage` and an added or changed `mirror` \
+         replace the bucket, and with it its keys.",
+    )
+    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
+        "`JETSTREAM_KV_<name>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
+    ))
+    .attribute(
+        Attribute::string("name")
+            .required()
+            .requires_replace()
+            .validate(BUCKET)
+            .description("The bucket's name."),
+    )
+    .attribute(
+        Attribute::string("domain")
+            .optional()
+            .requires_replace()
+            .validate(DOMAIN)
+            .description("The JetStream domain to manage the bucket in (through `$JS.<domain>.API`). Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
+    )
+    .attribute(Attribute::string("description").optional().description("A description of the bucket."))
+    .attribute(
+        Attribute::number("history")
+            .default(DEFAULT_HISTORY)
+            .validate(int_between(1, KV_MAX_HISTORY))
+            .description("How many values to keep per key (the official provider's default, 5)."),
+    )
+    .attribute(seconds("ttl", "How long a value is kept (`0` for ever)"))
+    .attribute(
+        Attribute::number("max_value_size")
+            .default(-1)
+            .validate(int_at_least(-1))
+            .description("Largest value accepted, in bytes; `-1` for unlimited."),
+    )
+    .attribute(
+        Attribute::number("max_bucket_size")
+            .default(-1)
+            .validate(int_at_least(-1))
+            .description("Most bytes the bucket holds (all keys and history); `-1` for unlimited."),
+    )
+    .attribute(
+        Attribute::string("storage")
+            .default("file")
+            .validate(OneOf(&["file", "memory"]))
+            .requires_replace()
+            .description("Where values are stored. The server cannot move a bucket between storages: changing it replaces the bucket."),
+    )
+    .attribute(
+        Attribute::number("replicas")
+            .default(1)
+            .validate(int_between(1, 5))
+            .description("Copies kept in a cluster. Changes in place, never by replacement."),
+    )
+    .attribute(Attribute::bool("compression").default(false).description("Compress stored values (S2)."))
+    .attribute(Attribute::string("placement_cluster").optional().description("Place the bucket in this cluster."))
+    .attribute(Attribute::string_list("placement_tags").optional().description("Place the bucket on servers with these tags."))
+    .attribute(
+        Attribute::string("republish_source")
+            .optional()
+            .validate(SUBJECT)
+            .description("Republish values written to these subjects (`$KV.<name>.<key>`); left out, all of the bucket's."),
+    )
+    .attribute(Attribute::string("republish_destination").optional().description("Where to republish written values, e.g. `config.>`."))
+    .attribute(Attribute::bool("republish_headers_only").default(false).description("Republish headers only, without the value."))
+    .attribute(Attribute::string_map("metadata").optional().description(
+        "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
+    ))
+    .attribute(seconds(
+        "limit_marker_ttl",
+        "Enables per-key TTLs; when a limit or TTL removes a key, a marker saying so stays this long",
+    ))
+    .block(
+        NestedBlock::new("mirror", Nesting::List, origin_block("Makes the bucket a read-only copy of another bucket."))
+            .max_items(1)
+            .requires_replace_if("a mirror is added or changed", mirror_added_or_changed),
+    )
+    .block(NestedBlock::new(
+        "source",
+        Nesting::List,
+        origin_block("A bucket whose keys are copied into this one; repeat for several."),
+    ))
+}
