@@ -1,0 +1,146 @@
+//! JetStream domains through Terraform: a hub and a leaf in their own domains, joined by
+//! a real leaf node connection; the leaf's stream sources the hub's by `domain`.
+
+use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder, Terraform};
+use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use std::time::Duration;
+
+fn hub_and_leaf() -> (NatsServer, NatsServer) {
+    let hub = NatsServerBuilder::new()
+        .server_name("hub")
+        .domain("hub")
+        .leafnode_listen()
+        .start()
+        .unwrap();
+    let leaf = NatsServerBuilder::new()
+        .server_name("leaf")
+        .domain("leaf")
+        .extra(&format!(
+            "leafnodes {{ remotes [ {{ url: \"{}\" }} ] }}",
+            hub.leafnode_url()
+        ))
+        .start()
+        .unwrap();
+    let joined = wait_until(Duration::from_secs(10), || {
+        hub.monitor_json("/leafz")
+            .is_ok_and(|leafz| leafz["leafnodes"] == 1)
+    });
+    assert!(joined, "leaf did not connect:\n{}", leaf.log());
+    (hub, leaf)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// JetStream in `domain` of `server`, through natsforge's own client.
+async fn api(server: &NatsServer, domain: Option<&str>) -> JetStreamApi {
+    let client = connect(&ConnectOptions {
+        servers: vec![server.client_url().to_string()],
+        ..ConnectOptions::default()
+    })
+    .await
+    .unwrap();
+    JetStreamApi::new(client, domain.map(str::to_string))
+}
+
+#[test]
+fn leaf_stream_sources_the_hub_stream_by_domain() {
+    let (hub, leaf) = hub_and_leaf();
+    let tf = Terraform::new().unwrap();
+    tf.write_file(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    nats = {{ source = "natsforge/nats" }}
+  }}
+}}
+
+provider "nats" {{
+  alias            = "hub"
+  servers          = "{hub}"
+  jetstream_domain = "hub"
+}}
+
+provider "nats" {{
+  alias   = "leaf"
+  servers = "{leaf}"
+}}
+
+resource "nats_jetstream_stream" "queue" {{
+  provider  = nats.hub
+  name      = "QUEUE"
+  subjects  = ["QUEUE.>"]
+  max_msgs  = 1024
+  max_bytes = 10485760
+  max_age   = 86400
+}}
+
+resource "nats_jetstream_stream" "copy" {{
+  provider = nats.leaf
+  name     = "QUEUE_COPY"
+  domain   = "leaf"
+  source {{
+    name   = nats_jetstream_stream.queue.name
+    domain = "hub"
+  }}
+}}
+"#,
+            hub = hub.client_url(),
+            leaf = leaf.client_url()
+        ),
+    )
+    .unwrap();
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+
+    let rt = runtime();
+    let arrived = rt.block_on(async {
+        let hub_api = api(&hub, None).await;
+        let hub_client = hub_api.client();
+        for i in 0..5 {
+            hub_client
+                .publish(format!("QUEUE.job.{i}"), "work".into())
+                .await
+                .unwrap();
+        }
+        hub_client.flush().await.unwrap();
+        let leaf_api = api(&leaf, Some("leaf")).await;
+        let mut seen = 0;
+        for _ in 0..100 {
+            let info = leaf_api.stream_info("QUEUE_COPY").await.unwrap().unwrap();
+            seen = info.state.messages;
+            if seen == 5 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let info = leaf_api.stream_info("QUEUE_COPY").await.unwrap().unwrap();
+        // The source is an external API prefix on the wire: no `domain` key.
+        let source = &info.config.sources[0];
+        assert_eq!(
+            source.external.as_ref().map(|e| e.api.as_str()),
+            Some("$JS.hub.API")
+        );
+        seen
+    });
+    assert_eq!(
+        arrived, 5,
+        "messages published on the hub arrive in the leaf's stream"
+    );
+    // The hub stream lives in the hub domain only.
+    let in_leaf = rt.block_on(async {
+        api(&leaf, Some("leaf"))
+            .await
+            .stream_info("QUEUE")
+            .await
+            .unwrap()
+    });
+    assert!(in_leaf.is_none());
+    tf.destroy().unwrap();
+}
