@@ -1,0 +1,246 @@
+//! The consumer as Terraform sees it: one field per attribute of `schema.rs`.
+
+use crate::tfplugin::validators::StringRule;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerModel {
+    pub id: Option<String>,
+    pub stream_id: String,
+    pub durable_name: String,
+    pub domain: Option<String>,
+    pub description: Option<String>,
+    pub metadata: Option<BTreeMap<String, String>>,
+    pub delivery_subject: Option<String>,
+    pub delivery_group: Option<String>,
+    pub deliver_all: Option<bool>,
+    pub deliver_last: Option<bool>,
+    pub deliver_new: Option<bool>,
+    pub deliver_last_per_subject: Option<bool>,
+    pub stream_sequence: Option<u64>,
+    pub start_time: Option<String>,
+    pub ack_policy: Option<String>,
+    pub ack_wait: Option<i64>,
+    pub max_delivery: Option<i64>,
+    pub backoff: Option<Vec<i64>>,
+    pub filter_subject: Option<String>,
+    pub filter_subjects: Option<Vec<String>>,
+    pub replay_policy: Option<String>,
+    pub sample_freq: Option<i64>,
+    pub ratelimit: Option<u64>,
+    pub max_ack_pending: Option<i64>,
+    pub heartbeat: Option<i64>,
+    pub flow_control: Option<bool>,
+    pub max_waiting: Option<i64>,
+    pub headers_only: Option<bool>,
+    pub max_batch: Option<i64>,
+    pub max_expires: Option<i64>,
+    pub max_bytes: Option<i64>,
+    pub inactive_threshold: Option<i64>,
+    pub replicas: Option<i64>,
+    pub memory: Option<bool>,
+    pub priority_groups: Option<Vec<String>>,
+    pub priority_policy: Option<String>,
+    pub priority_timeout: Option<i64>,
+    pub pause_until: Option<String>,
+}
+
+/// What `stream_id` names: a stream, perhaps with its domain. It takes a plain name
+/// or a stream resource's `id` (`JETSTREAM_STREAM_<name>`, as the official provider's
+/// users write `stream_id = jetstream_stream.x.id`, with `<domain>:` in front for a
+/// stream in a domain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRef {
+    pub domain: Option<String>,
+    pub name: String,
+}
+
+impl StreamRef {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (domain, rest) = match text.split_once(':') {
+            Some((domain, rest)) if !domain.is_empty() => (Some(domain.to_string()), rest),
+            Some(_) => return Err(format!("{text:?} has an empty domain before `:`")),
+            None => (None, text),
+        };
+        let name = rest.strip_prefix(OFFICIAL_STREAM).unwrap_or(rest);
+        crate::provider::rules::check_name(name)?;
+        Ok(StreamRef {
+            domain,
+            name: name.to_string(),
+        })
+    }
+
+    /// The stream resource's `id` for this stream.
+    pub fn id(&self) -> String {
+        match &self.domain {
+            Some(domain) => format!("{domain}:{OFFICIAL_STREAM}{}", self.name),
+            None => format!("{OFFICIAL_STREAM}{}", self.name),
+        }
+    }
+}
+
+/// `stream_id` accepts a name, `DOMAIN:NAME` or a stream's `id`.
+pub const STREAM_REF: StringRule = StringRule {
+    allowed: "a stream name, `DOMAIN:NAME`, or a stream's id `[DOMAIN:]JETSTREAM_STREAM_<name>`",
+    rule: |text| StreamRef::parse(text).map(|_| ()),
+};
+
+impl ConsumerModel {
+    /// The stream named by `stream_id` (as written when it cannot be parsed, so the
+    /// server reports the problem).
+    pub fn stream(&self) -> StreamRef {
+        StreamRef::parse(&self.stream_id).unwrap_or_else(|_| StreamRef {
+            domain: None,
+            name: self.stream_id.clone(),
+        })
+    }
+
+    /// The domain to talk to: `domain`, else the one carried by `stream_id`.
+    pub fn effective_domain(&self) -> Option<String> {
+        self.domain.clone().or(self.stream().domain)
+    }
+
+    pub fn address(&self) -> ConsumerAddress {
+        ConsumerAddress {
+            domain: self.effective_domain(),
+            stream: self.stream().name,
+            name: self.durable_name.clone(),
+        }
+    }
+}
+
+/// What an import ID or identity names: a consumer of a stream, perhaps in a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerAddress {
+    pub domain: Option<String>,
+    pub stream: String,
+    pub name: String,
+}
+
+const OFFICIAL_STREAM: &str = "JETSTREAM_STREAM_";
+const OFFICIAL_CONSUMER: &str = "_CONSUMER_";
+
+impl ConsumerAddress {
+    /// Accepts `STREAM:CONSUMER`, `DOMAIN:STREAM:CONSUMER`, and the official
+    /// provider's `JETSTREAM_STREAM_<stream>_CONSUMER_<consumer>` (optionally with
+    /// `DOMAIN:` in front).
+    pub fn parse(id: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = id.split(':').collect();
+        let (domain, stream, name) = match parts.as_slice() {
+            [official] => {
+                let (stream, name) = split_official(official)?;
+                (None, stream, name)
+            }
+            [domain, official] if official.starts_with(OFFICIAL_STREAM) => {
+                let (stream, name) = split_official(official)?;
+                (Some(*domain), stream, name)
+            }
+            [stream, name] => (None, *stream, *name),
+            [domain, stream, name] => (Some(*domain), *stream, *name),
+            _ => return Err(format!("{id:?} has too many `:`-separated parts")),
+        };
+        if domain.is_some_and(str::is_empty) {
+            return Err(format!("{id:?} has an empty domain before `:`"));
+        }
+        crate::provider::rules::check_name(stream).map_err(|e| format!("stream: {e}"))?;
+        crate::provider::rules::check_name(name).map_err(|e| format!("consumer: {e}"))?;
+        Ok(ConsumerAddress {
+            domain: domain.map(str::to_string),
+            stream: stream.to_string(),
+            name: name.to_string(),
+        })
+    }
+
+    /// The resource ID in state: the official provider's form, domain-qualified.
+    pub fn id(&self) -> String {
+        let official = format!(
+            "{OFFICIAL_STREAM}{}{OFFICIAL_CONSUMER}{}",
+            self.stream, self.name
+        );
+        match &self.domain {
+            Some(domain) => format!("{domain}:{official}"),
+            None => official,
+        }
+    }
+}
+
+/// Splits `JETSTREAM_STREAM_<s>_CONSUMER_<c>`. A stream name may itself hold
+/// `_CONSUMER_`; the last occurrence separates them, as consumer names rarely do.
+fn split_official(id: &str) -> Result<(&str, &str), String> {
+    let rest = id.strip_prefix(OFFICIAL_STREAM).ok_or_else(|| {
+        format!(
+            "{id:?} is neither STREAM:CONSUMER nor JETSTREAM_STREAM_<stream>_CONSUMER_<consumer>"
+        )
+    })?;
+    rest.rsplit_once(OFFICIAL_CONSUMER)
+        .ok_or_else(|| format!("{id:?} lacks `_CONSUMER_<consumer>`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(domain: Option<&str>, stream: &str, name: &str) -> ConsumerAddress {
+        ConsumerAddress {
+            domain: domain.map(str::to_string),
+            stream: stream.into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn import_ids_in_every_accepted_form() {
+        let plain = address(None, "ORDERS", "NEW");
+        assert_eq!(ConsumerAddress::parse("ORDERS:NEW").unwrap(), plain);
+        assert_eq!(
+            ConsumerAddress::parse("JETSTREAM_STREAM_ORDERS_CONSUMER_NEW").unwrap(),
+            plain
+        );
+        let domained = address(Some("hub"), "ORDERS", "NEW");
+        assert_eq!(ConsumerAddress::parse("hub:ORDERS:NEW").unwrap(), domained);
+        assert_eq!(
+            ConsumerAddress::parse("hub:JETSTREAM_STREAM_ORDERS_CONSUMER_NEW").unwrap(),
+            domained
+        );
+        assert_eq!(domained.id(), "hub:JETSTREAM_STREAM_ORDERS_CONSUMER_NEW");
+        assert_eq!(plain.id(), "JETSTREAM_STREAM_ORDERS_CONSUMER_NEW");
+    }
+
+    #[test]
+    fn names_with_underscores_split_at_the_last_consumer_marker() {
+        let parsed =
+            ConsumerAddress::parse("JETSTREAM_STREAM_MY_CONSUMER_STREAM_CONSUMER_C_1").unwrap();
+        assert_eq!(parsed, address(None, "MY_CONSUMER_STREAM", "C_1"));
+    }
+
+    #[test]
+    fn stream_ids_name_a_stream_and_maybe_its_domain() {
+        let plain = StreamRef::parse("ORDERS").unwrap();
+        assert_eq!((plain.domain, plain.name.as_str()), (None, "ORDERS"));
+        assert_eq!(
+            StreamRef::parse("JETSTREAM_STREAM_ORDERS").unwrap().name,
+            "ORDERS"
+        );
+        let domained = StreamRef::parse("hub:JETSTREAM_STREAM_ORDERS").unwrap();
+        assert_eq!(
+            (domained.domain.as_deref(), domained.name.as_str()),
+            (Some("hub"), "ORDERS")
+        );
+        assert!(StreamRef::parse("a.b").is_err());
+        assert!(StreamRef::parse(":ORDERS").is_err());
+    }
+
+    #[test]
+    fn malformed_ids_are_refused() {
+        for id in [
+            "ORDERS",
+            ":ORDERS:NEW",
+            "a:b:c:d",
+            "ORDERS:a.b",
+            "JETSTREAM_STREAM_ORDERS",
+        ] {
+            assert!(ConsumerAddress::parse(id).is_err(), "{id} was accepted");
+        }
+    }
+}
