@@ -13,9 +13,9 @@
 
 use super::auth_common::{
     any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
-    signer, user_limit_attributes, KeyKind, ResponsesModel, TimeWindow, UserLimitsModel,
-    ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP, USER_KEY,
+    signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP, USER_KEY,
 };
+use super::auth_permissions::{user_limit_attributes, ResponsesModel, TimeWindow, UserLimitsModel};
 use crate::nats::jwt::{self, format_user_creds, Claims, User};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;

@@ -2,9 +2,9 @@
 //! read into.
 
 use crate::nats::jwt::NO_LIMIT;
-use crate::provider::resources::auth_common::{
-    permission_attributes, user_limit_attributes, PermissionsModel, UserLimitsModel, ACCOUNT_KEY,
-    DURATION, OPERATOR_SEED, TIMESTAMP,
+use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION, OPERATOR_SEED, TIMESTAMP};
+use crate::provider::resources::auth_permissions::{
+    permission_attributes, user_limit_attributes, PermissionsModel, UserLimitsModel,
 };
 use crate::provider::rules::SUBJECT;
 use crate::tfplugin::schema::{Attribute, Nesting, Schema};
