@@ -1,0 +1,408 @@
+//! # Resource `nats_jetstream_kv_entry`
+//!
+//! One key of a KV bucket and its value, in the provider's default JetStream domain or
+//! the one named by `domain`. Values are text.
+//!
+//! - Set the value with `value`, or with `value_sensitive` when it is a secret:
+//!   Terraform then never shows it in plans or output (it is still stored in the state,
+//!   as every value is). Exactly one of the two is set.
+//! - Read reports the key's latest value: a value changed outside Terraform shows as
+//!   drift and is written back; a key deleted or purged outside Terraform (or whose
+//!   bucket is gone) is planned for creation again. `revision` is the bucket sequence
+//!   of the value Terraform wrote or last read.
+//! - Destroy deletes the key the way `nats kv del` and the clients do: a delete marker
+//!   is written, and the key's earlier values stay in its history until the bucket's
+//!   limits remove them. Destroying an entry whose bucket is already gone succeeds.
+//! - Import takes `BUCKET:KEY`, `DOMAIN:BUCKET:KEY` or the official provider's
+//!   `JETSTREAM_KV_BUCKET_ENTRY_KEY` (also behind `DOMAIN:`), or the identity
+//!   `{ domain, bucket, key }`. An imported value lands in `value_sensitive`, so a
+//!   secret never appears in a plan; if the configuration uses `value`, the first plan
+//!   after import moves it there, and that apply writes nothing.
+
+use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
+use crate::nats::JetStreamError;
+use crate::provider::client::NatsClient;
+use crate::provider::resources::jetstream_kv_bucket::bucket::{split_domain, with_domain};
+use crate::provider::rules::{BUCKET, DOMAIN};
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::schema::{Attribute, IdentityAttribute, IdentitySchema, Schema};
+use crate::tfplugin::validators::StringRule;
+use crate::tfplugin::value::{AttributePath, Type, Value};
+use serde::{Deserialize, Serialize};
+
+const ID_PREFIX: &str = "JETSTREAM_KV_";
+const ID_KEY_SEPARATOR: &str = "_ENTRY_";
+
+const KEY: StringRule = StringRule {
+    allowed:
+        "a KV key: letters, digits and `-`, `/`, `_`, `=`, `.`, not starting or ending with `.`",
+    rule: |key| check_kv_key(key).map_err(|e| e.to_string()),
+};
+
+pub struct KvEntryResource;
+
+/// Values may be secrets: Debug never shows them.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KvEntryModel {
+    pub id: Option<String>,
+    pub bucket: String,
+    pub key: String,
+    pub domain: Option<String>,
+    pub value: Option<String>,
+    pub value_sensitive: Option<String>,
+    pub revision: Option<u64>,
+}
+
+impl std::fmt::Debug for KvEntryModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KvEntryModel")
+            .field("id", &self.id)
+            .field("revision", &self.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KvEntryModel {
+    /// The value to write: whichever of the two attributes is set.
+    fn wanted(&self) -> Option<&str> {
+        self.value.as_deref().or(self.value_sensitive.as_deref())
+    }
+
+    /// Puts a value read from the server where this model keeps its value; an imported
+    /// entry (neither set yet) keeps it in `value_sensitive`.
+    fn holding(mut self, value: String, revision: u64) -> Self {
+        if self.value.is_some() {
+            self.value = Some(value);
+        } else {
+            self.value_sensitive = Some(value);
+        }
+        self.revision = Some(revision);
+        self
+    }
+}
+
+/// What an import ID or identity names: a key of a bucket, perhaps in a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryAddress {
+    pub domain: Option<String>,
+    pub bucket: String,
+    pub key: String,
+}
+
+impl EntryAddress {
+    /// Accepts `BUCKET:KEY`, `DOMAIN:BUCKET:KEY` and `[DOMAIN:]JETSTREAM_KV_BUCKET_ENTRY_KEY`
+    /// (the official provider's form, read as it reads it: the bucket ends at the first
+    /// `_ENTRY_`).
+    pub fn parse(id: &str) -> Result<Self, String> {
+        let official = |text: &str| {
+            text.strip_prefix(ID_PREFIX)
+                .and_then(|rest| rest.split_once(ID_KEY_SEPARATOR))
+                .map(|(bucket, key)| (bucket.to_string(), key.to_string()))
+        };
+        let parts: Vec<&str> = id.split(':').collect();
+        let (domain, bucket, key) = match parts.as_slice() {
+            [whole] => {
+                let (bucket, key) =
+                    official(whole).ok_or_else(|| format!("{id:?} names no bucket and key"))?;
+                (None, bucket, key)
+            }
+            [first, second] => match official(second) {
+                Some((bucket, key)) => (split_domain(id)?.0, bucket, key),
+                None => (None, first.to_string(), second.to_string()),
+            },
+            [domain, bucket, key] => {
+                let (domain, _) =
+                    split_domain(id).map_err(|problem| format!("{problem} (in {domain:?})"))?;
+                (domain, bucket.to_string(), key.to_string())
+            }
+            _ => return Err(format!("{id:?} has too many `:`")),
+        };
+        crate::provider::rules::check_bucket(&bucket)?;
+        check_kv_key(&key).map_err(|e| e.to_string())?;
+        Ok(EntryAddress {
+            domain,
+            bucket,
+            key,
+        })
+    }
+
+    /// The resource ID in state: the official provider's form, domain-qualified.
+    pub fn id(&self) -> String {
+        with_domain(
+            &self.domain,
+            format!("{ID_PREFIX}{}{ID_KEY_SEPARATOR}{}", self.bucket, self.key),
+        )
+    }
+}
+
+fn failed(action: &str, model: &KvEntryModel, error: JetStreamError) -> Diagnostics {
+    Diagnostic::error(
+        format!(
+            "Cannot {action} key {} of KV bucket {}",
+            model.key, model.bucket
+        ),
+        error.to_string(),
+    )
+    .into()
+}
+
+/// Whether the bucket itself is gone, which turns a failed key operation into "the
+/// key is gone too" (a direct get on a missing bucket finds no responder).
+async fn bucket_is_gone(api: &JetStreamApi, bucket: &str) -> bool {
+    matches!(api.stream_info(&kv_stream_name(bucket)).await, Ok(None))
+}
+
+/// Writes the wanted value unless the key already holds it (no new revision then).
+async fn write(api: &JetStreamApi, planned: KvEntryModel) -> Result<KvEntryModel, Diagnostics> {
+    let wanted = planned.wanted().unwrap_or_default().to_string();
+    let held = api
+        .kv_get(&planned.bucket, &planned.key)
+        .await
+        .ok()
+        .flatten()
+        .filter(|entry| entry.is_live() && entry.value == wanted.as_bytes());
+    let revision = match held {
+        Some(entry) => entry.revision,
+        None => api
+            .kv_put(&planned.bucket, &planned.key, wanted.as_bytes())
+            .await
+            .map_err(|e| failed("write", &planned, e))?,
+    };
+    let id = EntryAddress {
+        domain: planned.domain.clone(),
+        bucket: planned.bucket.clone(),
+        key: planned.key.clone(),
+    }
+    .id();
+    Ok(KvEntryModel {
+        id: Some(id),
+        revision: Some(revision),
+        ..planned
+    })
+}
+
+fn schema() -> Schema {
+    Schema::new(
+        "A key of a JetStream KV bucket and its value. A value changed outside Terraform is \
+         written back; a key deleted outside Terraform is written again; destroy deletes the \
+         key as `nats kv del` does (a delete marker; earlier values stay in the history).",
+    )
+    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
+        "`JETSTREAM_KV_<bucket>_ENTRY_<key>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
+    ))
+    .attribute(Attribute::string("bucket").required().requires_replace().validate(BUCKET).description("The bucket holding the key."))
+    .attribute(Attribute::string("key").required().requires_replace().validate(KEY).description("The key."))
+    .attribute(
+        Attribute::string("domain")
+            .optional()
+            .requires_replace()
+            .validate(DOMAIN)
+            .description("The JetStream domain of the bucket. Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
+    )
+    .attribute(Attribute::string("value").optional().description("The value, as text. Set this or `value_sensitive`."))
+    .attribute(
+        Attribute::string("value_sensitive")
+            .optional()
+            .sensitive()
+            .description("The value, as text, for secrets: never shown in plans or output. Set this or `value`."),
+    )
+    .attribute(Attribute::number("revision").computed().description("The bucket sequence of the value written (or last read)."))
+}
+
+impl Resource for KvEntryResource {
+    type Client = NatsClient;
+    type Model = KvEntryModel;
+
+    fn type_name(&self) -> &'static str {
+        "nats_jetstream_kv_entry"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        let part = |name, required_for_import, description| IdentityAttribute {
+            name,
+            ty: Type::String,
+            required_for_import,
+            description,
+        };
+        Some(IdentitySchema {
+            version: 0,
+            attributes: vec![
+                part(
+                    "domain",
+                    false,
+                    "The JetStream domain; leave out for the provider's default.",
+                ),
+                part("bucket", true, "The bucket holding the key."),
+                part("key", true, "The key."),
+            ],
+        })
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        let is_null = |name| config.attr(name).is_none_or(Value::is_null);
+        let (plain, secret) = (is_null("value"), is_null("value_sensitive"));
+        if plain == secret {
+            diagnostics.attribute_error(
+                &AttributePath::attr("value"),
+                "Set exactly one of value and value_sensitive",
+                "Give the entry's value in `value`, or in `value_sensitive` to keep it out of plans and output.",
+            );
+        }
+    }
+
+    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        let part = |name| plan.planned().attr(name).cloned();
+        if let (Some(Value::String(bucket)), Some(Value::String(key)), Some(domain)) =
+            (part("bucket"), part("key"), part("domain"))
+        {
+            if domain.is_null() || domain.as_str().is_some() {
+                let address = EntryAddress {
+                    domain: domain.as_str().map(str::to_string),
+                    bucket,
+                    key,
+                };
+                plan.set("id", Value::String(address.id()));
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        client: &NatsClient,
+        planned: KvEntryModel,
+    ) -> Result<KvEntryModel, Failed<KvEntryModel>> {
+        let api = client.jetstream(planned.domain.as_deref()).await?;
+        Ok(write(&api, planned).await?)
+    }
+
+    async fn read(
+        &self,
+        client: &NatsClient,
+        current: KvEntryModel,
+    ) -> Result<Option<KvEntryModel>, Diagnostics> {
+        let api = client.jetstream(current.domain.as_deref()).await?;
+        match api.kv_get(&current.bucket, &current.key).await {
+            Ok(Some(entry)) if entry.is_live() => {
+                let value = String::from_utf8_lossy(&entry.value).into_owned();
+                let id = EntryAddress {
+                    domain: current.domain.clone(),
+                    bucket: current.bucket.clone(),
+                    key: current.key.clone(),
+                }
+                .id();
+                Ok(Some(KvEntryModel {
+                    id: Some(id),
+                    ..current.holding(value, entry.revision)
+                }))
+            }
+            // Deleted, purged or never there.
+            Ok(_) => Ok(None),
+            Err(_) if bucket_is_gone(&api, &current.bucket).await => Ok(None),
+            Err(error) => Err(failed("read", &current, error)),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &NatsClient,
+        _prior: KvEntryModel,
+        planned: KvEntryModel,
+    ) -> Result<KvEntryModel, Failed<KvEntryModel>> {
+        let api = client.jetstream(planned.domain.as_deref()).await?;
+        Ok(write(&api, planned).await?)
+    }
+
+    async fn delete(&self, client: &NatsClient, prior: KvEntryModel) -> Result<(), Diagnostics> {
+        let api = client.jetstream(prior.domain.as_deref()).await?;
+        match api.kv_delete(&prior.bucket, &prior.key).await {
+            Ok(_) => Ok(()),
+            Err(_) if bucket_is_gone(&api, &prior.bucket).await => Ok(()),
+            Err(error) => Err(failed("delete", &prior, error)),
+        }
+    }
+
+    async fn import(&self, _client: &NatsClient, id: &str) -> Result<KvEntryModel, Diagnostics> {
+        let address = EntryAddress::parse(id).map_err(|problem| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid import ID",
+                format!(
+                    "{problem}. Use BUCKET:KEY, DOMAIN:BUCKET:KEY or JETSTREAM_KV_BUCKET_ENTRY_KEY."
+                ),
+            ))
+        })?;
+        Ok(KvEntryModel {
+            id: Some(address.id()),
+            domain: address.domain,
+            bucket: address.bucket,
+            key: address.key,
+            ..KvEntryModel::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(domain: Option<&str>, bucket: &str, key: &str) -> EntryAddress {
+        EntryAddress {
+            domain: domain.map(str::to_string),
+            bucket: bucket.into(),
+            key: key.into(),
+        }
+    }
+
+    #[test]
+    fn import_ids_in_every_accepted_form() {
+        let plain = address(None, "config", "db.url");
+        assert_eq!(EntryAddress::parse("config:db.url").unwrap(), plain);
+        assert_eq!(
+            EntryAddress::parse("JETSTREAM_KV_config_ENTRY_db.url").unwrap(),
+            plain
+        );
+        let hub = address(Some("hub"), "config", "db.url");
+        assert_eq!(EntryAddress::parse("hub:config:db.url").unwrap(), hub);
+        assert_eq!(
+            EntryAddress::parse("hub:JETSTREAM_KV_config_ENTRY_db.url").unwrap(),
+            hub
+        );
+        assert_eq!(hub.id(), "hub:JETSTREAM_KV_config_ENTRY_db.url");
+        assert_eq!(plain.id(), "JETSTREAM_KV_config_ENTRY_db.url");
+        for bad in [
+            "config",
+            "config:",
+            ":config:k",
+            "a.b:k",
+            "config:bad key",
+            "a:b:c:d",
+        ] {
+            assert!(EntryAddress::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn read_values_go_where_the_model_keeps_them() {
+        let plain = KvEntryModel {
+            value: Some("old".into()),
+            ..KvEntryModel::default()
+        }
+        .holding("new".into(), 7);
+        assert_eq!(
+            (
+                plain.value.as_deref(),
+                plain.value_sensitive,
+                plain.revision
+            ),
+            (Some("new"), None, Some(7))
+        );
+        let imported = KvEntryModel::default().holding("secret".into(), 2);
+        assert_eq!(imported.value, None);
+        assert_eq!(imported.value_sensitive.as_deref(), Some("secret"));
+        assert!(!format!("{imported:?}").contains("secret"));
+    }
+}
