@@ -105,13 +105,24 @@ fn plan_deliver_flags(plan: &mut PlanContext<'_>) -> Option<ConsumerModel> {
     Some(spelled)
 }
 
+/// `CONSUMER.PAUSE`: a time pauses the consumer until then, none resumes it.
+#[derive(serde::Serialize)]
+struct PauseRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pause_until: Option<String>,
+}
+
+fn time_of(text: Option<&str>) -> Option<time::OffsetDateTime> {
+    text.and_then(|t| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    })
+}
+
 /// Where a consumer starts, as the server compares it on update.
 fn start_of(model: &ConsumerModel) -> (DeliverPolicy, u64, Option<time::OffsetDateTime>) {
     let policy = convert::deliver_policy(model);
     let sequence = model.stream_sequence.unwrap_or(0);
-    let time = model.start_time.as_deref().and_then(|t| {
-        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-    });
+    let time = time_of(model.start_time.as_deref());
     (policy, sequence, time)
 }
 
@@ -249,17 +260,40 @@ impl Resource for ConsumerResource {
     async fn update(
         &self,
         client: &NatsClient,
-        _prior: ConsumerModel,
+        prior: ConsumerModel,
         planned: ConsumerModel,
     ) -> Result<ConsumerModel, Failed<ConsumerModel>> {
         let config = convert::to_config(&planned).map_err(|p| invalid(&planned, p))?;
         let api = client
             .jetstream(planned.effective_domain().as_deref())
             .await?;
-        let info = api
+        let mut info = api
             .create_consumer(&planned.stream().name, &config, ConsumerAction::Update)
             .await
             .map_err(|e| failed("update", &planned, e))?;
+        // An update leaves the pause alone; pausing and resuming has its own request.
+        if time_of(prior.pause_until.as_deref()) != time_of(planned.pause_until.as_deref()) {
+            let stream = planned.stream().name;
+            let request = PauseRequest {
+                pause_until: planned.pause_until.clone(),
+            };
+            api.request::<_, serde_json::Value>(
+                &format!("CONSUMER.PAUSE.{stream}.{}", planned.durable_name),
+                &request,
+            )
+            .await
+            .map_err(|e| failed("pause or resume", &planned, e))?;
+            info = api
+                .consumer_info(&stream, &planned.durable_name)
+                .await
+                .map_err(|e| failed("read", &planned, e))?
+                .ok_or_else(|| {
+                    Diagnostics::from(Diagnostic::error(
+                        format!("Consumer {} vanished", planned.durable_name),
+                        "It was deleted while being updated; plan again to create it.",
+                    ))
+                })?;
+        }
         Ok(convert::from_info(&info, &planned))
     }
 
