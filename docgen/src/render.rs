@@ -1,7 +1,7 @@
 //! Markdown for each page, in the layout and wording the Terraform Registry shows.
 
 use natsforge::provider::NatsProvider;
-use natsforge::tfplugin::framework::Provider;
+use natsforge::tfplugin::framework::{Function, Provider};
 use natsforge::tfplugin::schema::{Attribute, AttributeType, Block, Nesting, Schema};
 use natsforge::tfplugin::value::Type;
 use std::collections::BTreeMap;
@@ -27,6 +27,29 @@ pub fn pages(examples: &Path) -> BTreeMap<String, String> {
                 resource.schema(),
                 &example_dir,
                 "resource.tf",
+            ),
+        );
+    }
+    for function in provider.functions() {
+        pages.insert(
+            format!("functions/{}.md", function.name()),
+            function_page(
+                function.as_ref(),
+                &examples.join("functions").join(function.name()),
+            ),
+        );
+    }
+    for ephemeral in provider.ephemeral_resources() {
+        let name = ephemeral.type_name();
+        let example_dir = examples.join("ephemeral-resources").join(name);
+        pages.insert(
+            format!("ephemeral-resources/{}.md", short_name(name)),
+            object_page(
+                name,
+                "Ephemeral Resource",
+                ephemeral.schema(),
+                &example_dir,
+                "ephemeral-resource.tf",
             ),
         );
     }
@@ -112,6 +135,37 @@ fn object_page(
             text,
             "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
             import.trim_end()
+        );
+    }
+    text
+}
+
+/// A provider function: its signature, what it does, its arguments and result.
+fn function_page(function: &dyn Function, examples: &Path) -> String {
+    let definition = function.definition();
+    let name = function.name();
+    let mut text = front_matter(&format!("{name} function - natsforge"), definition.summary);
+    let _ = write!(text, "# function: {name}\n\n{}\n\n", definition.description);
+    text.push_str(&example_section(&examples.join("function.tf")));
+    let parameters: Vec<String> = definition
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, type_word(&p.ty).to_lowercase()))
+        .collect();
+    let _ = write!(
+        text,
+        "## Signature\n\n```text\n{name}({}) {}\n```\n\n## Arguments\n\n",
+        parameters.join(", "),
+        type_word(&definition.returns).to_lowercase()
+    );
+    for (index, parameter) in definition.parameters.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "{}. `{}` ({}) {}",
+            index + 1,
+            parameter.name,
+            type_word(&parameter.ty),
+            parameter.description
         );
     }
     text
