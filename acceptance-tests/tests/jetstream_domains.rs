@@ -1,7 +1,7 @@
 //! JetStream domains through Terraform: a hub and a leaf in their own domains, joined by
 //! a real leaf node connection; the leaf's stream sources the hub's by `domain`.
 
-use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform};
 use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
 use std::time::Duration;
 
@@ -51,8 +51,9 @@ async fn api(server: &NatsServer, domain: Option<&str>) -> JetStreamApi {
 fn leaf_stream_sources_the_hub_stream_by_domain() {
     let (hub, leaf) = hub_and_leaf();
     let tf = Terraform::new().unwrap();
+    // The documented example, applied as is; the test supplies the two providers.
     tf.write_file(
-        "main.tf",
+        "providers.tf",
         &format!(
             r#"
 terraform {{
@@ -71,31 +72,15 @@ provider "nats" {{
   alias   = "leaf"
   servers = "{leaf}"
 }}
-
-resource "nats_jetstream_stream" "queue" {{
-  provider  = nats.hub
-  name      = "QUEUE"
-  subjects  = ["QUEUE.>"]
-  max_msgs  = 1024
-  max_bytes = 10485760
-  max_age   = 86400
-}}
-
-resource "nats_jetstream_stream" "copy" {{
-  provider = nats.leaf
-  name     = "QUEUE_COPY"
-  domain   = "leaf"
-  source {{
-    name   = nats_jetstream_stream.queue.name
-    domain = "hub"
-  }}
-}}
 "#,
             hub = hub.client_url(),
             leaf = leaf.client_url()
         ),
     )
     .unwrap();
+    let example = workspace_root().join("examples/resources/nats_jetstream_stream/resource.tf");
+    tf.write_file("streams.tf", &std::fs::read_to_string(example).unwrap())
+        .unwrap();
     tf.apply().unwrap();
     tf.expect_no_changes().unwrap();
 
