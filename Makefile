@@ -109,6 +109,9 @@ bench:
 	NATSFORGE_PROVIDER_BIN="$(TARGET_DIR)/release/terraform-provider-nats" BENCH_RUNS=$(BENCH_RUNS) \
 	  $(CARGO) bench -p acceptance-tests --bench provider
 
-## Fuzz the value decoders (needs the nightly toolchain and cargo-fuzz).
+## Fuzz the value decoders for FUZZ_SECONDS (cargo-fuzz on the stable toolchain).
+# RUSTC_BOOTSTRAP lets stable rustc take the -Z flags cargo-fuzz passes; `-s none`
+# skips the sanitizer runtime, which stable does not ship. The first build is slow.
 fuzz:
-	cargo +nightly fuzz run decode -- -max_total_time=$(FUZZ_SECONDS)
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install --locked cargo-fuzz
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run decode -s none -- -max_total_time=$(FUZZ_SECONDS)
