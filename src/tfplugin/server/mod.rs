@@ -261,3 +261,6 @@ failure_responses!(
     open_ephemeral_resource,
     get_functions,
 );
+
+#[cfg(test)]
+mod tests;
