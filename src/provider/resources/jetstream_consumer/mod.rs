@@ -17,7 +17,7 @@
 //!   consumers of a stream.
 
 mod convert;
-mod model;
+pub(crate) mod model;
 mod moved;
 mod schema;
 mod validate;
