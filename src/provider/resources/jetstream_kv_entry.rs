@@ -186,7 +186,10 @@ fn schema() -> Schema {
     Schema::new(
         "A key of a JetStream KV bucket and its value. A value changed outside Terraform is \
          written back; a key deleted outside Terraform is written again; destroy deletes the \
-         key as `nats kv del` does (a delete marker; earlier values stay in the history).",
+         key as `nats kv del` does (a delete marker; earlier values stay in the history). \
+         An imported value lands in `value_sensitive`, so a secret never shows in a plan; \
+         with `value` in the configuration, the first apply after import moves it there \
+         without writing to the bucket.",
     )
     .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
         "`JETSTREAM_KV_<bucket>_ENTRY_<key>`, as the official provider names it (with `<domain>:` in front when a domain is set).",

@@ -145,10 +145,16 @@ pub fn schema() -> Schema {
     .attribute(Attribute::string_map("metadata").optional().description(
         "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
     ))
-    .attribute(seconds(
-        "limit_marker_ttl",
-        "Enables per-key TTLs; when a limit or TTL removes a key, a marker saying so stays this long",
-    ))
+    .attribute(
+        Attribute::number("limit_marker_ttl")
+            .default(0)
+            .validate(int_at_least(0))
+            .description(
+                "Enables per-key TTLs; when a limit or TTL removes a key, a marker saying so stays \
+                 this long, in seconds. Set back to `0`, markers stop but per-key TTLs stay \
+                 allowed, because the server cannot turn them off (changed in place, no replacement).",
+            ),
+    )
     .block(
         NestedBlock::new("mirror", Nesting::List, origin_block("Makes the bucket a read-only copy of another bucket."))
             .max_items(1)
