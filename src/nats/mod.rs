@@ -12,8 +12,10 @@ pub mod context;
 pub mod info;
 pub mod jetstream;
 pub mod jwt;
+pub mod leafnodes;
 pub mod options;
 pub mod secret;
+pub mod server_config;
 pub mod system;
 pub mod tls;
 
