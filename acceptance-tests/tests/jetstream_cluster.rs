@@ -1,7 +1,6 @@
 //! A three-node JetStream cluster: an R3 stream, and replicas changed 1 -> 3 in place.
 
-use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder, Terraform};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use acceptance_tests::{block_on, jetstream, wait_until, NatsServer, NatsServerBuilder, Terraform};
 use std::time::Duration;
 
 /// Loopback ports for the cluster routes. JetStream clustering needs every node's
@@ -51,27 +50,18 @@ fn cluster() -> Vec<NatsServer> {
 }
 
 fn replicas_on_server(server: &NatsServer, name: &str) -> (i64, usize) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let client = connect(&ConnectOptions {
-                servers: vec![server.client_url().to_string()],
-                ..ConnectOptions::default()
-            })
+    block_on(async {
+        let info = jetstream(server, None)
             .await
+            .stream_info(name)
+            .await
+            .unwrap()
             .unwrap();
-            let info = JetStreamApi::new(client, None)
-                .stream_info(name)
-                .await
-                .unwrap()
-                .unwrap();
-            let peers = info
-                .cluster
-                .map_or(0, |c| c.replicas.len() + usize::from(c.leader.is_some()));
-            (info.config.num_replicas, peers)
-        })
+        let peers = info
+            .cluster
+            .map_or(0, |c| c.replicas.len() + usize::from(c.leader.is_some()));
+        (info.config.num_replicas, peers)
+    })
 }
 
 fn config(servers: &str, replicated: &str, grown_replicas: u8) -> String {

@@ -1,8 +1,9 @@
 //! JetStream domains through Terraform: a hub and a leaf in their own domains, joined by
 //! a real leaf node connection; the leaf's stream sources the hub's by `domain`.
 
-use acceptance_tests::{wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use acceptance_tests::{
+    block_on, jetstream, wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform,
+};
 use std::time::Duration;
 
 fn hub_and_leaf() -> (NatsServer, NatsServer) {
@@ -27,24 +28,6 @@ fn hub_and_leaf() -> (NatsServer, NatsServer) {
     });
     assert!(joined, "leaf did not connect:\n{}", leaf.log());
     (hub, leaf)
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// JetStream in `domain` of `server`, through natsforge's own client.
-async fn api(server: &NatsServer, domain: Option<&str>) -> JetStreamApi {
-    let client = connect(&ConnectOptions {
-        servers: vec![server.client_url().to_string()],
-        ..ConnectOptions::default()
-    })
-    .await
-    .unwrap();
-    JetStreamApi::new(client, domain.map(str::to_string))
 }
 
 #[test]
@@ -84,9 +67,8 @@ provider "nats" {{
     tf.apply().unwrap();
     tf.expect_no_changes().unwrap();
 
-    let rt = runtime();
-    let arrived = rt.block_on(async {
-        let hub_api = api(&hub, None).await;
+    let arrived = block_on(async {
+        let hub_api = jetstream(&hub, None).await;
         let hub_client = hub_api.client();
         for i in 0..5 {
             hub_client
@@ -95,7 +77,7 @@ provider "nats" {{
                 .unwrap();
         }
         hub_client.flush().await.unwrap();
-        let leaf_api = api(&leaf, Some("leaf")).await;
+        let leaf_api = jetstream(&leaf, Some("leaf")).await;
         let mut seen = 0;
         for _ in 0..100 {
             let info = leaf_api.stream_info("QUEUE_COPY").await.unwrap().unwrap();
@@ -119,8 +101,8 @@ provider "nats" {{
         "messages published on the hub arrive in the leaf's stream"
     );
     // The hub stream lives in the hub domain only.
-    let in_leaf = rt.block_on(async {
-        api(&leaf, Some("leaf"))
+    let in_leaf = block_on(async {
+        jetstream(&leaf, Some("leaf"))
             .await
             .stream_info("QUEUE")
             .await

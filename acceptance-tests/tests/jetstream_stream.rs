@@ -1,27 +1,16 @@
 //! `nats_jetstream_stream` against a real JetStream server: create, converge, update in
 //! place, replace, drift both ways, import in every accepted form, destroy.
 
-use acceptance_tests::{NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    block_on, jetstream, provider_config, NatsServer, NatsServerBuilder, Terraform,
+};
 use natsforge::nats::jetstream::{StorageType, StreamConfig, StreamInfo};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// What the server holds, read with natsforge's own client (not through Terraform).
 fn server_stream(server: &NatsServer, name: &str) -> Option<StreamInfo> {
-    runtime().block_on(async {
-        let client = connect(&ConnectOptions {
-            servers: vec![server.client_url().to_string()],
-            ..ConnectOptions::default()
-        })
-        .await
-        .unwrap();
-        JetStreamApi::new(client, None)
+    block_on(async {
+        jetstream(server, None)
+            .await
             .stream_info(name)
             .await
             .unwrap()
@@ -30,14 +19,8 @@ fn server_stream(server: &NatsServer, name: &str) -> Option<StreamInfo> {
 
 /// Changes a stream behind Terraform's back.
 fn edit_outside(server: &NatsServer, name: &str, edit: impl FnOnce(&mut StreamConfig)) {
-    runtime().block_on(async {
-        let client = connect(&ConnectOptions {
-            servers: vec![server.client_url().to_string()],
-            ..ConnectOptions::default()
-        })
-        .await
-        .unwrap();
-        let api = JetStreamApi::new(client, None);
+    block_on(async {
+        let api = jetstream(server, None).await;
         let mut config = api.stream_info(name).await.unwrap().unwrap().config;
         edit(&mut config);
         api.update_stream(&config.without_server_metadata())
@@ -47,17 +30,12 @@ fn edit_outside(server: &NatsServer, name: &str, edit: impl FnOnce(&mut StreamCo
 }
 
 fn delete_outside(server: &NatsServer, name: &str) {
-    runtime().block_on(async {
-        let client = connect(&ConnectOptions {
-            servers: vec![server.client_url().to_string()],
-            ..ConnectOptions::default()
-        })
-        .await
-        .unwrap();
-        assert!(JetStreamApi::new(client, None)
+    block_on(async {
+        assert!(jetstream(server, None)
+            .await
             .delete_stream(name)
             .await
-            .unwrap());
+            .unwrap())
     });
 }
 
@@ -71,26 +49,15 @@ fn write_config(tf: &Terraform, server: &NatsServer, resources: &str) {
     tf.write_file(
         "main.tf",
         &format!(
-            r#"
-terraform {{
-  required_providers {{
-    nats = {{ source = "natsforge/nats" }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{}"
-}}
-
-{resources}
-"#,
-            server.client_url()
+            "{}
+{resources}",
+            provider_config(server)
         ),
     )
     .unwrap();
 }
 
-fn jetstream() -> NatsServer {
+fn jetstream_server() -> NatsServer {
     NatsServerBuilder::new().jetstream().start().unwrap()
 }
 
@@ -113,7 +80,7 @@ fn plan_text(tf: &Terraform) -> String {
 
 #[test]
 fn lifecycle_create_converge_update_replace_destroy() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(&server, QUEUE);
     tf.apply().unwrap();
 
@@ -180,7 +147,7 @@ fn lifecycle_create_converge_update_replace_destroy() {
 
 #[test]
 fn deleted_outside_terraform_is_created_again() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(&server, QUEUE);
     tf.apply().unwrap();
     delete_outside(&server, "QUEUE");
@@ -196,7 +163,7 @@ fn deleted_outside_terraform_is_created_again() {
 
 #[test]
 fn changed_outside_terraform_is_shown_and_corrected() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(
         &server,
         r#"
@@ -243,7 +210,7 @@ resource "nats_jetstream_stream" "copy" {
 
 #[test]
 fn import_by_every_id_form_and_by_identity() {
-    let server = jetstream();
+    let server = jetstream_server();
     // Made outside Terraform first.
     let tf = terraform_for(&server, QUEUE);
     tf.apply().unwrap();
@@ -301,7 +268,7 @@ import {
 
 #[test]
 fn mirror_blocks_and_promotion() {
-    let server = jetstream();
+    let server = jetstream_server();
     let origin = r#"
 resource "nats_jetstream_stream" "origin" {
   name     = "ORIGIN"

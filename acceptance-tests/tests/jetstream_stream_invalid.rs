@@ -2,8 +2,7 @@
 //! message saying what is allowed, and nothing reaches the server. All cases go into
 //! one configuration: Terraform reports every diagnostic of a plan at once.
 
-use acceptance_tests::{NatsServerBuilder, Terraform};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use acceptance_tests::{block_on, jetstream, provider_config, NatsServerBuilder, Terraform};
 
 /// (case, resource body, text the error must contain, the attribute Terraform quotes)
 const CASES: &[(&str, &str, &str, &str)] = &[
@@ -271,10 +270,7 @@ fn every_invalid_configuration_fails_at_plan_time_with_its_path() {
     assert!(CASES.len() >= 25);
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
     let tf = Terraform::new().unwrap();
-    let mut config = format!(
-        "terraform {{\n  required_providers {{\n    nats = {{ source = \"natsforge/nats\" }}\n  }}\n}}\n\nprovider \"nats\" {{\n  servers = \"{}\"\n}}\n",
-        server.client_url()
-    );
+    let mut config = provider_config(&server);
     for (case, body, _, _) in CASES {
         config.push_str(&format!(
             "\nresource \"nats_jetstream_stream\" \"{case}\" {{\n  {body}\n}}\n"
@@ -309,21 +305,12 @@ fn every_invalid_configuration_fails_at_plan_time_with_its_path() {
     }
     // Apply fails the same way and creates nothing.
     tf.expect_apply_error().unwrap();
-    let streams = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let client = connect(&ConnectOptions {
-                servers: vec![server.client_url().to_string()],
-                ..ConnectOptions::default()
-            })
+    let streams = block_on(async {
+        jetstream(&server, None)
             .await
-            .unwrap();
-            JetStreamApi::new(client, None)
-                .stream_names(None)
-                .await
-                .unwrap()
-        });
+            .stream_names(None)
+            .await
+            .unwrap()
+    });
     assert!(streams.is_empty(), "nothing may be created: {streams:?}");
 }

@@ -2,29 +2,20 @@
 //! `nats-io/jetstream`'s `jetstream_stream`, and `terraform query` with generated config.
 
 use acceptance_tests::{
-    provider_binary, NatsServer, NatsServerBuilder, Terraform, PROVIDER_ADDRESS,
+    block_on, jetstream, provider_binary, provider_config, NatsServer, NatsServerBuilder,
+    Terraform, PROVIDER_ADDRESS,
 };
 use natsforge::nats::jetstream::StreamConfig;
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
 
 /// Creates a stream the way the official provider would have (its defaults).
 fn create_outside(server: &NatsServer, config: StreamConfig) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let client = connect(&ConnectOptions {
-                servers: vec![server.client_url().to_string()],
-                ..ConnectOptions::default()
-            })
+    block_on(async {
+        jetstream(server, None)
             .await
-            .unwrap();
-            JetStreamApi::new(client, None)
-                .create_stream(&config)
-                .await
-                .unwrap();
-        });
+            .create_stream(&config)
+            .await
+            .unwrap()
+    });
 }
 
 fn queue_config() -> StreamConfig {
@@ -105,7 +96,7 @@ fn moved_from_the_official_provider_plans_no_changes() {
     )
     .unwrap();
     let tf = tf.with_env("TF_CLI_CONFIG_FILE", &cli_config);
-    tf.write_file("terraform.tfstate", &official_state())
+    tf.write_file("terraform.tfstate", official_state())
         .unwrap();
     tf.write_file(
         "main.tf",
@@ -154,17 +145,7 @@ moved {{
     tf.write_file(
         "main.tf",
         &format!(
-            r#"
-terraform {{
-  required_providers {{
-    nats = {{ source = "natsforge/nats" }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{url}"
-}}
-
+            r#"{}
 resource "nats_jetstream_stream" "QUEUE" {{
   name      = "QUEUE"
   subjects  = ["QUEUE.>"]
@@ -173,7 +154,7 @@ resource "nats_jetstream_stream" "QUEUE" {{
   max_age   = 86400
 }}
 "#,
-            url = server.client_url()
+            provider_config(&server)
         ),
     )
     .unwrap();
@@ -195,11 +176,7 @@ fn query_lists_streams_and_generated_config_plans_clean() {
         },
     );
     let tf = Terraform::new().unwrap();
-    let provider = format!(
-        "terraform {{\n  required_providers {{\n    nats = {{ source = \"natsforge/nats\" }}\n  }}\n}}\n\nprovider \"nats\" {{\n  servers = \"{}\"\n}}\n",
-        server.client_url()
-    );
-    tf.write_file("main.tf", &provider).unwrap();
+    tf.write_file("main.tf", &provider_config(&server)).unwrap();
     tf.write_file(
         "streams.tfquery.hcl",
         "list \"nats_jetstream_stream\" \"all\" {\n  provider = nats\n}\n",
