@@ -207,7 +207,7 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
         && config.attr("priority_groups").is_some_and(Value::is_null)
     {
         refuse(
-            "priority_groups",
+            "priority_policy",
             "Priority policy without groups",
             "`priority_policy` needs `priority_groups`.".into(),
         );
@@ -219,7 +219,7 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
             .is_some_and(|v| v.is_null() || v.is_wholly_known())
     {
         refuse(
-            "priority_policy",
+            "priority_groups",
             "Priority groups without a policy",
             "Set `priority_policy` (`overflow`, `pinned_client` or `prioritized`) for `priority_groups`.".into(),
         );
