@@ -17,15 +17,17 @@
 //!   `JETSTREAM_KV_BUCKET_ENTRY_KEY` (also behind `DOMAIN:`), or the identity
 //!   `{ domain, bucket, key }`. An imported value lands in `value_sensitive`, so a
 //!   secret never appears in a plan; if the configuration uses `value`, the first plan
-//!   after import moves it there, and that apply writes nothing.
+//!   after import moves it there, and that apply writes nothing. `moved` blocks take
+//!   over the official provider's `jetstream_kv_entry` state.
 
 use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_kv_bucket::bucket::{split_domain, with_domain};
+use crate::provider::resources::jetstream_kv_bucket::moved;
 use crate::provider::rules::{BUCKET, DOMAIN};
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::framework::{Failed, MoveSource, PlanContext, Resource};
 use crate::tfplugin::schema::{Attribute, IdentityAttribute, IdentitySchema, Schema};
 use crate::tfplugin::validators::StringRule;
 use crate::tfplugin::value::{AttributePath, Type, Value};
@@ -256,6 +258,23 @@ impl Resource for KvEntryResource {
                 "Give the entry's value in `value`, or in `value_sensitive` to keep it out of plans and output.",
             );
         }
+    }
+
+    /// The official provider's entries keep their value in `value`, as here.
+    fn move_state(&self, source: &MoveSource) -> Option<Result<KvEntryModel, Diagnostics>> {
+        moved::from_official(source, "jetstream_kv_entry").map(|moved| {
+            moved.map(|model: KvEntryModel| {
+                let address = EntryAddress {
+                    domain: None,
+                    bucket: model.bucket.clone(),
+                    key: model.key.clone(),
+                };
+                KvEntryModel {
+                    id: Some(address.id()),
+                    ..model
+                }
+            })
+        })
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {

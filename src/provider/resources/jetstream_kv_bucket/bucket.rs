@@ -28,6 +28,11 @@ impl BucketAddress {
         })
     }
 
+    /// The ID of a bucket in the default domain (state moved from the official provider).
+    pub fn id_of(name: &str, official_prefix: &str) -> String {
+        format!("{official_prefix}{name}")
+    }
+
     /// The resource ID in state: the official provider's form, domain-qualified.
     pub fn id(&self, official_prefix: &str) -> String {
         with_domain(&self.domain, format!("{official_prefix}{}", self.name))

@@ -14,11 +14,13 @@
 //!   mirror added or changed. Turning `limit_marker_ttl` back to `0` keeps per-key TTLs
 //!   allowed on the stream (the server cannot turn them off) rather than replacing it.
 //! - Import takes `NAME`, `DOMAIN:NAME` or the official provider's `JETSTREAM_KV_NAME`,
-//!   or the identity `{ domain, name }`; `terraform query` lists the buckets of a domain.
+//!   or the identity `{ domain, name }`; `terraform query` lists the buckets of a domain;
+//!   `moved` blocks take over the official provider's `jetstream_kv_bucket` state.
 
 pub mod bucket;
 pub(crate) mod convert;
 pub(crate) mod model;
+pub mod moved;
 mod schema;
 mod validate;
 
@@ -26,7 +28,7 @@ use crate::nats::jetstream::{kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, Listed, PlanContext, Resource};
+use crate::tfplugin::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
 use crate::tfplugin::value::Value;
 use bucket::BucketAddress;
@@ -171,6 +173,15 @@ impl Resource for KvBucketResource {
             name: address.name,
             domain: address.domain,
             ..KvBucketModel::default()
+        })
+    }
+
+    fn move_state(&self, source: &MoveSource) -> Option<Result<KvBucketModel, Diagnostics>> {
+        moved::from_official(source, "jetstream_kv_bucket").map(|moved| {
+            moved.map(|model: KvBucketModel| KvBucketModel {
+                id: Some(BucketAddress::id_of(&model.name, ID_PREFIX)),
+                ..model
+            })
         })
     }
 

@@ -12,7 +12,8 @@
 //!   metadata change in place; `name`, `domain` and `storage` replace the bucket (and
 //!   its objects), because the server cannot change them.
 //! - Import takes `NAME`, `DOMAIN:NAME` or the official provider's `JETSTREAM_OBJ_NAME`,
-//!   or the identity `{ domain, name }`.
+//!   or the identity `{ domain, name }`; `moved` blocks take over the official provider's
+//!   `jetstream_obj_bucket` state.
 
 use crate::nats::jetstream::{
     nanos_to_seconds, seconds_to_nanos, ObjectBucketConfig, StreamConfig,
@@ -22,9 +23,10 @@ use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_kv_bucket::bucket::{
     self, limit_back, placement, placement_back, storage, storage_word, BucketAddress,
 };
+use crate::provider::resources::jetstream_kv_bucket::moved;
 use crate::provider::rules::{BUCKET, DOMAIN};
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::framework::{Failed, MoveSource, PlanContext, Resource};
 use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
 use crate::tfplugin::validators::{int_at_least, int_between, OneOf};
 use serde::{Deserialize, Serialize};
@@ -186,6 +188,15 @@ impl Resource for ObjectBucketResource {
 
     fn identity(&self) -> Option<IdentitySchema> {
         Some(bucket::identity("The bucket's name."))
+    }
+
+    fn move_state(&self, source: &MoveSource) -> Option<Result<ObjectBucketModel, Diagnostics>> {
+        moved::from_official(source, "jetstream_obj_bucket").map(|moved| {
+            moved.map(|model: ObjectBucketModel| ObjectBucketModel {
+                id: Some(BucketAddress::id_of(&model.name, ID_PREFIX)),
+                ..model
+            })
+        })
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
