@@ -85,6 +85,10 @@ impl Provider for NatsProvider {
     fn resources(&self) -> Vec<Arc<dyn DynResource<NatsClient>>> {
         vec![
             framework::resource(resources::jetstream_stream::StreamResource),
+            framework::resource(resources::jetstream_consumer::ConsumerResource),
+            framework::resource(resources::jetstream_kv_bucket::KvBucketResource),
+            framework::resource(resources::jetstream_kv_entry::KvEntryResource),
+            framework::resource(resources::jetstream_object_bucket::ObjectBucketResource),
             framework::resource(resources::nkey::NkeyResource),
             framework::resource(resources::nkey_operator::NkeyOperatorResource),
             framework::resource(resources::nkey_account::NkeyAccountResource),
@@ -107,8 +111,12 @@ impl Provider for NatsProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<NatsClient>>> {
-        vec![framework::data_source(
-            data_sources::server::ServerDataSource,
-        )]
+        vec![
+            framework::data_source(data_sources::server::ServerDataSource),
+            framework::data_source(data_sources::jetstream_stream::StreamDataSource),
+            framework::data_source(data_sources::jetstream_streams::StreamsDataSource),
+            framework::data_source(data_sources::jetstream_consumer::ConsumerDataSource),
+            framework::data_source(data_sources::jetstream_kv_bucket::KvBucketDataSource),
+        ]
     }
 }

@@ -4,6 +4,8 @@ pub mod auth_common;
 pub mod auth_permissions;
 pub mod jetstream_consumer;
 pub mod jetstream_kv_bucket;
+pub mod jetstream_kv_entry;
+pub mod jetstream_object_bucket;
 pub mod jetstream_stream;
 pub mod nkey;
 pub mod nkey_account;
