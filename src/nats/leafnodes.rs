@@ -78,7 +78,9 @@ pub enum LeafnodeError {
         count: usize,
         ids: String,
     },
-    #[error("server {name} runs nats-server {version}, which cannot reload over $SYS (needs >= 2.10.0)")]
+    #[error(
+        "server {name} runs nats-server {version}, which cannot reload over $SYS (needs >= 2.10.0)"
+    )]
     ReloadUnsupported { name: String, version: String },
     #[error("server {name} refused to reload: {reason}")]
     ReloadRefused { name: String, reason: String },
@@ -168,7 +170,11 @@ impl SystemApi {
 pub fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
     let core = text.trim_start_matches('v').split(['-', '+']).next()?;
     let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    Some((parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0)))
+    Some((
+        parts.next()??,
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+    ))
 }
 
 /// What identifies a configured remote in LEAFZ: the ports its URLs point to and the

@@ -161,7 +161,10 @@ fn render_value(value: &ConfValue, out: &mut String, depth: usize) {
             let _ = write!(out, "{flag}");
         }
         ConfValue::List(items) => {
-            if items.iter().all(|item| !matches!(item, ConfValue::Block(_))) {
+            if items
+                .iter()
+                .all(|item| !matches!(item, ConfValue::Block(_)))
+            {
                 out.push('[');
                 for (index, item) in items.iter().enumerate() {
                     if index > 0 {

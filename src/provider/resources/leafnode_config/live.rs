@@ -1,0 +1,222 @@
+//! The live side, with the provider's system credentials: the server (found by its
+//! `server_name` among those answering on `$SYS`) reloads the file just written, and
+//! LEAFZ tells whether every enabled remote is connected. Without system credentials,
+//! or with `reload = false`, nothing here talks to a server.
+
+use super::schema::{ConnectionModel, LeafnodeConfigModel, RemoteModel};
+use crate::nats::leafnodes::{
+    parse_version, redact_url, LeafnodeError, Leafz, RemoteExpectation, REMOTE_RELOAD_MIN_VERSION,
+};
+use crate::nats::{ServerIdentity, SystemApi};
+use crate::provider::client::NatsClient;
+use crate::provider::resources::auth_common::parse_duration_nanos;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::value::AttributePath;
+use std::time::{Duration, Instant};
+
+/// How long to listen for more LEAFZ replies after the first.
+const QUIET: Duration = Duration::from_millis(300);
+const POLL: Duration = Duration::from_millis(250);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `$SYS` API when this resource should talk to its server.
+pub async fn system(
+    client: &NatsClient,
+    model: &LeafnodeConfigModel,
+) -> Result<Option<SystemApi>, Diagnostics> {
+    if model.reload == Some(false) {
+        return Ok(None);
+    }
+    client.system().await
+}
+
+fn enabled(model: &LeafnodeConfigModel) -> impl Iterator<Item = &RemoteModel> {
+    model
+        .remotes()
+        .iter()
+        .filter(|remote| remote.disabled != Some(true))
+}
+
+fn expectation(remote: &RemoteModel) -> RemoteExpectation {
+    RemoteExpectation::new(
+        remote.urls.as_deref().unwrap_or_default(),
+        remote.account.as_deref(),
+    )
+}
+
+fn describe(remote: &RemoteModel) -> String {
+    let urls: Vec<String> = remote
+        .urls
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|u| redact_url(u))
+        .collect();
+    format!(
+        "remote {} (account {})",
+        urls.join(", "),
+        remote.account.as_deref().unwrap_or("default")
+    )
+}
+
+/// What LEAFZ says about each enabled remote.
+pub fn connections(model: &LeafnodeConfigModel, leafz: Option<&Leafz>) -> Vec<ConnectionModel> {
+    enabled(model)
+        .map(|remote| {
+            let found = leafz.and_then(|l| expectation(remote).find(l));
+            ConnectionModel {
+                remote: remote
+                    .urls
+                    .as_deref()
+                    .and_then(<[String]>::first)
+                    .map(|u| redact_url(u)),
+                account: remote
+                    .account
+                    .clone()
+                    .or_else(|| found.map(|f| f.account.clone())),
+                connected: Some(found.is_some()),
+                rtt: found.map(|f| f.rtt.clone()).filter(|r| !r.is_empty()),
+            }
+        })
+        .collect()
+}
+
+fn failed(error: LeafnodeError) -> Diagnostics {
+    let at = matches!(
+        error,
+        LeafnodeError::ServerNotFound { .. } | LeafnodeError::DuplicateName { .. }
+    )
+    .then(|| AttributePath::attr("server_name"));
+    let mut diagnostic = Diagnostic::error("Cannot reach the server over $SYS", error.to_string());
+    if let Some(path) = at {
+        diagnostic = diagnostic.at(path);
+    }
+    diagnostic.into()
+}
+
+/// The server of this configuration and its LEAFZ now.
+pub async fn find(
+    system: &SystemApi,
+    model: &LeafnodeConfigModel,
+) -> Result<(ServerIdentity, Leafz), LeafnodeError> {
+    system
+        .leafz_of(model.server_name.as_deref().unwrap_or_default(), QUIET)
+        .await
+}
+
+/// Live connections for Read: a server that does not answer has none connected.
+pub async fn observe(
+    system: &SystemApi,
+    model: &LeafnodeConfigModel,
+) -> Result<Vec<ConnectionModel>, Diagnostics> {
+    match find(system, model).await {
+        Ok((_, leafz)) => Ok(connections(model, Some(&leafz))),
+        Err(LeafnodeError::ServerNotFound { .. }) => Ok(connections(model, None)),
+        Err(other) => Err(failed(other)),
+    }
+}
+
+/// Reloads the server and waits for every enabled remote. On failure the diagnostics
+/// come with the connections as last seen, for the state.
+pub async fn reload_and_wait(
+    system: &SystemApi,
+    model: &LeafnodeConfigModel,
+    prior: Option<&LeafnodeConfigModel>,
+) -> Result<Vec<ConnectionModel>, (Diagnostics, Vec<ConnectionModel>)> {
+    let unseen = |d: Diagnostics| (d, connections(model, None));
+    let (server, _) = find(system, model).await.map_err(|e| unseen(failed(e)))?;
+    let remotes_changed = prior.is_some_and(|p| {
+        let urls = |m: &LeafnodeConfigModel| -> Vec<Option<Vec<String>>> {
+            m.remotes().iter().map(|r| r.urls.clone()).collect()
+        };
+        urls(p) != urls(model)
+    });
+    if remotes_changed && parse_version(&server.ver).is_some_and(|v| v < REMOTE_RELOAD_MIN_VERSION)
+    {
+        return Err(unseen(
+            Diagnostic::error(
+                "Remotes cannot change by reload on this server",
+                format!(
+                    "Server {} runs nats-server {}; adding or removing leaf node remotes by reload needs 2.14.0 or newer. The file is written: restart the server, or upgrade it.",
+                    server.name, server.ver
+                ),
+            )
+            .into(),
+        ));
+    }
+    system.reload(&server).await.map_err(|e| {
+        unseen(
+            Diagnostic::error(
+                "The server did not reload its configuration",
+                format!("{e}. The file is written; fix it and apply again."),
+            )
+            .into(),
+        )
+    })?;
+    let timeout = model
+        .connect_timeout
+        .as_deref()
+        .and_then(|t| parse_duration_nanos(t).ok())
+        .map(|n| Duration::from_nanos(u64::try_from(n).unwrap_or(0)))
+        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let deadline = Instant::now() + timeout;
+    loop {
+        let leafz = system.leafz(&server.id).await.ok();
+        let seen = connections(model, leafz.as_ref());
+        if seen.iter().all(|c| c.connected == Some(true)) {
+            tracing::info!(server = %server.name, remotes = seen.len(), "Leaf node remotes connected after reload");
+            return Ok(seen);
+        }
+        if Instant::now() >= deadline {
+            let missing: Vec<String> = enabled(model)
+                .zip(&seen)
+                .filter(|(_, c)| c.connected != Some(true))
+                .map(|(remote, _)| describe(remote))
+                .collect();
+            let listed = leafz
+                .map(|l| {
+                    l.leafs
+                        .iter()
+                        .map(|leaf| {
+                            format!(
+                                "{}:{} account {} ({})",
+                                leaf.ip,
+                                leaf.port,
+                                leaf.account,
+                                if leaf.is_spoke { "remote" } else { "accepted" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let detail = format!(
+                "Server {} reloaded, but after {timeout:?} its LEAFZ does not show {}. It lists: {}. The server logs why a leaf node connection fails (e.g. 'Authorization Violation' for creds the hub refuses, or a hub account without leaf node connections); raise `connect_timeout` if the hub is slow.",
+                server.name,
+                missing.join("; "),
+                if listed.is_empty() { "no leaf node connection".to_string() } else { listed.join(", ") },
+            );
+            return Err((
+                Diagnostic::error("Leaf node remote not connected", detail).into(),
+                seen,
+            ));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// At plan time: another server with the same name makes the topology ambiguous (and
+/// a leaf connection between same-named servers is refused). Only checked when the
+/// provider has system credentials; servers that cannot be reached are left to apply.
+pub async fn check_unique_name(
+    client: &NatsClient,
+    model: &LeafnodeConfigModel,
+) -> Option<Diagnostic> {
+    let system = system(client, model).await.ok()??;
+    match find(&system, model).await {
+        Err(error @ LeafnodeError::DuplicateName { .. }) => Some(
+            Diagnostic::error("Duplicate server name", error.to_string())
+                .at(AttributePath::attr("server_name")),
+        ),
+        _ => None,
+    }
+}

@@ -1,0 +1,313 @@
+//! # Resource `nats_leafnode_config`: its arguments and the typed model.
+//!
+//! Names follow nats-server's own configuration keys, so a reader of the NATS docs
+//! recognises every attribute.
+
+use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION};
+use crate::provider::rules::DOMAIN;
+use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::tfplugin::validators::{int_at_least, OneOf, StringRule};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// No `Debug`: remotes carry creds.
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct LeafnodeConfigModel {
+    pub id: Option<String>,
+    pub server_name: Option<String>,
+    pub listen: Option<String>,
+    pub http: Option<String>,
+    pub jetstream: Option<JetStreamModel>,
+    pub operator_config: Option<String>,
+    pub leafnodes: Option<HubModel>,
+    pub remote: Option<Vec<RemoteModel>>,
+    pub cluster: Option<ClusterModel>,
+    pub includes: Option<Vec<String>>,
+    pub path: Option<String>,
+    pub reload: Option<bool>,
+    pub connect_timeout: Option<String>,
+    pub content: Option<String>,
+    pub content_sha256: Option<String>,
+    pub files: Option<BTreeMap<String, String>>,
+    pub connections: Option<Vec<ConnectionModel>>,
+}
+
+impl LeafnodeConfigModel {
+    pub fn remotes(&self) -> &[RemoteModel] {
+        self.remote.as_deref().unwrap_or_default()
+    }
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct JetStreamModel {
+    pub domain: Option<String>,
+    pub store_dir: Option<String>,
+    pub max_memory: Option<i64>,
+    pub max_file: Option<i64>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct HubModel {
+    pub listen: Option<String>,
+    pub advertise: Option<String>,
+    pub tls: Option<TlsModel>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct TlsModel {
+    pub cert_file: Option<String>,
+    pub key_file: Option<String>,
+    pub ca_file: Option<String>,
+    pub verify: Option<bool>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct RemoteModel {
+    pub urls: Option<Vec<String>>,
+    pub account: Option<String>,
+    pub credentials: Option<String>,
+    pub credentials_file: Option<String>,
+    pub deny_imports: Option<Vec<String>>,
+    pub deny_exports: Option<Vec<String>>,
+    pub tls: Option<TlsModel>,
+    pub compression: Option<String>,
+    pub hub: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct ClusterModel {
+    pub name: Option<String>,
+    pub listen: Option<String>,
+    pub routes: Option<Vec<String>>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+pub struct ConnectionModel {
+    pub remote: Option<String>,
+    pub account: Option<String>,
+    pub connected: Option<bool>,
+    pub rtt: Option<String>,
+}
+
+fn creds_rule(text: &str) -> Result<(), String> {
+    crate::nats::jwt::parse_creds(text)
+        .map(drop)
+        .map_err(|e| format!("is not a user creds file: {e}"))
+}
+
+/// Inline creds: a user JWT and that user's seed (never echoed in messages).
+const USER_CREDS: StringRule = StringRule {
+    allowed: "user creds text (a user JWT and its `SU...` seed), e.g. a `nats_nkey_user`'s `creds`",
+    rule: creds_rule,
+};
+
+fn server_name_rule(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        Err(format!(
+            "{name:?}: a server name cannot be empty or contain spaces"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// nats-server refuses names with spaces at start-up.
+const SERVER_NAME: StringRule = StringRule {
+    allowed: "a name without spaces",
+    rule: server_name_rule,
+};
+
+fn tls_attribute() -> Attribute {
+    let path = |name: &str, what: &str| Attribute::string(name).optional().description(what);
+    Attribute::nested(
+        "tls",
+        Nesting::Single,
+        vec![
+            path("cert_file", "PEM certificate file."),
+            path("key_file", "PEM private key file."),
+            path("ca_file", "PEM file of the CAs to trust."),
+            Attribute::bool("verify")
+                .optional()
+                .description("Require and verify the peer's certificate."),
+        ],
+    )
+    .optional()
+    .description("TLS for this listener or connection (files are read by nats-server).")
+}
+
+fn remote_block() -> NestedBlock {
+    let subjects =
+        |name: &str, what: &str| Attribute::string_list(name).optional().description(what);
+    NestedBlock::new(
+        "remote",
+        Nesting::List,
+        Block::new("A leaf node connection this server makes to a hub (`leafnodes.remotes`).")
+            .attribute(
+                Attribute::string_list("urls")
+                    .optional()
+                    .description("Hub URLs (`nats-leaf://host:7422`, `tls://...`, `ws://...`); one is tried after another. Required."),
+            )
+            .attribute(
+                Attribute::string("account")
+                    .optional()
+                    .validate(ACCOUNT_KEY)
+                    .description("The local account (`A...` public key) this connection binds to. Unset: the server's default account."),
+            )
+            .attribute(
+                Attribute::string("credentials")
+                    .optional()
+                    .sensitive()
+                    .validate(USER_CREDS)
+                    .description("Creds of a hub user (e.g. a `nats_nkey_user`'s `creds`), written beside the configuration file with mode 0600. Needs `path`."),
+            )
+            .attribute(
+                Attribute::string("credentials_file")
+                    .optional()
+                    .description("Path of a creds file nats-server reads instead."),
+            )
+            .attribute(subjects("deny_imports", "Subjects not taken from the hub."))
+            .attribute(subjects("deny_exports", "Subjects not sent to the hub."))
+            .attribute(tls_attribute())
+            .attribute(
+                Attribute::string("compression")
+                    .optional()
+                    .validate(OneOf(&["off", "accept", "s2_fast", "s2_better", "s2_best", "s2_auto"]))
+                    .description("S2 compression of this connection."),
+            )
+            .attribute(
+                Attribute::bool("hub")
+                    .optional()
+                    .description("This server acts as the hub of the connection (the far end is the spoke)."),
+            )
+            .attribute(
+                Attribute::bool("disabled")
+                    .optional()
+                    .description("Keep the remote configured but do not connect; it is not waited for."),
+            ),
+    )
+}
+
+pub fn schema() -> Schema {
+    let text = |name: &str, what: &str| Attribute::string(name).optional().description(what);
+    Schema::new(
+        "The nats-server configuration of a server in a leaf node topology: hub side \
+         (`leafnodes`), leaf side (`remote` blocks) or both, with what such a server needs \
+         around it. Rendered offline into `content`; written to `path` when set.",
+    )
+    .attribute(Attribute::string("id").computed().description("The server name."))
+    .attribute(
+        Attribute::string("server_name")
+            .required()
+            .validate(SERVER_NAME)
+            .description("The server's name: unique in the topology (a leaf connection to a server of the same name is refused); used to find the server over `$SYS`."),
+    )
+    .attribute(text("listen", "Client listener, `host:port` (e.g. `127.0.0.1:4222`)."))
+    .attribute(text("http", "Monitoring listener, `host:port`."))
+    .attribute(
+        Attribute::nested(
+            "jetstream",
+            Nesting::Single,
+            vec![
+                Attribute::string("domain")
+                    .optional()
+                    .validate(DOMAIN)
+                    .description("The JetStream domain, e.g. `leaf`: streams of other domains are reached as `$JS.<domain>.API`. Cannot change by reload."),
+                text("store_dir", "Where JetStream stores its data."),
+                Attribute::number("max_memory")
+                    .optional()
+                    .validate(int_at_least(0))
+                    .description("Memory storage limit, in bytes."),
+                Attribute::number("max_file")
+                    .optional()
+                    .validate(int_at_least(0))
+                    .description("File storage limit, in bytes."),
+            ],
+        )
+        .optional()
+        .description("Turns JetStream on."),
+    )
+    .attribute(
+        Attribute::string("operator_config")
+            .optional()
+            .description("Operator mode: a `nats_nkey_operator`'s `server_config` (operator JWT, system account, resolver and preloaded accounts), included as is."),
+    )
+    .attribute(
+        Attribute::nested(
+            "leafnodes",
+            Nesting::Single,
+            vec![
+                Attribute::string("listen")
+                    .required()
+                    .description("Where leaf nodes connect, `host:port` (`7422` is the NATS default)."),
+                text("advertise", "The `host:port` told to leaf nodes, when it differs (NAT, containers)."),
+                tls_attribute(),
+            ],
+        )
+        .optional()
+        .description("Hub side: accept leaf node connections."),
+    )
+    .attribute(
+        Attribute::nested(
+            "cluster",
+            Nesting::Single,
+            vec![
+                Attribute::string("name").required().description("The cluster's name."),
+                Attribute::string("listen").required().description("Route listener, `host:port`."),
+                Attribute::string_list("routes")
+                    .optional()
+                    .description("Routes to the other servers (`nats-route://host:6222`)."),
+            ],
+        )
+        .optional()
+        .description("A cluster this server is part of."),
+    )
+    .attribute(
+        Attribute::string_list("includes")
+            .optional()
+            .description("Other configuration files included at the end (relative paths are relative to the configuration file)."),
+    )
+    .attribute(
+        Attribute::string("path")
+            .optional()
+            .description("Where to write the configuration (atomically, mode 0600). Unset: only `content` is produced. A file changed or removed outside Terraform shows in the next plan."),
+    )
+    .attribute(
+        Attribute::bool("reload")
+            .default(true)
+            .description("When the provider has `system_credentials` for this server: ask it to reload after each write, then wait until every enabled remote is connected."),
+    )
+    .attribute(
+        Attribute::string("connect_timeout")
+            .default("30s")
+            .validate(DURATION)
+            .description("How long to wait for the remotes to connect after a reload."),
+    )
+    .attribute(
+        Attribute::string("content")
+            .computed()
+            .sensitive()
+            .description("The configuration text. Sensitive because remote URLs may carry passwords; creds are never in it (they go to files beside it)."),
+    )
+    .attribute(Attribute::string("content_sha256").computed().description("SHA-256 (hex) of `content`."))
+    .attribute(
+        Attribute::string_map("files")
+            .computed()
+            .description("Every file written (the configuration and the creds beside it) with its SHA-256; read back from disk, so an edit outside Terraform is drift."),
+    )
+    .attribute(
+        Attribute::nested(
+            "connections",
+            Nesting::List,
+            vec![
+                Attribute::string("remote").computed().description("The remote's first URL, without any password."),
+                Attribute::string("account").computed().description("The local account the connection is bound to."),
+                Attribute::bool("connected").computed().description("Whether LEAFZ lists the connection."),
+                Attribute::string("rtt").computed().description("Round-trip time LEAFZ reports."),
+            ],
+        )
+        .computed()
+        .description("Live state of each enabled remote, from the server's LEAFZ (needs `system_credentials` and `reload`); null otherwise. A remote that is down makes the next plan an update that reloads and waits again."),
+    )
+    .block(remote_block())
+}
