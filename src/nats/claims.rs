@@ -48,12 +48,15 @@ impl ClaimsApi {
     }
 
     /// Sends an account JWT to every resolver server; one reply per server that
-    /// answered (each may carry an error).
+    /// answered (each may carry an error). `expected` names the servers that should
+    /// answer (e.g. from a VARZ ping): each is waited for up to the timeout, and the
+    /// wait ends as soon as all have answered. Empty: gather until the line goes quiet.
     pub async fn update(
         &self,
         account_jwt: &str,
+        expected: &[String],
     ) -> Result<Vec<ServerReply<ClaimsResult>>, SystemError> {
-        self.gather(CLAIMS_UPDATE, account_jwt.as_bytes().to_vec())
+        self.gather(CLAIMS_UPDATE, account_jwt.as_bytes().to_vec(), expected)
             .await
     }
 
@@ -62,7 +65,7 @@ impl ClaimsApi {
         &self,
         request_jwt: &str,
     ) -> Result<Vec<ServerReply<ClaimsResult>>, SystemError> {
-        self.gather(CLAIMS_DELETE, request_jwt.as_bytes().to_vec())
+        self.gather(CLAIMS_DELETE, request_jwt.as_bytes().to_vec(), &[])
             .await
     }
 
@@ -96,13 +99,14 @@ impl ClaimsApi {
 
     /// Public keys of the accounts the resolver servers hold, per server.
     pub async fn list(&self) -> Result<Vec<ServerReply<Vec<String>>>, SystemError> {
-        self.gather(CLAIMS_LIST, Vec::new()).await
+        self.gather(CLAIMS_LIST, Vec::new(), &[]).await
     }
 
     async fn gather<T: serde::de::DeserializeOwned>(
         &self,
         subject: &str,
         payload: Vec<u8>,
+        expected: &[String],
     ) -> Result<Vec<ServerReply<T>>, SystemError> {
         let failed = |reason: String| SystemError::Request {
             subject: subject.to_owned(),
@@ -122,9 +126,16 @@ impl ClaimsApi {
             .flush()
             .await
             .map_err(|e| failed(e.to_string()))?;
-        let mut gathered = Vec::new();
-        let mut wait = self.timeout;
-        while let Ok(Some(message)) = tokio::time::timeout(wait, replies.next()).await {
+        let mut gathered: Vec<ServerReply<T>> = Vec::new();
+        let started = tokio::time::Instant::now();
+        let patience = Patience {
+            timeout: self.timeout,
+            quiet: self.quiet,
+        };
+        while let Some(wait) = patience.next_wait(expected, &gathered, started.elapsed()) {
+            let Ok(Some(message)) = tokio::time::timeout(wait, replies.next()).await else {
+                break;
+            };
             if message.status == Some(StatusCode::NO_RESPONDERS) {
                 return Err(SystemError::NoResponders {
                     subject: subject.to_owned(),
@@ -136,7 +147,6 @@ impl ClaimsApi {
                     reason: e.to_string(),
                 }
             })?);
-            wait = self.quiet;
         }
         let _ = replies.unsubscribe().await;
         if gathered.is_empty() {
@@ -146,6 +156,37 @@ impl ClaimsApi {
             });
         }
         Ok(gathered)
+    }
+}
+
+/// How long [`ClaimsApi`] waits for the replies to one request.
+struct Patience {
+    timeout: Duration,
+    quiet: Duration,
+}
+
+impl Patience {
+    /// How long to wait for the next reply; `None` when done. Without expected servers:
+    /// the full timeout for the first reply, then a quiet spell. With them: until every
+    /// one has answered, or the timeout since the request has passed.
+    fn next_wait<T>(
+        &self,
+        expected: &[String],
+        gathered: &[ServerReply<T>],
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if expected.is_empty() {
+            return Some(if gathered.is_empty() {
+                self.timeout
+            } else {
+                self.quiet
+            });
+        }
+        let all_answered = expected
+            .iter()
+            .all(|name| gathered.iter().any(|reply| &reply.server.name == name));
+        let left = self.timeout.saturating_sub(elapsed);
+        (!all_answered && !left.is_zero()).then_some(left)
     }
 }
 
@@ -175,6 +216,50 @@ mod tests {
         assert_eq!(claims.subject, operator.public_key());
         assert_eq!(claims.issuer, operator.public_key());
         assert_eq!(claims.nats["accounts"], serde_json::json!(["AABC"]));
+    }
+
+    fn reply_from(name: &str) -> ServerReply<ClaimsResult> {
+        serde_json::from_value(serde_json::json!({"server": {"name": name, "id": name}})).unwrap()
+    }
+
+    const PATIENCE: Patience = Patience {
+        timeout: Duration::from_secs(5),
+        quiet: Duration::from_millis(500),
+    };
+
+    #[test]
+    fn without_expected_servers_the_gathering_stops_when_the_line_goes_quiet() {
+        let none: [ServerReply<ClaimsResult>; 0] = [];
+        let second = Duration::from_secs(1);
+        assert_eq!(
+            PATIENCE.next_wait(&[], &none, second),
+            Some(PATIENCE.timeout)
+        );
+        assert_eq!(
+            PATIENCE.next_wait(&[], &[reply_from("a")], second),
+            Some(PATIENCE.quiet)
+        );
+    }
+
+    #[test]
+    fn expected_servers_are_waited_for_until_all_answered_or_the_timeout() {
+        let expected = ["a".to_string(), "b".to_string()];
+        let answered_a = [reply_from("a")];
+        // A slow server gets the rest of the timeout, not just a quiet spell.
+        assert_eq!(
+            PATIENCE.next_wait(&expected, &answered_a, Duration::from_secs(1)),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            PATIENCE.next_wait(&expected, &answered_a, Duration::from_secs(6)),
+            None
+        );
+        // Once every expected server answered, nobody waits for stragglers.
+        let answered_both = [reply_from("b"), reply_from("x"), reply_from("a")];
+        assert_eq!(
+            PATIENCE.next_wait(&expected, &answered_both, Duration::from_millis(10)),
+            None
+        );
     }
 
     #[test]

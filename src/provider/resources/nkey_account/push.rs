@@ -36,7 +36,7 @@ pub async fn publish(client: &NatsClient, model: &AccountModel) -> Result<(), Di
     let token = model.jwt.as_deref().unwrap_or_default();
     let issuer = model.issuer.as_deref().unwrap_or_default();
     let servers = check_trust(&system, issuer).await?;
-    let replies = claims.update(token).await.map_err(|e| match e {
+    let replies = claims.update(token, &servers).await.map_err(|e| match e {
         SystemError::NoResponders { .. } => Diagnostic::error(
             "No account resolver takes updates",
             "No server answered $SYS.REQ.CLAIMS.UPDATE: the servers need `resolver { type: full }` (or `cache`). With a `MEMORY` resolver, put the JWT into `resolver_preload` instead and set `push = false`.",
