@@ -4,11 +4,11 @@
 //! Reading back keeps the user's own spelling where two mean the same.
 
 use super::bucket::{limit_back, placement, placement_back, storage, storage_word, BucketAddress};
-use super::model::{External, KvBucketModel, Origin, DEFAULT_HISTORY, ID_PREFIX};
+use super::model::{KvBucketModel, Origin, DEFAULT_HISTORY, ID_PREFIX};
 use crate::nats::jetstream::{
-    nanos_to_seconds, seconds_to_nanos, ExternalStream, KvBucketConfig, RePublish, StreamConfig,
-    StreamSource,
+    nanos_to_seconds, seconds_to_nanos, KvBucketConfig, RePublish, StreamConfig, StreamSource,
 };
+use crate::provider::resources::origin;
 
 const STREAM_PREFIX: &str = "KV_";
 
@@ -22,14 +22,7 @@ fn own_subjects(bucket: &str) -> String {
 }
 
 fn origin(origin: &Origin) -> StreamSource {
-    let external = match (&origin.domain, origin.external.first()) {
-        (Some(domain), _) => ExternalStream::for_domain(domain),
-        (None, Some(external)) => Some(ExternalStream {
-            api: external.api.clone(),
-            deliver: external.deliver.clone().unwrap_or_default(),
-        }),
-        (None, None) => None,
-    };
+    let external = origin::to_wire(origin.domain.as_deref(), &origin.external);
     StreamSource {
         opt_start_seq: origin.start_seq.unwrap_or(0),
         opt_start_time: origin.start_time.clone(),
@@ -52,24 +45,10 @@ fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
             .unwrap_or(&source.name)
             .to_string()
     };
-    let wrote_external = as_written.is_some_and(|o| !o.external.is_empty());
-    let domain = if wrote_external {
-        None
-    } else {
-        source
-            .external
-            .as_ref()
-            .filter(|e| e.deliver.is_empty())
-            .and_then(ExternalStream::domain)
-            .map(str::to_string)
-    };
-    let external = match (&source.external, &domain) {
-        (Some(external), None) => vec![External {
-            api: external.api.clone(),
-            deliver: Some(external.deliver.clone()).filter(|d| !d.is_empty()),
-        }],
-        _ => Vec::new(),
-    };
+    let (domain, external) = origin::from_wire(
+        source.external.as_ref(),
+        as_written.is_some_and(|o| !o.external.is_empty()),
+    );
     Origin {
         name,
         domain,
@@ -195,6 +174,7 @@ pub fn from_stream_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::resources::origin::External;
 
     fn written() -> KvBucketModel {
         KvBucketModel {

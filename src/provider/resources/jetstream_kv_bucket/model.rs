@@ -1,5 +1,6 @@
 //! The KV bucket as Terraform sees it: one field per attribute of `schema.rs`.
 
+pub use crate::provider::resources::origin::External;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -45,10 +46,4 @@ pub struct Origin {
     pub start_time: Option<String>,
     #[serde(default)]
     pub external: Vec<External>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct External {
-    pub api: String,
-    pub deliver: Option<String>,
 }

@@ -7,6 +7,7 @@
 
 use super::model::DEFAULT_HISTORY;
 use crate::nats::jetstream::KV_MAX_HISTORY;
+use crate::provider::resources::origin::external_block;
 use crate::provider::rules::{BUCKET, DOMAIN, SUBJECT};
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::validators::{int_at_least, int_between, OneOf};
@@ -54,24 +55,7 @@ fn origin_block(description: &str) -> Block {
                 .optional()
                 .description("Start at this time of the origin (RFC 3339)."),
         )
-        .block(
-            NestedBlock::new(
-                "external",
-                Nesting::List,
-                Block::new("An origin reached through another account or domain by API prefix.")
-                    .attribute(
-                        Attribute::string("api")
-                            .required()
-                            .description("The JetStream API prefix, e.g. `$JS.hub.API`."),
-                    )
-                    .attribute(
-                        Attribute::string("deliver")
-                            .optional()
-                            .description("The delivery subject prefix."),
-                    ),
-            )
-            .max_items(1),
-        )
+        .block(external_block())
 }
 
 pub fn schema() -> Schema {

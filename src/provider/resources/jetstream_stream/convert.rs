@@ -2,12 +2,13 @@
 //! on origins) and the server's `StreamConfig` (nanoseconds, nested objects, external
 //! API prefixes). Reading back keeps the user's own spelling where two mean the same.
 
-use super::model::{External, Origin, StreamAddress, StreamModel, Transform};
+use super::model::{Origin, StreamAddress, StreamModel, Transform};
 use crate::nats::jetstream::{
     nanos_to_seconds, seconds_to_nanos, user_metadata, Compression, ConsumerLimits, DiscardPolicy,
-    ExternalStream, PersistMode, Placement, RePublish, RetentionPolicy, StorageType, StreamConfig,
-    StreamInfo, StreamSource, SubjectTransform,
+    PersistMode, Placement, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamInfo,
+    StreamSource, SubjectTransform,
 };
+use crate::provider::resources::origin;
 
 fn nanos(seconds: Option<i64>, what: &str) -> Result<i64, String> {
     seconds_to_nanos(seconds.unwrap_or(0)).ok_or_else(|| format!("`{what}` is too large"))
@@ -32,14 +33,7 @@ fn transforms_back(list: &[SubjectTransform]) -> Vec<Transform> {
 }
 
 fn origin(origin: &Origin) -> StreamSource {
-    let external = match (&origin.domain, origin.external.first()) {
-        (Some(domain), _) => ExternalStream::for_domain(domain),
-        (None, Some(external)) => Some(ExternalStream {
-            api: external.api.clone(),
-            deliver: external.deliver.clone().unwrap_or_default(),
-        }),
-        (None, None) => None,
-    };
+    let external = origin::to_wire(origin.domain.as_deref(), &origin.external);
     StreamSource {
         name: origin.name.clone(),
         opt_start_seq: origin.start_seq.unwrap_or(0),
@@ -55,24 +49,10 @@ fn origin(origin: &Origin) -> StreamSource {
 /// state: if the user wrote `external { api = "$JS.hub.API" }` it stays that way
 /// instead of turning into `domain = "hub"`.
 fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
-    let user_wrote_external = as_written.is_some_and(|o| !o.external.is_empty());
-    let domain = if user_wrote_external {
-        None
-    } else {
-        source
-            .external
-            .as_ref()
-            .filter(|e| e.deliver.is_empty())
-            .and_then(ExternalStream::domain)
-            .map(str::to_string)
-    };
-    let external = match (&source.external, &domain) {
-        (Some(external), None) => vec![External {
-            api: external.api.clone(),
-            deliver: Some(external.deliver.clone()).filter(|d| !d.is_empty()),
-        }],
-        _ => Vec::new(),
-    };
+    let (domain, external) = origin::from_wire(
+        source.external.as_ref(),
+        as_written.is_some_and(|o| !o.external.is_empty()),
+    );
     Origin {
         name: source.name.clone(),
         domain,

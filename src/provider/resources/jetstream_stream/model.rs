@@ -1,5 +1,6 @@
 //! The stream as Terraform sees it: one field per attribute of `schema.rs`.
 
+pub use crate::provider::resources::origin::External;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -73,12 +74,6 @@ pub struct Origin {
     pub subject_transform: Vec<Transform>,
     #[serde(default)]
     pub external: Vec<External>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct External {
-    pub api: String,
-    pub deliver: Option<String>,
 }
 
 /// What an import ID or identity names: a stream, perhaps in a domain.

@@ -4,6 +4,7 @@
 //! `jetstream_stream` (durations in whole seconds, `-1` for unlimited), so its users can
 //! move their HCL over by renaming the type. New: `domain`, and `domain` on sources.
 
+use crate::provider::resources::origin::external_block;
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::validators::{int_at_least, int_between, Each, OneOf};
@@ -102,24 +103,7 @@ fn origin_block(description: &str) -> Block {
             "Subject transforms applied to messages from the origin.",
             0,
         ))
-        .block(
-            NestedBlock::new(
-                "external",
-                Nesting::List,
-                Block::new("An origin reached through another account or domain by API prefix.")
-                    .attribute(
-                        Attribute::string("api")
-                            .required()
-                            .description("The JetStream API prefix, e.g. `$JS.hub.API`."),
-                    )
-                    .attribute(
-                        Attribute::string("deliver")
-                            .optional()
-                            .description("The delivery subject prefix."),
-                    ),
-            )
-            .max_items(1),
-        )
+        .block(external_block())
 }
 
 pub fn schema() -> Schema {
