@@ -95,11 +95,11 @@ else
 	  $(CARGO) test -p acceptance-tests -- --test-threads $(ACCEPTANCE_THREADS)
 endif
 
-## A local JetStream server on 127.0.0.1:14222 with examples/demo applied to it.
+## The hub-and-leaf tutorial (examples/hub-leaf): hub and leaf nats-server on 142xx, streams, messages.
 demo: build
 	PROVIDER_DIR="$(dir $(PROVIDER_BIN))" scripts/demo.sh up
 
-## Stop the demo server (its state and store stay in .demo/).
+## Stop the demo servers (state, configs and stores stay in .demo/).
 demo-down:
 	scripts/demo.sh down
 

@@ -36,7 +36,7 @@ resource "nats_nkey_account" "system" {
 resource "nats_nkey_account" "a" {
   name        = "A"
   issuer_seed = nats_nkey.operator.seed
-  limits      = { leaf_node_connections = -1 }
+  limits      = { leaf_connections = -1 }
   jetstream   = {}
 }
 
@@ -326,4 +326,26 @@ fn invalid_configurations_fail_at_plan_with_their_path() {
             assert!(!diagnostic_lines.contains("secretpw"), "{error}");
         }
     }
+}
+
+#[test]
+fn the_documented_example_writes_files_nats_server_accepts() {
+    let tf = Terraform::new().unwrap();
+    let example = acceptance_tests::workspace_root()
+        .join("examples/resources/nats_leafnode_config/resource.tf");
+    tf.write_file("main.tf", &std::fs::read_to_string(example).unwrap())
+        .unwrap();
+    tf.write_file(
+        "versions.tf",
+        "terraform {\n  required_providers {\n    nats = { source = \"natsforge/nats\" }\n  }\n}\n",
+    )
+    .unwrap();
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    for name in ["hub.conf", "leaf.conf"] {
+        server_accepts(&tf.dir().join(name));
+    }
+    assert_eq!(mode(&tf.dir().join("leaf.remote-0.creds")), 0o600);
+    tf.destroy().unwrap();
+    assert!(!tf.dir().join("leaf.conf").exists());
 }

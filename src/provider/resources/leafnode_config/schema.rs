@@ -265,7 +265,7 @@ pub fn schema() -> Schema {
     .attribute(
         Attribute::string_list("includes")
             .optional()
-            .description("Other configuration files included at the end (relative paths are relative to the configuration file)."),
+            .description("Other configuration files included at the end. nats-server resolves every include against the directory of the configuration file, even a path starting with `/`."),
     )
     .attribute(
         Attribute::string("path")
