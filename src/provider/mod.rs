@@ -93,6 +93,7 @@ impl Provider for NatsProvider {
             framework::resource(resources::nkey_operator::NkeyOperatorResource),
             framework::resource(resources::nkey_account::NkeyAccountResource),
             framework::resource(resources::nkey_user::NkeyUserResource),
+            framework::resource(resources::nkey_activation::NkeyActivationResource),
             framework::resource(resources::leafnode_config::LeafnodeConfigResource),
         ]
     }

@@ -9,6 +9,7 @@ pub mod jetstream_object_bucket;
 pub mod jetstream_stream;
 pub mod nkey;
 pub mod nkey_account;
+pub mod nkey_activation;
 pub mod nkey_operator;
 pub mod nkey_user;
 pub mod origin;

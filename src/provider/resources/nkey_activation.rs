@@ -1,0 +1,286 @@
+//! # Resource `nats_nkey_activation`
+//!
+//! An activation token: the exporting account's signed permission for one importing
+//! account to import an export marked `token_required`. The importer puts `token` into
+//! its import (`imports[*].token`). Issued by the exporting account's seed, or by one
+//! of its signing keys (then `issuer_account` names the exporter). Works offline; the
+//! token is re-issued only when a claim changes.
+//!
+//! Not sensitive: the token names the one account it admits and is handed to that
+//! account's owner, as `nsc generate activation` does.
+
+use super::auth_common::{
+    any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
+    signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP,
+};
+use crate::nats::jwt::{self, Activation, Claims, ExportType};
+use crate::nats::Secret;
+use crate::provider::client::NatsClient;
+use crate::provider::rules::SUBJECT;
+use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use crate::tfplugin::framework::{Failed, PlanContext, Resource};
+use crate::tfplugin::schema::{Attribute, Schema};
+use crate::tfplugin::validators::OneOf;
+use crate::tfplugin::value::{AttributePath, Value};
+use serde::{Deserialize, Serialize};
+
+pub struct NkeyActivationResource;
+
+/// No `Debug`: it holds a seed.
+#[derive(Default, Serialize, Deserialize)]
+pub struct ActivationModel {
+    pub name: Option<String>,
+    pub account: String,
+    pub subject: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub issuer_seed: Option<String>,
+    pub issuer_seed_wo: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_account: Option<String>,
+    pub expires: Option<String>,
+    pub token: Option<String>,
+}
+
+/// The attributes whose change issues a new token.
+const CLAIMS: &[&str] = &[
+    "name",
+    "account",
+    "subject",
+    "type",
+    "issuer",
+    "issuer_account",
+    "expires",
+];
+
+impl Resource for NkeyActivationResource {
+    type Client = NatsClient;
+    type Model = ActivationModel;
+
+    fn type_name(&self) -> &'static str {
+        "nats_nkey_activation"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "An activation token letting one account import another account's export that \
+             requires a token (`token_required = true`). Works offline.",
+        )
+        .attribute(
+            Attribute::string("name")
+                .optional()
+                .description("A name stored in the token."),
+        )
+        .attribute(
+            Attribute::string("account")
+                .required()
+                .validate(ACCOUNT_KEY)
+                .description("Public key (`A...`) of the importing account: only it may use the token."),
+        )
+        .attribute(
+            Attribute::string("subject")
+                .required()
+                .validate(SUBJECT)
+                .description("The exported subject granted, as the exporter names it (the export's subject or a narrower one). The import's `subject` must lie within it."),
+        )
+        .attribute(
+            Attribute::string("type")
+                .default("stream")
+                .validate(OneOf(&["stream", "service"]))
+                .description("`stream` or `service`, as exported."),
+        )
+        .attribute(
+            Attribute::string("issuer_seed")
+                .optional()
+                .sensitive()
+                .validate(ACCOUNT_SEED)
+                .description("Seed of the exporting account or of one of its signing keys, which signs the token."),
+        )
+        .attribute(
+            Attribute::string("issuer_seed_wo")
+                .optional()
+                .sensitive()
+                .write_only()
+                .validate(ACCOUNT_SEED)
+                .description("Like `issuer_seed`, write-only: never stored (Terraform >= 1.11)."),
+        )
+        .attribute(
+            Attribute::string("issuer")
+                .computed()
+                .description("Public key (`A...`) that signed the token; known at plan time."),
+        )
+        .attribute(
+            Attribute::string("issuer_account")
+                .optional()
+                .validate(ACCOUNT_KEY)
+                .description("The exporting account's public key, when one of its signing keys (not its own key) signs the token."),
+        )
+        .attribute(
+            Attribute::string("expires")
+                .optional()
+                .validate(TIMESTAMP)
+                .description("When the token expires (RFC 3339). Unset: never."),
+        )
+        .attribute(
+            Attribute::string("token")
+                .computed()
+                .description("The activation JWT, for the importer's `imports[*].token`. Re-issued only when a claim changes."),
+        )
+    }
+
+    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        require_one_of(config, "issuer_seed", "issuer_seed_wo", diagnostics);
+    }
+
+    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        let issuer_seed =
+            config_str(plan.config, "issuer_seed").or(config_str(plan.config, "issuer_seed_wo"));
+        if let Some(Ok(issuer)) = issuer_seed.map(|s| seed_public_key(s, KeyKind::Account)) {
+            plan.set("issuer", Value::string(issuer));
+        }
+        let reissue = match plan.prior {
+            Value::Object(_) => any_changed(plan.planned(), plan.prior, CLAIMS),
+            _ => true,
+        };
+        if reissue {
+            check_expiry(plan.config, plan.diagnostics);
+            plan.set("token", Value::Unknown);
+        } else {
+            let prior = plan.prior.attr("token").cloned().unwrap_or(Value::Null);
+            plan.set("token", prior);
+        }
+    }
+
+    async fn create(
+        &self,
+        _client: &NatsClient,
+        mut planned: ActivationModel,
+    ) -> Result<ActivationModel, Failed<ActivationModel>> {
+        issue(&mut planned)?;
+        Ok(planned)
+    }
+
+    async fn read(
+        &self,
+        _client: &NatsClient,
+        current: ActivationModel,
+    ) -> Result<Option<ActivationModel>, Diagnostics> {
+        Ok(Some(current))
+    }
+
+    async fn update(
+        &self,
+        _client: &NatsClient,
+        _prior: ActivationModel,
+        mut planned: ActivationModel,
+    ) -> Result<ActivationModel, Failed<ActivationModel>> {
+        if planned.token.is_none() {
+            issue(&mut planned)?;
+        }
+        planned.issuer_seed_wo = None;
+        Ok(planned)
+    }
+
+    async fn delete(
+        &self,
+        _client: &NatsClient,
+        _prior: ActivationModel,
+    ) -> Result<(), Diagnostics> {
+        Ok(())
+    }
+}
+
+/// Signs the activation with the seed given (write-only first) and fills `token` and
+/// `issuer`.
+fn issue(model: &mut ActivationModel) -> Result<(), Diagnostic> {
+    let (seed, attribute) = match (model.issuer_seed_wo.take(), &model.issuer_seed) {
+        (Some(seed), _) => (seed, "issuer_seed_wo"),
+        (None, Some(seed)) => (seed.clone(), "issuer_seed"),
+        (None, None) => {
+            return Err(Diagnostic::error(
+                "Issuer seed needed",
+                "Issuing the activation needs the exporting account's seed: set `issuer_seed` or `issuer_seed_wo`.",
+            )
+            .at(AttributePath::attr("issuer_seed")))
+        }
+    };
+    let (issuer, token) = issue_activation(model, &Secret::new(seed), attribute)?;
+    model.issuer = Some(issuer);
+    model.token = Some(token);
+    Ok(())
+}
+
+/// The activation JWT: about the importing account, granting `subject` of `type`.
+fn issue_activation(
+    model: &ActivationModel,
+    seed: &Secret,
+    seed_attribute: &str,
+) -> Result<(String, String), Diagnostic> {
+    let key = signer(seed, KeyKind::Account).map_err(|problem| {
+        Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))
+            .at(AttributePath::attr(seed_attribute))
+    })?;
+    let body = Activation {
+        import_subject: model.subject.clone(),
+        import_type: match model.kind.as_deref() {
+            Some("service") => ExportType::Service,
+            _ => ExportType::Stream,
+        },
+        issuer_account: model.issuer_account.clone().unwrap_or_default(),
+        tags: Vec::new(),
+    };
+    let mut claims = Claims::new(
+        model.account.as_str(),
+        model.name.clone().unwrap_or_default(),
+        body,
+    );
+    if let Some(expires) = &model.expires {
+        claims.expires = parse_timestamp(expires).map_err(|problem| {
+            Diagnostic::error("Invalid expiry", problem).at(AttributePath::attr("expires"))
+        })?;
+    }
+    let token = jwt::encode(&claims, &key)
+        .map_err(|e| Diagnostic::error("Cannot issue the activation", e.to_string()))?;
+    Ok((key.public_key(), token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nats::jwt::AnyClaims;
+
+    fn model(importer: &str) -> ActivationModel {
+        ActivationModel {
+            account: importer.to_owned(),
+            subject: "orders.>".to_owned(),
+            kind: Some("service".to_owned()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_token_is_about_the_importer_and_signed_by_the_exporter() {
+        let (exporter, exporter_seed) = KeyKind::Account.generate().unwrap();
+        let (importer, _) = KeyKind::Account.generate().unwrap();
+        let (issuer, token) =
+            issue_activation(&model(&importer), &exporter_seed, "issuer_seed").unwrap();
+        assert_eq!(issuer, exporter);
+        let AnyClaims::Activation(claims) = jwt::decode(&token).unwrap() else {
+            panic!("expected activation claims");
+        };
+        assert_eq!(claims.subject, importer);
+        assert_eq!(claims.issuer, exporter);
+        assert_eq!(claims.nats.import_subject, "orders.>");
+        assert_eq!(claims.nats.import_type, ExportType::Service);
+        assert!(claims.nats.issuer_account.is_empty());
+    }
+
+    #[test]
+    fn a_seed_of_another_kind_is_refused_without_echoing_it() {
+        let (_, user_seed) = KeyKind::User.generate().unwrap();
+        let (importer, _) = KeyKind::Account.generate().unwrap();
+        let error = issue_activation(&model(&importer), &user_seed, "issuer_seed").unwrap_err();
+        assert!(error.detail.contains("a user seed"), "{}", error.detail);
+        assert!(!error.detail.contains(user_seed.expose()));
+    }
+}
