@@ -7,6 +7,7 @@ pub mod jetstream_kv_bucket;
 pub mod jetstream_kv_entry;
 pub mod jetstream_object_bucket;
 pub mod jetstream_stream;
+pub mod leafnode_config;
 pub mod nkey;
 pub mod nkey_account;
 pub mod nkey_activation;
