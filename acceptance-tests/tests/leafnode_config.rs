@@ -286,6 +286,11 @@ fn invalid_configurations_fail_at_plan_with_their_path() {
         ),
         (String::new(), "Neither hub nor leaf", "resource \"nats_leafnode_config\""),
         (
+            "operator_config = \"resolver: MEMORY\"\nremote {\n  urls = [\"nats://h:7422\"]\n}".into(),
+            "Operator mode needs the account",
+            "remote {",
+        ),
+        (
             "leafnodes = { listen = \"127.0.0.1:7422\" }\njetstream = { domain = \"a.b\" }".into(),
             "domain",
             "jetstream = ",

@@ -119,6 +119,7 @@ impl Provider for NatsProvider {
             framework::data_source(data_sources::jetstream_streams::StreamsDataSource),
             framework::data_source(data_sources::jetstream_consumer::ConsumerDataSource),
             framework::data_source(data_sources::jetstream_kv_bucket::KvBucketDataSource),
+            framework::data_source(data_sources::leafnodes::LeafnodesDataSource),
         ]
     }
 }

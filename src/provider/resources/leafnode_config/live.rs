@@ -116,6 +116,46 @@ pub async fn observe(
     }
 }
 
+/// The remotes of `planned` that `prior` had too (same URLs and account) but with
+/// other settings; `planned` without them, when there are any.
+pub fn without_changed_remotes(
+    prior: &LeafnodeConfigModel,
+    planned: &LeafnodeConfigModel,
+) -> Option<LeafnodeConfigModel> {
+    let identity = |r: &RemoteModel| (r.urls.clone(), r.account.clone());
+    let settings = |r: &RemoteModel| serde_json::to_value(r).ok();
+    let changed = |remote: &RemoteModel| {
+        prior
+            .remotes()
+            .iter()
+            .any(|old| identity(old) == identity(remote) && settings(old) != settings(remote))
+    };
+    if !planned.remotes().iter().any(changed) {
+        return None;
+    }
+    let mut interim = planned.clone();
+    interim.remote = Some(
+        planned
+            .remotes()
+            .iter()
+            .filter(|remote| !changed(remote))
+            .cloned()
+            .collect(),
+    );
+    Some(interim)
+}
+
+/// Reloads without waiting (the step that removes a changed remote).
+pub async fn reload(system: &SystemApi, model: &LeafnodeConfigModel) -> Result<(), Diagnostics> {
+    let (server, _) = find(system, model).await.map_err(failed)?;
+    system.reload(&server).await.map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "The server did not reload its configuration",
+            format!("{e} (while removing a changed remote before adding it back)."),
+        ))
+    })
+}
+
 /// Reloads the server and waits for every enabled remote. On failure the diagnostics
 /// come with the connections as last seen, for the state.
 pub async fn reload_and_wait(

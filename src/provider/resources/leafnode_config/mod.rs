@@ -28,6 +28,7 @@ mod render;
 mod schema;
 mod validate;
 
+use super::auth_common::any_changed;
 use crate::provider::client::NatsClient;
 use crate::tfplugin::diagnostics::Diagnostics;
 use crate::tfplugin::framework::{Failed, PlanContext, Resource};
@@ -103,7 +104,10 @@ impl Resource for LeafnodeConfigResource {
                     .any(|c| c.attr("connected").and_then(Value::as_bool) == Some(false))
             });
         let prior_connections = plan.prior.attr("connections").cloned();
-        if plan.is_create() || files_change || disconnected {
+        // Any change is an apply, and an apply may reload: its result is only known then.
+        let settings_change =
+            any_changed(plan.planned(), plan.prior, &["reload", "connect_timeout"]);
+        if plan.is_create() || files_change || disconnected || settings_change {
             plan.set("connections", Value::Unknown);
         } else if let Some(prior) = prior_connections {
             plan.set("connections", prior);
@@ -170,24 +174,27 @@ async fn apply(
     prior: Option<&LeafnodeConfigModel>,
 ) -> Result<LeafnodeConfigModel, Failed<LeafnodeConfigModel>> {
     let rendered = render(&planned)?;
+    let system = live::system(client, &planned).await?;
+    let mut written_before = prior.and_then(|p| p.files.clone()).unwrap_or_default();
+    // nats-server refuses to change a remote's settings by reload, but adds and
+    // removes remotes (>= 2.14): a changed remote is removed by one reload and comes
+    // back, changed, with the next.
+    if let (Some(system), Some(interim)) = (
+        &system,
+        prior.and_then(|p| live::without_changed_remotes(p, &planned)),
+    ) {
+        let interim_rendered = render(&interim)?;
+        files::write_all(&interim_rendered)?;
+        written_before.extend(interim_rendered.file_hashes());
+        live::reload(system, &planned).await?;
+    }
     files::write_all(&rendered)?;
     planned.id = planned.server_name.clone();
     planned.content_sha256 = Some(sha256_hex(rendered.content.as_bytes()));
     planned.files = Some(rendered.file_hashes());
     planned.content = Some(rendered.content.clone());
-    if let Some(before) = prior.and_then(|p| p.files.as_ref()) {
-        files::remove_stale(before, &rendered)?;
-    }
+    files::remove_stale(&written_before, &rendered)?;
     planned.connections = None;
-    let system = match live::system(client, &planned).await {
-        Ok(system) => system,
-        Err(diagnostics) => {
-            return Err(Failed {
-                diagnostics,
-                state: Some(planned),
-            })
-        }
-    };
     if let Some(system) = system {
         match live::reload_and_wait(&system, &planned, prior).await {
             Ok(connections) => planned.connections = Some(connections),

@@ -42,6 +42,13 @@ pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
                 "Creds are written to a file beside the configuration, never into it: set `path`, or give `credentials_file` instead.",
             );
         }
+        if is_set(config.attr("operator_config")) && known_null(remote.attr("account")) {
+            diagnostics.attribute_error(
+                &at.child("account"),
+                "Operator mode needs the account",
+                "A server in operator mode binds every remote to an account: set `account` to the local account's public key (`A...`).",
+            );
+        }
         // Two remotes to the same hub in the same account would loop or be refused.
         let first_url = remote
             .attr("urls")
