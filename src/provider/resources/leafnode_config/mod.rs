@@ -19,8 +19,11 @@
 //! and update ask the server (found by `server_name`) to reload
 //! (`$SYS.REQ.SERVER.<id>.RELOAD`, nats-server >= 2.10; adding or removing remotes by
 //! reload needs >= 2.14) and wait up to `connect_timeout` until LEAFZ shows every
-//! enabled remote connected with its account; refresh reports `connections`, and a
-//! remote that is down makes the next plan an update.
+//! enabled remote connected with its account (on timeout the error names the remote
+//! and what LEAFZ lists; a refused reload carries the server's reason). nats-server
+//! refuses to change an existing remote's settings by reload, so such a change is
+//! applied in two reloads: without the remote, then with it. Refresh reports
+//! `connections`, and a remote that is down makes the next plan an update.
 
 mod files;
 mod live;
