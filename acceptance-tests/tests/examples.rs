@@ -65,20 +65,3 @@ fn provider_and_nats_server_examples_apply() {
     assert_eq!(output(&tf, "leaf_jetstream_domain"), "leaf");
     tf.expect_no_changes().unwrap();
 }
-
-#[test]
-fn demo_example_applies() {
-    let server = NatsServerBuilder::new()
-        .jetstream()
-        .server_name("demo")
-        .start()
-        .unwrap();
-    let tf = Terraform::new()
-        .unwrap()
-        .with_env("TF_VAR_nats_url", server.client_url());
-    tf.write_file("main.tf", &example("demo/main.tf")).unwrap();
-    tf.apply().unwrap();
-    let shown = output(&tf, "server");
-    assert_eq!(shown["name"], "demo");
-    assert_eq!(shown["jetstream"], true);
-}
