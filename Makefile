@@ -39,7 +39,7 @@ endif
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: build tools test fmt-check clippy unit-test docs-check docs examples-fmt \
-        acceptance demo demo-down bench fuzz help
+        acceptance demo demo-down bench fuzz release help
 
 ## List the targets with what they do.
 help:
@@ -108,6 +108,10 @@ bench:
 	$(CARGO) build --release --bin terraform-provider-nats
 	NATSFORGE_PROVIDER_BIN="$(TARGET_DIR)/release/terraform-provider-nats" BENCH_RUNS=$(BENCH_RUNS) \
 	  $(CARGO) bench -p acceptance-tests --bench provider
+
+## Static linux_amd64 release zip, SHA256SUMS, registry manifest and a filesystem mirror in dist/.
+release:
+	scripts/release.sh
 
 ## Fuzz the value decoders for FUZZ_SECONDS (cargo-fuzz on the stable toolchain).
 # RUSTC_BOOTSTRAP lets stable rustc take the -Z flags cargo-fuzz passes; `-s none`
