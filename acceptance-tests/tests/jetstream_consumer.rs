@@ -4,31 +4,20 @@
 //! `terraform query`, destroy.
 
 use acceptance_tests::{
-    provider_binary, NatsServer, NatsServerBuilder, Terraform, PROVIDER_ADDRESS,
+    block_on, jetstream, provider_binary, provider_config, NatsServer, NatsServerBuilder,
+    Terraform, PROVIDER_ADDRESS,
 };
 use natsforge::nats::jetstream::{
     AckPolicy, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
 };
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use natsforge::nats::JetStreamApi;
 
 fn with_api<T>(
     server: &NatsServer,
     domain: Option<&str>,
     work: impl AsyncFnOnce(JetStreamApi) -> T,
 ) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let client = connect(&ConnectOptions {
-                servers: vec![server.client_url().to_string()],
-                ..ConnectOptions::default()
-            })
-            .await
-            .unwrap();
-            work(JetStreamApi::new(client, domain.map(str::to_string))).await
-        })
+    block_on(async { work(jetstream(server, domain).await).await })
 }
 
 /// What the server holds, read with natsforge's own client (not through Terraform).
@@ -47,15 +36,12 @@ fn terraform_for(server: &NatsServer, resources: &str) -> Terraform {
 fn write_config(tf: &Terraform, server: &NatsServer, resources: &str) {
     tf.write_file(
         "main.tf",
-        &format!(
-            "terraform {{\n  required_providers {{\n    nats = {{ source = \"natsforge/nats\" }}\n  }}\n}}\n\nprovider \"nats\" {{\n  servers = \"{}\"\n}}\n\n{resources}\n",
-            server.client_url()
-        ),
+        &format!("{}\n{resources}\n", provider_config(server)),
     )
     .unwrap();
 }
 
-fn jetstream() -> NatsServer {
+fn jetstream_server() -> NatsServer {
     NatsServerBuilder::new().jetstream().start().unwrap()
 }
 
@@ -101,7 +87,7 @@ fn config(tf_resources: &str) -> String {
 
 #[test]
 fn pull_consumer_lifecycle() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(&server, &config(PULL));
     tf.apply().unwrap();
 
@@ -195,7 +181,7 @@ fn pull_consumer_lifecycle() {
 
 #[test]
 fn push_consumer_moves_subject_in_place_and_turns_pull_by_replacement() {
-    let server = jetstream();
+    let server = jetstream_server();
     let push = r#"
 resource "nats_jetstream_consumer" "audit" {
   stream_id        = nats_jetstream_stream.orders.name
@@ -272,7 +258,7 @@ resource "nats_jetstream_consumer" "worker" {
 
 #[test]
 fn deleted_or_changed_outside_terraform() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(&server, &config(SIMPLE));
     tf.apply().unwrap();
 
@@ -419,7 +405,7 @@ const OFFICIAL_STATE: &str = r#"{
 
 #[test]
 fn moved_from_the_official_provider_plans_no_changes() {
-    let server = jetstream();
+    let server = jetstream_server();
     with_api(&server, None, async |api| {
         api.create_stream(&natsforge::nats::jetstream::StreamConfig {
             subjects: vec!["orders.>".into()],
@@ -496,7 +482,7 @@ resource "nats_jetstream_consumer" "NEW" {
 
 #[test]
 fn query_lists_consumers_and_generated_config_plans_clean() {
-    let server = jetstream();
+    let server = jetstream_server();
     let tf = terraform_for(
         &server,
         &config(
@@ -545,7 +531,7 @@ fn query_lists_consumers_and_generated_config_plans_clean() {
 
 #[test]
 fn example_applies() {
-    let server = jetstream();
+    let server = jetstream_server();
     let example = std::fs::read_to_string(
         acceptance_tests::workspace_root()
             .join("examples/resources/nats_jetstream_consumer/resource.tf"),
@@ -563,161 +549,4 @@ fn example_applies() {
             .flow_control
     );
     tf.expect_no_changes().unwrap();
-}
-
-/// (case, resource body, text the error must contain, the attribute Terraform quotes)
-const INVALID: &[(&str, &str, &str, &str)] = &[
-    (
-        "two_starts",
-        "deliver_new = true\n  deliver_last = true",
-        "both say where",
-        "deliver_new",
-    ),
-    (
-        "no_start",
-        "deliver_all = false",
-        "needs another",
-        "deliver_all",
-    ),
-    (
-        "last_per_subject",
-        "deliver_last_per_subject = true",
-        "needs a filter",
-        "deliver_last_per_subject",
-    ),
-    (
-        "two_filters",
-        "filter_subject = \"a\"\n  filter_subjects = [\"b\"]",
-        "not both",
-        "filter_subjects",
-    ),
-    (
-        "start_time",
-        "start_time = \"yesterday\"",
-        "not an RFC 3339 time",
-        "start_time",
-    ),
-    (
-        "pause_until",
-        "pause_until = \"2030-13-01\"",
-        "not an RFC 3339 time",
-        "pause_until",
-    ),
-    (
-        "pull_on_push",
-        "delivery_subject = \"out\"\n  max_waiting = 5",
-        "pull consumers only",
-        "max_waiting",
-    ),
-    (
-        "push_on_pull",
-        "heartbeat = 5",
-        "push consumers only",
-        "heartbeat",
-    ),
-    (
-        "flow_no_heartbeat",
-        "delivery_subject = \"out\"\n  flow_control = true",
-        "together with",
-        "flow_control",
-    ),
-    (
-        "backoff_steps",
-        "backoff = [1, 2, 3]\n  max_delivery = 2",
-        "must exceed",
-        "max_delivery",
-    ),
-    (
-        "backoff_ack_wait",
-        "backoff = [5]\n  ack_wait = 10",
-        "first step",
-        "ack_wait",
-    ),
-    (
-        "policy_no_groups",
-        "priority_policy = \"overflow\"",
-        "needs `priority_groups`",
-        "priority_policy",
-    ),
-    (
-        "groups_no_policy",
-        "priority_groups = [\"g\"]",
-        "Set `priority_policy`",
-        "priority_groups",
-    ),
-    (
-        "pin_timeout",
-        "priority_groups = [\"g\"]\n  priority_policy = \"overflow\"\n  priority_timeout = 5",
-        "pinned_client",
-        "priority_timeout",
-    ),
-    (
-        "zero_deliveries",
-        "max_delivery = 0",
-        "server's default",
-        "max_delivery",
-    ),
-    (
-        "ack_policy",
-        "ack_policy = \"sometimes\"",
-        "one of `explicit`",
-        "ack_policy",
-    ),
-    (
-        "flow_acks_on_pull",
-        "ack_policy = \"flow_control\"",
-        "needs `delivery_subject`",
-        "ack_policy",
-    ),
-    (
-        "sample_freq",
-        "sample_freq = 101",
-        "from 0 to 100",
-        "sample_freq",
-    ),
-    ("replicas", "replicas = 6", "from 0 to 5", "replicas"),
-    (
-        "delivery_subject",
-        "delivery_subject = \"a..b\"",
-        "empty token",
-        "delivery_subject",
-    ),
-];
-
-#[test]
-fn invalid_configurations_fail_at_plan_time_with_their_path() {
-    let server = jetstream();
-    let tf = Terraform::new().unwrap();
-    let mut body = String::new();
-    for (case, settings, _, _) in INVALID {
-        body.push_str(&format!(
-            "\nresource \"nats_jetstream_consumer\" \"{case}\" {{\n  stream_id = \"S\"\n  durable_name = \"C\"\n  {settings}\n}}\n"
-        ));
-    }
-    body.push_str("\nresource \"nats_jetstream_consumer\" \"bad_names\" {\n  stream_id = \"a.b\"\n  durable_name = \"c d\"\n}\n");
-    write_config(&tf, &server, &body);
-    let stderr = tf.expect_plan_error().unwrap();
-    let blocks: Vec<&str> = stderr.split("Error: ").skip(1).collect();
-    let cases = INVALID.iter().copied().chain([
-        ("bad_names", "", "contains '.'", "stream_id"),
-        ("bad_names", "", "contains ' '", "durable_name"),
-    ]);
-    for (case, _, expected, attribute) in cases {
-        let address = format!("with nats_jetstream_consumer.{case},");
-        let found = blocks.iter().any(|block| {
-            let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
-            let quoted = block.lines().any(|line| {
-                line.trim_start()
-                    .split(':')
-                    .nth(1)
-                    .is_some_and(|rest| rest.trim_start().starts_with(attribute))
-            });
-            block.contains(&address) && flat.contains(expected) && quoted
-        });
-        assert!(
-            found,
-            "{case}: no error {expected:?} at `{attribute}` in:\n{stderr}"
-        );
-    }
-    tf.expect_apply_error().unwrap();
 }
