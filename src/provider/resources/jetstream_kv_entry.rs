@@ -23,14 +23,15 @@
 use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
+use crate::provider::resources::identity::jetstream_identity;
 use crate::provider::resources::jetstream_kv_bucket::bucket::{split_domain, with_domain};
 use crate::provider::resources::jetstream_kv_bucket::moved;
 use crate::provider::rules::{BUCKET, DOMAIN};
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use crate::tfplugin::framework::{Failed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentityAttribute, IdentitySchema, Schema};
+use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
 use crate::tfplugin::validators::StringRule;
-use crate::tfplugin::value::{AttributePath, Type, Value};
+use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 const ID_PREFIX: &str = "JETSTREAM_KV_";
@@ -228,24 +229,10 @@ impl Resource for KvEntryResource {
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
-        let part = |name, required_for_import, description| IdentityAttribute {
-            name,
-            ty: Type::String,
-            required_for_import,
-            description,
-        };
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![
-                part(
-                    "domain",
-                    false,
-                    "The JetStream domain; leave out for the provider's default.",
-                ),
-                part("bucket", true, "The bucket holding the key."),
-                part("key", true, "The key."),
-            ],
-        })
+        Some(jetstream_identity(&[
+            ("bucket", "The bucket holding the key."),
+            ("key", "The key."),
+        ]))
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

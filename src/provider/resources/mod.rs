@@ -2,6 +2,7 @@
 
 pub mod auth_common;
 pub mod auth_permissions;
+pub mod identity;
 pub mod jetstream_consumer;
 pub mod jetstream_kv_bucket;
 pub mod jetstream_kv_entry;

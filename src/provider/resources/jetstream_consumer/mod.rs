@@ -25,10 +25,11 @@ mod validate;
 use crate::nats::jetstream::{ConsumerAction, DeliverPolicy};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
+use crate::provider::resources::identity::jetstream_identity;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use crate::tfplugin::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentityAttribute, IdentitySchema, Schema};
-use crate::tfplugin::value::{AttributePath, Type, Value};
+use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
+use crate::tfplugin::value::{AttributePath, Value};
 use model::{ConsumerAddress, ConsumerModel, StreamRef};
 
 pub struct ConsumerResource;
@@ -139,29 +140,10 @@ impl Resource for ConsumerResource {
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![
-                IdentityAttribute {
-                    name: "domain",
-                    ty: Type::String,
-                    required_for_import: false,
-                    description: "The JetStream domain; leave out for the provider's default.",
-                },
-                IdentityAttribute {
-                    name: "stream_id",
-                    ty: Type::String,
-                    required_for_import: true,
-                    description: "The name of the consumer's stream.",
-                },
-                IdentityAttribute {
-                    name: "durable_name",
-                    ty: Type::String,
-                    required_for_import: true,
-                    description: "The consumer's durable name.",
-                },
-            ],
-        })
+        Some(jetstream_identity(&[
+            ("stream_id", "The name of the consumer's stream."),
+            ("durable_name", "The consumer's durable name."),
+        ]))
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

@@ -5,8 +5,7 @@
 
 use crate::nats::jetstream::{Placement, StorageType};
 use crate::tfplugin::framework::PlanContext;
-use crate::tfplugin::schema::{IdentityAttribute, IdentitySchema};
-use crate::tfplugin::value::{AttributePath, Type, Value};
+use crate::tfplugin::value::{AttributePath, Value};
 
 /// A bucket named by an import ID or identity, perhaps in a JetStream domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,27 +54,6 @@ pub fn with_domain(domain: &Option<String>, id: String) -> String {
     match domain {
         Some(domain) => format!("{domain}:{id}"),
         None => id,
-    }
-}
-
-/// Identity `{ domain, name }`, shared by KV and object buckets.
-pub fn identity(what: &'static str) -> IdentitySchema {
-    IdentitySchema {
-        version: 0,
-        attributes: vec![
-            IdentityAttribute {
-                name: "domain",
-                ty: Type::String,
-                required_for_import: false,
-                description: "The JetStream domain; leave out for the provider's default.",
-            },
-            IdentityAttribute {
-                name: "name",
-                ty: Type::String,
-                required_for_import: true,
-                description: what,
-            },
-        ],
     }
 }
 

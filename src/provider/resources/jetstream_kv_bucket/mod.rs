@@ -27,6 +27,7 @@ mod validate;
 use crate::nats::jetstream::{kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
+use crate::provider::resources::identity::jetstream_identity;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use crate::tfplugin::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
@@ -97,7 +98,7 @@ impl Resource for KvBucketResource {
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
-        Some(bucket::identity("The bucket's name."))
+        Some(jetstream_identity(&[("name", "The bucket's name.")]))
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

@@ -20,6 +20,7 @@ use crate::nats::jetstream::{
 };
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
+use crate::provider::resources::identity::jetstream_identity;
 use crate::provider::resources::jetstream_kv_bucket::bucket::{
     self, limit_back, placement, placement_back, storage, storage_word, BucketAddress,
 };
@@ -187,7 +188,7 @@ impl Resource for ObjectBucketResource {
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
-        Some(bucket::identity("The bucket's name."))
+        Some(jetstream_identity(&[("name", "The bucket's name.")]))
     }
 
     fn move_state(&self, source: &MoveSource) -> Option<Result<ObjectBucketModel, Diagnostics>> {

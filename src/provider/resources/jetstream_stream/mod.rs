@@ -23,10 +23,11 @@ mod validate;
 
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
+use crate::provider::resources::identity::jetstream_identity;
 use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use crate::tfplugin::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentityAttribute, IdentitySchema, Schema};
-use crate::tfplugin::value::{AttributePath, Type, Value};
+use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
+use crate::tfplugin::value::{AttributePath, Value};
 use model::{StreamAddress, StreamModel};
 
 pub struct StreamResource;
@@ -52,23 +53,7 @@ impl Resource for StreamResource {
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![
-                IdentityAttribute {
-                    name: "domain",
-                    ty: Type::String,
-                    required_for_import: false,
-                    description: "The JetStream domain; leave out for the provider's default.",
-                },
-                IdentityAttribute {
-                    name: "name",
-                    ty: Type::String,
-                    required_for_import: true,
-                    description: "The stream's name.",
-                },
-            ],
-        })
+        Some(jetstream_identity(&[("name", "The stream's name.")]))
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
