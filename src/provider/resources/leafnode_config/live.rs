@@ -75,7 +75,6 @@ pub fn connections(model: &LeafnodeConfigModel, leafz: Option<&Leafz>) -> Vec<Co
                     .clone()
                     .or_else(|| found.map(|f| f.account.clone())),
                 connected: Some(found.is_some()),
-                rtt: found.map(|f| f.rtt.clone()).filter(|r| !r.is_empty()),
             }
         })
         .collect()

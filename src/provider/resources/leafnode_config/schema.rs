@@ -87,7 +87,6 @@ pub struct ConnectionModel {
     pub remote: Option<String>,
     pub account: Option<String>,
     pub connected: Option<bool>,
-    pub rtt: Option<String>,
 }
 
 fn creds_rule(text: &str) -> Result<(), String> {
@@ -303,11 +302,10 @@ pub fn schema() -> Schema {
                 Attribute::string("remote").computed().description("The remote's first URL, without any password."),
                 Attribute::string("account").computed().description("The local account the connection is bound to."),
                 Attribute::bool("connected").computed().description("Whether LEAFZ lists the connection."),
-                Attribute::string("rtt").computed().description("Round-trip time LEAFZ reports."),
             ],
         )
         .computed()
-        .description("Live state of each enabled remote, from the server's LEAFZ (needs `system_credentials` and `reload`); null otherwise. A remote that is down makes the next plan an update that reloads and waits again."),
+        .description("Live state of each enabled remote, from the server's LEAFZ (needs `system_credentials` and `reload`); null otherwise. A remote that is down makes the next plan an update that reloads and waits again. Round-trip times change on every read, so they are not kept in state: read them with the `nats_leafnodes` data source."),
     )
     .block(remote_block())
 }
