@@ -206,12 +206,20 @@ async fn an_importer_with_its_token_receives_the_exporters_stream() {
     reader.flush().await.unwrap();
     outsider.flush().await.unwrap();
 
-    publisher.publish("feed.prices", "42".into()).await.unwrap();
-    publisher.flush().await.unwrap();
-    let message = tokio::time::timeout(Duration::from_secs(5), received.next())
-        .await
-        .expect("the importer receives the exported stream")
-        .unwrap();
+    // The import's interest reaches the exporting account a moment after the importer
+    // subscribes (accounts load lazily); publish until it arrives, for at most 5 s.
+    let mut message = None;
+    for _ in 0..25 {
+        publisher.publish("feed.prices", "42".into()).await.unwrap();
+        publisher.flush().await.unwrap();
+        if let Ok(Some(got)) =
+            tokio::time::timeout(Duration::from_millis(200), received.next()).await
+        {
+            message = Some(got);
+            break;
+        }
+    }
+    let message = message.expect("the importer receives the exported stream");
     assert_eq!(message.subject.as_str(), "feed.prices");
     assert_eq!(&message.payload[..], b"42");
     let outsider_got = tokio::time::timeout(Duration::from_millis(500), leaked.next()).await;
