@@ -1,9 +1,10 @@
 //! Pieces most tests need: the provider block pointing at a server, and natsforge's
 //! own JetStream client for checking what the server holds without Terraform.
 
-use crate::NatsServer;
+use crate::{provider_binary, NatsServer, Terraform, PROVIDER_ADDRESS};
 use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
 use std::future::Future;
+use std::path::Path;
 
 /// `terraform { required_providers { nats } }` and a `provider "nats"` for `server`.
 pub fn provider_config(server: &NatsServer) -> String {
@@ -40,4 +41,28 @@ pub async fn jetstream(server: &NatsServer, domain: Option<&str>) -> JetStreamAp
     .await
     .expect("connecting to the test server");
     JetStreamApi::new(client, domain.map(str::to_string))
+}
+
+/// Makes `tf` run with our own binary standing in for the official provider
+/// `nats-io/jetstream`: Terraform refuses to plan while a provider named in the state
+/// is missing, even when a `moved` block hands the state to our resources (whose
+/// MoveResourceState does the work).
+pub fn official_provider_stand_in(tf: Terraform) -> Terraform {
+    let ours = provider_binary().expect("the provider binary");
+    let stand_in = tf.dir().join("stand-in");
+    std::fs::create_dir_all(&stand_in).expect("a directory for the stand-in");
+    std::os::unix::fs::symlink(&ours, stand_in.join("terraform-provider-jetstream"))
+        .expect("the stand-in link");
+    let cli_config = tf.dir().join("cli.tfrc");
+    let ours_dir = ours.parent().map(Path::to_path_buf).unwrap_or_default();
+    std::fs::write(
+        &cli_config,
+        format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n    \"registry.terraform.io/nats-io/jetstream\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            ours_dir.display(),
+            stand_in.display()
+        ),
+    )
+    .expect("the CLI configuration");
+    tf.with_env("TF_CLI_CONFIG_FILE", &cli_config)
 }

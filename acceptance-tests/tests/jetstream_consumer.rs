@@ -4,8 +4,8 @@
 //! `terraform query`, destroy.
 
 use acceptance_tests::{
-    block_on, jetstream, provider_binary, provider_config, NatsServer, NatsServerBuilder,
-    Terraform, PROVIDER_ADDRESS,
+    block_on, jetstream, official_provider_stand_in, provider_config, NatsServer,
+    NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::{
     AckPolicy, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
@@ -431,25 +431,7 @@ fn moved_from_the_official_provider_plans_no_changes() {
         .unwrap();
     });
     let tf = Terraform::new().unwrap();
-    let stand_in = tf.dir().join("stand-in");
-    std::fs::create_dir_all(&stand_in).unwrap();
-    std::os::unix::fs::symlink(
-        provider_binary().unwrap(),
-        stand_in.join("terraform-provider-jetstream"),
-    )
-    .unwrap();
-    let ours = provider_binary().unwrap();
-    let cli_config = tf.dir().join("cli.tfrc");
-    std::fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n    \"registry.terraform.io/nats-io/jetstream\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            ours.parent().unwrap().display(),
-            stand_in.display()
-        ),
-    )
-    .unwrap();
-    let tf = tf.with_env("TF_CLI_CONFIG_FILE", &cli_config);
+    let tf = official_provider_stand_in(tf);
     tf.write_file("terraform.tfstate", OFFICIAL_STATE).unwrap();
     let resource = r#"
 # The official provider's HCL, with the type renamed (the stream is not managed here).

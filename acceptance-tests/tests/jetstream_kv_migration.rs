@@ -3,8 +3,8 @@
 //! `terraform query` with generated config.
 
 use acceptance_tests::{
-    block_on, jetstream, provider_binary, provider_config, NatsServer, NatsServerBuilder,
-    Terraform, PROVIDER_ADDRESS,
+    block_on, jetstream, official_provider_stand_in, provider_config, NatsServer,
+    NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::StreamConfig;
 use natsforge::nats::JetStreamApi;
@@ -70,24 +70,7 @@ fn moved_from_the_official_provider_plans_no_changes() {
         api.kv_put("config", "mode", b"fast").await.unwrap();
     });
     let tf = Terraform::new().unwrap();
-    // Terraform plans only with the provider named in the state present: our own binary
-    // stands in for nats-io/jetstream; the move is our resources' MoveResourceState.
-    let ours = provider_binary().unwrap();
-    let stand_in = tf.dir().join("stand-in");
-    std::fs::create_dir_all(&stand_in).unwrap();
-    std::os::unix::fs::symlink(&ours, stand_in.join("terraform-provider-jetstream")).unwrap();
-    let cli_config = tf.dir().join("cli.tfrc");
-    std::fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{}\" = \"{}\"\n    \"registry.terraform.io/nats-io/jetstream\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            PROVIDER_ADDRESS,
-            ours.parent().unwrap().display(),
-            stand_in.display()
-        ),
-    )
-    .unwrap();
-    let tf = tf.with_env("TF_CLI_CONFIG_FILE", &cli_config);
+    let tf = official_provider_stand_in(tf);
     tf.write_file("terraform.tfstate", OFFICIAL_STATE).unwrap();
     let resources = r#"
 resource "nats_jetstream_kv_bucket" "config" {

@@ -2,8 +2,8 @@
 //! `nats-io/jetstream`'s `jetstream_stream`, and `terraform query` with generated config.
 
 use acceptance_tests::{
-    block_on, jetstream, provider_binary, provider_config, NatsServer, NatsServerBuilder,
-    Terraform, PROVIDER_ADDRESS,
+    block_on, jetstream, official_provider_stand_in, provider_config, NatsServer,
+    NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::StreamConfig;
 
@@ -74,28 +74,7 @@ fn moved_from_the_official_provider_plans_no_changes() {
     create_outside(&server, queue_config());
 
     let tf = Terraform::new().unwrap();
-    // Terraform will not plan while the provider named in the state is missing; our own
-    // binary installed at nats-io/jetstream satisfies it. The move itself is done by
-    // nats_jetstream_stream's MoveResourceState.
-    let stand_in = tf.dir().join("stand-in");
-    std::fs::create_dir_all(&stand_in).unwrap();
-    std::os::unix::fs::symlink(
-        provider_binary().unwrap(),
-        stand_in.join("terraform-provider-jetstream"),
-    )
-    .unwrap();
-    let ours = provider_binary().unwrap();
-    let cli_config = tf.dir().join("cli.tfrc");
-    std::fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n    \"registry.terraform.io/nats-io/jetstream\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            ours.parent().unwrap().display(),
-            stand_in.display()
-        ),
-    )
-    .unwrap();
-    let tf = tf.with_env("TF_CLI_CONFIG_FILE", &cli_config);
+    let tf = official_provider_stand_in(tf);
     tf.write_file("terraform.tfstate", official_state())
         .unwrap();
     tf.write_file(
