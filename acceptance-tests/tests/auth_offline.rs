@@ -149,13 +149,21 @@ async fn a_server_runs_on_what_terraform_produced() {
     let alice = connect(&creds_options(url, creds["alice"].as_str().unwrap()))
         .await
         .unwrap();
-    alice.publish("denied.x", "no".into()).await.unwrap();
-    alice.publish("allowed.x", "yes".into()).await.unwrap();
-    alice.flush().await.unwrap();
-    let first = tokio::time::timeout(Duration::from_secs(5), seen.next())
-        .await
-        .unwrap()
-        .unwrap();
+    // The observer's subscription takes effect a moment after it is made: send the
+    // pair every 200 ms, for at most 5 s, until something arrives.
+    let mut first = None;
+    for _ in 0..25 {
+        alice.publish("denied.x", "no".into()).await.unwrap();
+        alice.publish("allowed.x", "yes".into()).await.unwrap();
+        alice.flush().await.unwrap();
+        if let Ok(Some(message)) =
+            tokio::time::timeout(Duration::from_millis(200), seen.next()).await
+        {
+            first = Some(message);
+            break;
+        }
+    }
+    let first = first.expect("a message within 5s");
     assert_eq!(
         first.subject.as_str(),
         "allowed.x",
