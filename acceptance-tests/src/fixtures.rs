@@ -1,10 +1,13 @@
 //! Pieces most tests need: the provider block pointing at a server, and natsforge's
 //! own JetStream client for checking what the server holds without Terraform.
 
-use crate::{provider_binary, NatsServer, Terraform, PROVIDER_ADDRESS};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use crate::{
+    provider_binary, wait_until, NatsServer, NatsServerBuilder, Terraform, PROVIDER_ADDRESS,
+};
+use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
 use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
 /// `terraform { required_providers { nats } }` and a `provider "nats"` for `server`.
 pub fn provider_config(server: &NatsServer) -> String {
@@ -65,4 +68,42 @@ pub fn official_provider_stand_in(tf: Terraform) -> Terraform {
     )
     .expect("the CLI configuration");
     tf.with_env("TF_CLI_CONFIG_FILE", &cli_config)
+}
+
+/// Connection options for `server_url` authenticating with the text of a creds file.
+pub fn creds_options(server_url: &str, creds: &str) -> ConnectOptions {
+    ConnectionSettings {
+        servers: vec![server_url.to_owned()],
+        credentials: Some(Secret::new(creds)),
+        timeout: Some(Duration::from_secs(5)),
+        ..Default::default()
+    }
+    .into_options()
+    .expect("valid connection settings")
+}
+
+/// A hub in JetStream domain `hub` and a leaf in domain `leaf`, joined by a leaf node
+/// connection that is up when this returns.
+pub fn hub_and_leaf() -> (NatsServer, NatsServer) {
+    let hub = NatsServerBuilder::new()
+        .server_name("hub")
+        .domain("hub")
+        .leafnode_listen()
+        .start()
+        .expect("the hub starts");
+    let leaf = NatsServerBuilder::new()
+        .server_name("leaf")
+        .domain("leaf")
+        .extra(&format!(
+            "leafnodes {{ remotes [ {{ url: \"{}\" }} ] }}",
+            hub.leafnode_url()
+        ))
+        .start()
+        .expect("the leaf starts");
+    let joined = wait_until(Duration::from_secs(10), || {
+        hub.monitor_json("/leafz")
+            .is_ok_and(|leafz| leafz["leafnodes"] == 1)
+    });
+    assert!(joined, "hub log:\n{}\nleaf log:\n{}", hub.log(), leaf.log());
+    (hub, leaf)
 }

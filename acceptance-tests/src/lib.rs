@@ -29,7 +29,9 @@ mod tools;
 use std::time::{Duration, Instant};
 
 pub use error::HarnessError;
-pub use fixtures::{block_on, jetstream, official_provider_stand_in, provider_config};
+pub use fixtures::{
+    block_on, creds_options, hub_and_leaf, jetstream, official_provider_stand_in, provider_config,
+};
 pub use nats_server::{NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
 pub use terraform::{dev_overrides_config, Terraform, TfOutput, PROVIDER_ADDRESS};

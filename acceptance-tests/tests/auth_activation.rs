@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{workspace_root, NatsServerBuilder, Terraform};
+use acceptance_tests::{creds_options, workspace_root, NatsServerBuilder, Terraform};
 use futures::StreamExt;
+use natsforge::nats::connect;
 use natsforge::nats::jwt::{decode, AnyClaims};
-use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, Secret};
-use serde_json::Value;
 
 const CONFIG: &str = r#"
 terraform {
@@ -158,17 +157,6 @@ output "creds" {
 }
 "#;
 
-fn options(url: &str, creds: &Value) -> ConnectOptions {
-    ConnectionSettings {
-        servers: vec![url.to_owned()],
-        credentials: Some(Secret::new(creds.as_str().unwrap())),
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    }
-    .into_options()
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_importer_with_its_token_receives_the_exporters_stream() {
     let tf = Terraform::new().unwrap();
@@ -195,12 +183,16 @@ async fn an_importer_with_its_token_receives_the_exporters_stream() {
         .unwrap();
     let url = server.client_url();
     let creds = value("creds");
-    let reader = connect(&options(url, &creds["reader"])).await.unwrap();
-    let outsider = connect(&options(url, &creds["outsider"]))
+    let reader = connect(&creds_options(url, creds["reader"].as_str().unwrap()))
+        .await
+        .unwrap();
+    let outsider = connect(&creds_options(url, creds["outsider"].as_str().unwrap()))
         .await
         .map_err(|e| format!("{e:?}\n{}", server.log()))
         .unwrap();
-    let publisher = connect(&options(url, &creds["publisher"])).await.unwrap();
+    let publisher = connect(&creds_options(url, creds["publisher"].as_str().unwrap()))
+        .await
+        .unwrap();
     let mut received = reader.subscribe("feed.>").await.unwrap();
     let mut leaked = outsider.subscribe("feed.>").await.unwrap();
     reader.flush().await.unwrap();
@@ -230,7 +222,11 @@ async fn an_importer_with_its_token_receives_the_exporters_stream() {
 
     // A token names the one account it admits: the server refuses an account
     // carrying another's token.
-    assert!(connect(&options(url, &creds["thief"])).await.is_err());
+    assert!(
+        connect(&creds_options(url, creds["thief"].as_str().unwrap()))
+            .await
+            .is_err()
+    );
     assert!(
         server
             .log()

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder, Terraform};
-use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, Secret, SystemApi};
+use acceptance_tests::{creds_options, wait_until, NatsServer, NatsServerBuilder, Terraform};
+use natsforge::nats::{connect, SystemApi};
 use serde_json::Value;
 
 const REQUIRED: &str = r#"
@@ -156,20 +156,9 @@ fn route_ports() -> [u16; 3] {
     [ports[0], ports[1], ports[2]]
 }
 
-fn options(url: &str, creds: &str) -> ConnectOptions {
-    ConnectionSettings {
-        servers: vec![url.to_owned()],
-        credentials: Some(Secret::new(creds)),
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    }
-    .into_options()
-    .unwrap()
-}
-
 /// Names of the servers that answer a VARZ ping through `node`.
 async fn visible_servers(node: &NatsServer, system_creds: &str) -> Vec<String> {
-    let Ok(client) = connect(&options(node.client_url(), system_creds)).await else {
+    let Ok(client) = connect(&creds_options(node.client_url(), system_creds)).await else {
         return Vec::new();
     };
     let replies = SystemApi::new(client)
@@ -273,9 +262,9 @@ async fn a_push_is_confirmed_by_every_node_and_a_change_reaches_all_three() {
     // Node 3 enforces the limit of 1 on its own connections.
     let creds = output(&tf, "creds");
     let third = nodes[2].client_url();
-    let first = connect(&options(third, &creds)).await.unwrap();
+    let first = connect(&creds_options(third, &creds)).await.unwrap();
     assert!(
-        connect(&options(third, &creds)).await.is_err(),
+        connect(&creds_options(third, &creds)).await.is_err(),
         "limit 1 on n3"
     );
 
@@ -284,7 +273,7 @@ async fn a_push_is_confirmed_by_every_node_and_a_change_reaches_all_three() {
     let second_jwt = output(&tf, "jwt");
     assert_ne!(second_jwt, first_jwt);
     assert_eq!(held_on_disk(&nodes, &account), vec![second_jwt; 3]);
-    let second = connect(&options(third, &creds)).await;
+    let second = connect(&creds_options(third, &creds)).await;
     assert!(second.is_ok(), "limit 2 on n3 without a restart");
     drop((first, second));
 

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{creds_options, wait_until, NatsServer, NatsServerBuilder, Terraform};
 use natsforge::nats::claims::{delete_request, ClaimsApi};
-use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, Secret, SystemApi};
+use natsforge::nats::{connect, SystemApi};
 use serde_json::Value;
 
 const REQUIRED: &str = r#"
@@ -105,17 +105,6 @@ fn output(tf: &Terraform, name: &str) -> Value {
     tf.output_json().unwrap()[name]["value"].clone()
 }
 
-fn options(url: &str, creds: &str) -> ConnectOptions {
-    ConnectionSettings {
-        servers: vec![url.to_owned()],
-        credentials: Some(Secret::new(creds)),
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    }
-    .into_options()
-    .unwrap()
-}
-
 struct Live {
     server: NatsServer,
     system_creds: String,
@@ -154,7 +143,7 @@ fn app_terraform(live: &Live) -> Terraform {
 }
 
 async fn resolver_holds(live: &Live, account: &str) -> Option<String> {
-    let system = connect(&options(live.server.client_url(), &live.system_creds))
+    let system = connect(&creds_options(live.server.client_url(), &live.system_creds))
         .await
         .unwrap();
     ClaimsApi::new(&SystemApi::new(system))
@@ -174,8 +163,11 @@ async fn push_change_drift_and_delete() {
     let url = live.server.client_url();
 
     // Pushed: the account exists on the server, with its connection limit of 1.
-    let first = connect(&options(url, &creds)).await.unwrap();
-    assert!(connect(&options(url, &creds)).await.is_err(), "limit 1");
+    let first = connect(&creds_options(url, &creds)).await.unwrap();
+    assert!(
+        connect(&creds_options(url, &creds)).await.is_err(),
+        "limit 1"
+    );
 
     // A changed limit, pushed by apply, takes effect without a restart.
     tf.run_ok(&[
@@ -186,7 +178,7 @@ async fn push_change_drift_and_delete() {
         "-var=connections=2",
     ])
     .unwrap();
-    let second = connect(&options(url, &creds)).await;
+    let second = connect(&creds_options(url, &creds)).await;
     assert!(second.is_ok(), "limit 2 after the push");
     drop((first, second));
 
@@ -198,7 +190,9 @@ async fn push_change_drift_and_delete() {
     );
 
     // Drift: deleted behind Terraform's back, the account is planned again and re-pushed.
-    let system = connect(&options(url, &live.system_creds)).await.unwrap();
+    let system = connect(&creds_options(url, &live.system_creds))
+        .await
+        .unwrap();
     let operator = nkeys::KeyPair::from_seed(&live.operator_seed).unwrap();
     let request = delete_request(&operator, std::slice::from_ref(&account)).unwrap();
     ClaimsApi::new(&SystemApi::new(system))

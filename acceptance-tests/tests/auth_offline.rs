@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{creds_options, NatsServer, NatsServerBuilder, Terraform};
 use futures::StreamExt;
-use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
+use natsforge::nats::{connect, JetStreamApi};
 use serde_json::Value;
 
 const CONFIG: &str = r#"
@@ -89,17 +89,6 @@ output "creds" {
 
 fn outputs(tf: &Terraform) -> Value {
     tf.output_json().unwrap()
-}
-
-fn creds_options(url: &str, creds: &str) -> ConnectOptions {
-    ConnectionSettings {
-        servers: vec![url.to_owned()],
-        credentials: Some(Secret::new(creds)),
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    }
-    .into_options()
-    .unwrap()
 }
 
 fn start_from(tf: &Terraform) -> NatsServer {

@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{NatsServerBuilder, Terraform};
+use acceptance_tests::{creds_options, NatsServerBuilder, Terraform};
 use futures::{Stream, StreamExt};
+use natsforge::nats::connect;
 use natsforge::nats::jwt::{decode, AnyClaims};
-use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, Secret};
-use serde_json::Value;
 
 const CONFIG: &str = r#"
 terraform {
@@ -93,17 +92,6 @@ output "creds" {
 }
 "#;
 
-fn options(url: &str, creds: &Value) -> ConnectOptions {
-    ConnectionSettings {
-        servers: vec![url.to_owned()],
-        credentials: Some(Secret::new(creds.as_str().unwrap())),
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    }
-    .into_options()
-    .unwrap()
-}
-
 /// Sends with `send` every 200 ms (another connection's subscription takes effect a
 /// moment after it is made) until `subscription` receives, for at most five seconds;
 /// returns the first message received.
@@ -152,8 +140,12 @@ async fn a_scoped_user_gets_exactly_the_templates_permissions() {
         .unwrap();
     let url = server.client_url();
     let creds = value("creds");
-    let observer = connect(&options(url, &creds["observer"])).await.unwrap();
-    let worker = connect(&options(url, &creds["worker"])).await.unwrap();
+    let observer = connect(&creds_options(url, creds["observer"].as_str().unwrap()))
+        .await
+        .unwrap();
+    let worker = connect(&creds_options(url, creds["worker"].as_str().unwrap()))
+        .await
+        .unwrap();
 
     // Publish: `other.1` (outside `jobs.>`) is refused, `jobs.1` arrives.
     let mut published = observer.subscribe(">").await.unwrap();

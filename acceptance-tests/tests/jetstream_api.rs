@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{wait_until, NatsServer, NatsServerBuilder};
+use acceptance_tests::{hub_and_leaf, NatsServer, NatsServerBuilder};
 use natsforge::nats::jetstream::{
     err_codes, AckPolicy, Compression, ConsumerAction, ConsumerConfig, ConsumerLimits,
     DeliverPolicy, DiscardPolicy, KvBucketConfig, KvOperation, ObjectBucketConfig, PersistMode,
@@ -443,32 +443,6 @@ async fn object_buckets_are_created_through_the_client_mapping() {
             ..bucket
         })
     );
-}
-
-/// A hub in domain `hub` and a leaf in domain `leaf` joined by a leaf node
-/// connection, in the global account of each.
-fn hub_and_leaf() -> (NatsServer, NatsServer) {
-    let hub = NatsServerBuilder::new()
-        .server_name("hub")
-        .domain("hub")
-        .leafnode_listen()
-        .start()
-        .unwrap();
-    let leaf = NatsServerBuilder::new()
-        .server_name("leaf")
-        .domain("leaf")
-        .extra(&format!(
-            "leafnodes {{ remotes [ {{ url: \"{}\" }} ] }}",
-            hub.leafnode_url()
-        ))
-        .start()
-        .unwrap();
-    let joined = wait_until(Duration::from_secs(10), || {
-        hub.monitor_json("/leafz")
-            .is_ok_and(|leafz| leafz["leafnodes"] == 1)
-    });
-    assert!(joined, "hub log:\n{}\nleaf log:\n{}", hub.log(), leaf.log());
-    (hub, leaf)
 }
 
 #[tokio::test]

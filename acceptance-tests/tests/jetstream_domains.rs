@@ -1,34 +1,8 @@
 //! JetStream domains through Terraform: a hub and a leaf in their own domains, joined by
 //! a real leaf node connection; the leaf's stream sources the hub's by `domain`.
 
-use acceptance_tests::{
-    block_on, jetstream, wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform,
-};
+use acceptance_tests::{block_on, hub_and_leaf, jetstream, workspace_root, Terraform};
 use std::time::Duration;
-
-fn hub_and_leaf() -> (NatsServer, NatsServer) {
-    let hub = NatsServerBuilder::new()
-        .server_name("hub")
-        .domain("hub")
-        .leafnode_listen()
-        .start()
-        .unwrap();
-    let leaf = NatsServerBuilder::new()
-        .server_name("leaf")
-        .domain("leaf")
-        .extra(&format!(
-            "leafnodes {{ remotes [ {{ url: \"{}\" }} ] }}",
-            hub.leafnode_url()
-        ))
-        .start()
-        .unwrap();
-    let joined = wait_until(Duration::from_secs(10), || {
-        hub.monitor_json("/leafz")
-            .is_ok_and(|leafz| leafz["leafnodes"] == 1)
-    });
-    assert!(joined, "leaf did not connect:\n{}", leaf.log());
-    (hub, leaf)
-}
 
 #[test]
 fn leaf_stream_sources_the_hub_stream_by_domain() {

@@ -13,7 +13,9 @@ use nkeys::KeyPair;
 use serde::Deserialize;
 
 use super::jwt::{self, Claims, JwtError};
-use super::system::{ServerReply, SystemApi, SystemError, DEFAULT_QUIET_PERIOD};
+use super::system::{
+    publish_for_replies, ServerReply, SystemApi, SystemError, DEFAULT_QUIET_PERIOD,
+};
 
 pub const CLAIMS_UPDATE: &str = "$SYS.REQ.CLAIMS.UPDATE";
 pub const CLAIMS_DELETE: &str = "$SYS.REQ.CLAIMS.DELETE";
@@ -108,24 +110,7 @@ impl ClaimsApi {
         payload: Vec<u8>,
         expected: &[String],
     ) -> Result<Vec<ServerReply<T>>, SystemError> {
-        let failed = |reason: String| SystemError::Request {
-            subject: subject.to_owned(),
-            reason,
-        };
-        let inbox = self.client.new_inbox();
-        let mut replies = self
-            .client
-            .subscribe(inbox.clone())
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        self.client
-            .publish_with_reply(subject.to_owned(), inbox, payload.into())
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        self.client
-            .flush()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
+        let mut replies = publish_for_replies(&self.client, subject, payload).await?;
         let mut gathered: Vec<ServerReply<T>> = Vec::new();
         let started = tokio::time::Instant::now();
         let patience = Patience {

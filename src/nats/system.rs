@@ -202,6 +202,30 @@ pub struct Jsz {
     pub config: JetStreamServerConfig,
 }
 
+/// Publishes once with a fresh reply inbox and returns the subscription collecting
+/// the replies: every server answers a `$SYS` request, so callers gather, not request.
+pub async fn publish_for_replies(
+    client: &Client,
+    subject: &str,
+    payload: Vec<u8>,
+) -> Result<async_nats::Subscriber, SystemError> {
+    let failed = |reason: String| SystemError::Request {
+        subject: subject.to_owned(),
+        reason,
+    };
+    let inbox = client.new_inbox();
+    let replies = client
+        .subscribe(inbox.clone())
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    client
+        .publish_with_reply(subject.to_owned(), inbox, payload.into())
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    client.flush().await.map_err(|e| failed(e.to_string()))?;
+    Ok(replies)
+}
+
 /// `$SYS` requests on one connection.
 #[derive(Clone, Debug)]
 pub struct SystemApi {
@@ -242,24 +266,7 @@ impl SystemApi {
     {
         let subject = format!("$SYS.REQ.SERVER.PING.{}", kind.to_ascii_uppercase());
         let payload = encode(&subject, body)?;
-        let request_failed = |reason: String| SystemError::Request {
-            subject: subject.clone(),
-            reason,
-        };
-        let inbox = self.client.new_inbox();
-        let mut replies = self
-            .client
-            .subscribe(inbox.clone())
-            .await
-            .map_err(|err| request_failed(err.to_string()))?;
-        self.client
-            .publish_with_reply(subject.clone(), inbox, payload.into())
-            .await
-            .map_err(|err| request_failed(err.to_string()))?;
-        self.client
-            .flush()
-            .await
-            .map_err(|err| request_failed(err.to_string()))?;
+        let mut replies = publish_for_replies(&self.client, &subject, payload).await?;
 
         let mut gathered = Vec::new();
         let mut wait = self.timeout;
