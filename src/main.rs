@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use natsforge::tfplugin::handshake::{self, ServeOptions};
+use natsforge::protocol::handshake::{self, ServeOptions};
 
 /// The provider's type name: names its log module and `TF_LOG_PROVIDER_NATS`.
 const PROVIDER_TYPE: &str = "nats";
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     // guess, so name ours (aws-lc-rs verifies Terraform's P-521 certificate). An
     // error only means a provider is already installed.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    natsforge::tfplugin::logging::init(PROVIDER_TYPE);
+    natsforge::protocol::logging::init(PROVIDER_TYPE);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,9 +1,9 @@
 //! Markdown for each page, in the layout and wording the Terraform Registry shows.
 
+use natsforge::framework::schema::{Attribute, AttributeType, Block, Nesting, Schema};
+use natsforge::framework::value::Type;
+use natsforge::framework::{Function, Provider};
 use natsforge::provider::NatsProvider;
-use natsforge::tfplugin::framework::{Function, Provider};
-use natsforge::tfplugin::schema::{Attribute, AttributeType, Block, Nesting, Schema};
-use natsforge::tfplugin::value::Type;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use natsforge::tfplugin::value::{decode_json, decode_msgpack, Type};
+use natsforge::framework::value::{decode_json, decode_msgpack, Type};
 
 fuzz_target!(|data: &[u8]| {
     let (ty, payload) = match data.iter().position(|&b| b == 0) {

@@ -2,8 +2,8 @@
 //! reconnecting connection (and one for the system account when configured), shared by
 //! every request of this instance.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::nats::{ConnectError, JetStreamApi, SharedConnection, SystemApi};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 
 pub struct NatsClient {
     state: ClientState,

@@ -2,11 +2,11 @@
 //! can also come from the environment, as with the `nats` CLI, and from a `nats` CLI
 //! context; explicit arguments win over the environment, which wins over the context.
 
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::validators::int_at_least;
+use crate::framework::value::{AttributePath, Type, Value};
 use crate::nats::{load_context, parse_servers, ConnectionSettings, Secret};
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::tfplugin::validators::int_at_least;
-use crate::tfplugin::value::{AttributePath, Type, Value};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -9,15 +9,15 @@ pub mod functions;
 pub mod resources;
 pub mod rules;
 
-use crate::nats::SharedConnection;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::Schema;
+use crate::framework::server::ProviderService;
+use crate::framework::typed;
+use crate::framework::value::Value;
+use crate::framework::{
     self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider,
 };
-use crate::tfplugin::schema::Schema;
-use crate::tfplugin::server::ProviderService;
-use crate::tfplugin::typed;
-use crate::tfplugin::value::Value;
+use crate::nats::SharedConnection;
 use client::NatsClient;
 use config::{Environment, ProviderConfig};
 use std::sync::Arc;

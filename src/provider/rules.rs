@@ -1,6 +1,6 @@
 //! NATS naming rules shared by resources, as validators with user-facing wording.
 
-use crate::tfplugin::validators::StringRule;
+use crate::framework::validators::StringRule;
 
 /// A subject that can be subscribed to or listed on a stream: dot-separated tokens,
 /// none empty, `*` a whole token, `>` only as the whole last token.

@@ -5,13 +5,13 @@
 //! redelivered messages, how far it has delivered and been acknowledged). Fails when
 //! the consumer or its stream does not exist.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::DataSource;
 use crate::nats::jetstream::{nanos_to_seconds, user_metadata, ConsumerInfo};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_consumer::model::{StreamRef, STREAM_REF};
 use crate::provider::rules::{DOMAIN, NAME};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Schema};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

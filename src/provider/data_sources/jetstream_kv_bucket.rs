@@ -4,14 +4,14 @@
 //! `nats_jetstream_kv_bucket` resource, and what it holds right now (values, bytes,
 //! revisions), read from its `KV_<name>` stream. A missing bucket is an error.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::DataSource;
 use crate::nats::jetstream::kv_stream_name;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_kv_bucket::convert::from_stream_config;
 use crate::provider::resources::jetstream_kv_bucket::model::KvBucketModel;
 use crate::provider::rules::{BUCKET, DOMAIN};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Schema};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -5,13 +5,13 @@
 //! (messages, bytes, first and last sequence, consumers, and how far a mirror or each
 //! source lags behind its origin). Fails when the stream does not exist.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::value::Type;
+use crate::framework::DataSource;
 use crate::nats::jetstream::{nanos_to_seconds, user_metadata, StreamInfo};
 use crate::provider::client::NatsClient;
 use crate::provider::rules::{DOMAIN, NAME};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::value::Type;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

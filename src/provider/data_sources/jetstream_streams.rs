@@ -5,11 +5,11 @@
 //! state as the `nats_jetstream_stream` data source reports them.
 
 use super::jetstream_stream::{summary_attributes, StreamSummary};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::DataSource;
 use crate::provider::client::NatsClient;
 use crate::provider::rules::{DOMAIN, SUBJECT};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Nesting, Schema};
 use serde::{Deserialize, Serialize};
 
 pub struct StreamsDataSource;

@@ -4,13 +4,13 @@
 //! (needs `system_credentials` on the provider). The server is found by
 //! `server_name`, or is the one this provider instance is connected to.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::value::AttributePath;
+use crate::framework::DataSource;
 use crate::nats::leafnodes::LeafnodeError;
 use crate::nats::server_info;
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Nesting, Schema};
-use crate::tfplugin::value::AttributePath;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

@@ -4,12 +4,12 @@
 //! runs, whether it offers JetStream and in which domain. With `system_credentials` on
 //! the provider it also reports live figures from the server's `VARZ` and `JSZ`.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::DataSource;
 use crate::nats::jetstream::err_codes;
 use crate::nats::{server_info, JetStreamError};
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::DataSource;
-use crate::tfplugin::schema::{Attribute, Nesting, Schema};
 use serde::{Deserialize, Serialize};
 
 pub struct ServerDataSource;

@@ -4,6 +4,10 @@
 //! JWT that expires after `ttl`, and the creds text, e.g. for another provider block's
 //! `credentials_data` or a tool run by Terraform. Nothing of it reaches plan or state.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::EphemeralResource;
 use crate::nats::jwt::format_user_creds;
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
@@ -11,10 +15,6 @@ use crate::provider::resources::auth_common::{parse_duration_nanos, unix_now, Ke
 use crate::provider::resources::nkey_user::{
     issue_user_jwt, user_claim_attributes, validate_user, UserModel,
 };
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::EphemeralResource;
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::value::{AttributePath, Value};
 
 pub struct UserCredsEphemeral;
 

@@ -1,10 +1,10 @@
 //! `public_key(seed)`, `creds(jwt, seed)` and `decode_jwt(jwt)`.
 
+use crate::framework::value::{Number, Type, Value};
+use crate::framework::{Function, FunctionDefinition, FunctionError, Parameter};
 use crate::nats::jwt::{self, format_user_creds};
 use crate::nats::Secret;
 use crate::provider::resources::auth_common::inspect_seed;
-use crate::tfplugin::framework::{Function, FunctionDefinition, FunctionError, Parameter};
-use crate::tfplugin::value::{Number, Type, Value};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use std::str::FromStr;

@@ -2,10 +2,10 @@
 //! checks that tell a user which kind of key they passed (never echoing a seed),
 //! expiry times and durations. Permissions live in `auth_permissions`.
 
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::validators::StringRule;
+use crate::framework::value::{AttributePath, Value};
 use crate::nats::Secret;
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::validators::StringRule;
-use crate::tfplugin::value::{AttributePath, Value};
 use nkeys::KeyPair;
 use nkeys::XKey;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -2,10 +2,10 @@
 //! account's default permissions have in common, and their models.
 
 use super::auth_common::{parse_duration_nanos, DURATION};
+use crate::framework::schema::{Attribute, Nesting};
+use crate::framework::validators::{Each, OneOf, StringRule};
 use crate::nats::jwt::{Permission, ResponsePermission, TimeRange, UserPermissionLimits, NO_LIMIT};
 use crate::provider::rules::check_subject;
-use crate::tfplugin::schema::{Attribute, Nesting};
-use crate::tfplugin::validators::{Each, OneOf, StringRule};
 use serde::{Deserialize, Serialize};
 
 /// Time windows are `HH:MM:SS`, as nats-server parses them.

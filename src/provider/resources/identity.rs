@@ -1,8 +1,8 @@
 //! The identity every JetStream object has: the domain it lives in (optional: the
 //! provider's default) and the names that locate it there.
 
-use crate::tfplugin::schema::{IdentityAttribute, IdentitySchema};
-use crate::tfplugin::value::Type;
+use crate::framework::schema::{IdentityAttribute, IdentitySchema};
+use crate::framework::value::Type;
 
 /// `{ domain, <names...> }`, each name `(attribute, description)` and required.
 pub fn jetstream_identity(names: &[(&'static str, &'static str)]) -> IdentitySchema {

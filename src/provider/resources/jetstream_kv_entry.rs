@@ -20,6 +20,11 @@
 //!   after import moves it there, and that apply writes nothing. `moved` blocks take
 //!   over the official provider's `jetstream_kv_entry` state.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, IdentitySchema, Schema};
+use crate::framework::validators::StringRule;
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, MoveSource, PlanContext, Resource};
 use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
@@ -27,11 +32,6 @@ use crate::provider::resources::identity::jetstream_identity;
 use crate::provider::resources::jetstream_kv_bucket::bucket::{split_domain, with_domain};
 use crate::provider::resources::jetstream_kv_bucket::moved;
 use crate::provider::rules::{BUCKET, DOMAIN};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
-use crate::tfplugin::validators::StringRule;
-use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 const ID_PREFIX: &str = "JETSTREAM_KV_";

@@ -11,12 +11,12 @@
 //! `seed_wo` (Terraform >= 1.11); `seed` then stays null and only `public_key` is stored.
 
 use super::auth_common::{inspect_seed, seed_public_key, KeyKind};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::validators::OneOf;
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::validators::OneOf;
-use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 pub struct NkeyResource;

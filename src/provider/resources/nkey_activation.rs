@@ -13,15 +13,15 @@ use super::auth_common::{
     any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
     signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP,
 };
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::validators::OneOf;
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::nats::jwt::{self, Activation, Claims, ExportType};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
 use crate::provider::rules::SUBJECT;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::validators::OneOf;
-use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 pub struct NkeyActivationResource;

@@ -17,14 +17,14 @@ use super::auth_common::{
     any_changed, check_expiry, config_str, inspect_seed, parse_timestamp, seed_public_key, signer,
     KeyKind, ACCOUNT_KEY, OPERATOR_KEY, OPERATOR_SEED, TIMESTAMP,
 };
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::validators::{Each, OneOf};
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::nats::jwt::{self, AccountClaims, Claims, Operator};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, Nesting, Schema};
-use crate::tfplugin::validators::{Each, OneOf};
-use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 pub struct NkeyOperatorResource;

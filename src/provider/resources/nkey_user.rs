@@ -16,13 +16,13 @@ use super::auth_common::{
     signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP, USER_KEY,
 };
 use super::auth_permissions::{user_limit_attributes, ResponsesModel, TimeWindow, UserLimitsModel};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::nats::jwt::{self, format_user_creds, Claims, User};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::value::{AttributePath, Value};
 use serde::{Deserialize, Serialize};
 
 pub struct NkeyUserResource;

@@ -2,8 +2,8 @@
 //! (`domain = "hub"`), or behind an explicit API prefix (`external { api = ... }`).
 //! Streams and KV buckets write their origins the same way.
 
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting};
 use crate::nats::jetstream::ExternalStream;
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting};
 use serde::{Deserialize, Serialize};
 
 /// An `external` block.

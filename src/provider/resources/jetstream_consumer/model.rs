@@ -1,6 +1,6 @@
 //! The consumer as Terraform sees it: one field per attribute of `schema.rs`.
 
-use crate::tfplugin::validators::StringRule;
+use crate::framework::validators::StringRule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

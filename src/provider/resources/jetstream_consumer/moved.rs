@@ -8,8 +8,8 @@
 //! model is dropped; the refresh after the move reads the server anyway.
 
 use super::model::ConsumerModel;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::MoveSource;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::MoveSource;
 use serde_json::Value as Json;
 
 pub const OFFICIAL_PROVIDER: &str = "registry.terraform.io/nats-io/jetstream";

@@ -12,10 +12,10 @@
 //! flow control, pull <-> push, `max_waiting`, memory storage.
 
 use super::model::STREAM_REF;
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
+use crate::framework::value::{Type, Value};
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::validators::{int_at_least, int_between, Each, OneOf};
-use crate::tfplugin::value::{Type, Value};
 
 fn is_set(value: &Value) -> bool {
     value.as_str().is_some_and(|s| !s.is_empty())

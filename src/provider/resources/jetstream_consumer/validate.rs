@@ -1,8 +1,8 @@
 //! Combinations of consumer settings the server refuses, caught at plan time with the
 //! attribute that has to change. Values not known yet are judged once they are.
 
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::value::{AttributePath, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::value::{AttributePath, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 

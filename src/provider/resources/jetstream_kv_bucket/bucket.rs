@@ -3,9 +3,9 @@
 //! does, and the plan-time rule on replicas and placement. `nats_jetstream_object_bucket`
 //! uses these too.
 
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::PlanContext;
 use crate::nats::jetstream::{Placement, StorageType};
-use crate::tfplugin::framework::PlanContext;
-use crate::tfplugin::value::{AttributePath, Value};
 
 /// A bucket named by an import ID or identity, perhaps in a JetStream domain.
 #[derive(Debug, Clone, PartialEq, Eq)]

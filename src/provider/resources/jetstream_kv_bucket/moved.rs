@@ -6,8 +6,8 @@
 //! lists where we store null, so those become null. Attributes we do not model are
 //! dropped, and the refresh after the move reads the server anyway.
 
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::MoveSource;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::MoveSource;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 

@@ -6,12 +6,12 @@
 //! `compression`, `metadata`, republish, mirror and sources.
 
 use super::model::DEFAULT_HISTORY;
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::validators::{int_at_least, int_between, OneOf};
+use crate::framework::value::Value;
 use crate::nats::jetstream::KV_MAX_HISTORY;
 use crate::provider::resources::origin::external_block;
 use crate::provider::rules::{BUCKET, DOMAIN, SUBJECT};
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::tfplugin::validators::{int_at_least, int_between, OneOf};
-use crate::tfplugin::value::Value;
 
 /// Adding or changing a mirror replaces the bucket (the server refuses it in place);
 /// removing it promotes the bucket to a writable one.

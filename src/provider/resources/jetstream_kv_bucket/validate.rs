@@ -1,8 +1,8 @@
 //! Combinations of bucket settings the server refuses, caught at plan time with the
 //! attribute that has to change. Values not known yet are judged once they are.
 
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::value::{AttributePath, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::value::{AttributePath, Value};
 
 fn known<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
     config

@@ -15,6 +15,10 @@
 //!   or the identity `{ domain, name }`; `moved` blocks take over the official provider's
 //!   `jetstream_obj_bucket` state.
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, IdentitySchema, Schema};
+use crate::framework::validators::{int_at_least, int_between, OneOf};
+use crate::framework::{Failed, MoveSource, PlanContext, Resource};
 use crate::nats::jetstream::{
     nanos_to_seconds, seconds_to_nanos, ObjectBucketConfig, StreamConfig,
 };
@@ -26,10 +30,6 @@ use crate::provider::resources::jetstream_kv_bucket::bucket::{
 };
 use crate::provider::resources::jetstream_kv_bucket::moved;
 use crate::provider::rules::{BUCKET, DOMAIN};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
-use crate::tfplugin::validators::{int_at_least, int_between, OneOf};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

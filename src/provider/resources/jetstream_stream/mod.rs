@@ -21,13 +21,13 @@ mod moved;
 mod schema;
 mod validate;
 
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Attribute, IdentitySchema, Schema};
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::identity::jetstream_identity;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::tfplugin::schema::{Attribute, IdentitySchema, Schema};
-use crate::tfplugin::value::{AttributePath, Value};
 use model::{StreamAddress, StreamModel};
 
 pub struct StreamResource;

@@ -7,8 +7,8 @@
 //! server anyway.
 
 use super::model::{StreamAddress, StreamModel};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::MoveSource;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::MoveSource;
 use serde_json::Value as Json;
 
 pub const OFFICIAL_PROVIDER: &str = "registry.terraform.io/nats-io/jetstream";

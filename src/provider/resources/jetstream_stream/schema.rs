@@ -4,11 +4,11 @@
 //! `jetstream_stream` (durations in whole seconds, `-1` for unlimited), so its users can
 //! move their HCL over by renaming the type. New: `domain`, and `domain` on sources.
 
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
+use crate::framework::value::Value;
 use crate::provider::resources::origin::external_block;
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::tfplugin::validators::{int_at_least, int_between, Each, OneOf};
-use crate::tfplugin::value::Value;
 
 fn turned_off(prior: &Value, planned: &Value) -> bool {
     prior.as_bool() == Some(true) && planned.as_bool() == Some(false)

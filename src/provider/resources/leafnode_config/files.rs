@@ -3,7 +3,7 @@
 //! read back for drift, removed on destroy.
 
 use super::render::{sha256_hex, Rendered};
-use crate::tfplugin::diagnostics::Diagnostic;
+use crate::framework::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;

@@ -4,14 +4,14 @@
 //! or with `reload = false`, nothing here talks to a server.
 
 use super::schema::{ConnectionModel, LeafnodeConfigModel, RemoteModel};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::value::AttributePath;
 use crate::nats::leafnodes::{
     parse_version, redact_url, LeafnodeError, Leafz, RemoteExpectation, REMOTE_RELOAD_MIN_VERSION,
 };
 use crate::nats::{ServerIdentity, SystemApi};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::auth_common::parse_duration_nanos;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::value::AttributePath;
 use std::time::{Duration, Instant};
 
 /// How long to listen for more LEAFZ replies after the first.

@@ -32,11 +32,11 @@ mod schema;
 mod validate;
 
 use super::auth_common::any_changed;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::Schema;
+use crate::framework::value::Value;
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::Schema;
-use crate::tfplugin::value::Value;
 use render::{render, sha256_hex};
 pub use schema::LeafnodeConfigModel;
 use std::path::Path;

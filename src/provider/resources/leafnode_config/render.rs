@@ -2,10 +2,10 @@
 //! quoting renderer) and the creds files written beside it.
 
 use super::schema::{LeafnodeConfigModel, RemoteModel, TlsModel};
+use crate::framework::diagnostics::Diagnostic;
+use crate::framework::value::AttributePath;
 use crate::nats::server_config::{ConfBlock, ConfValue};
 use crate::nats::Secret;
-use crate::tfplugin::diagnostics::Diagnostic;
-use crate::tfplugin::value::AttributePath;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,10 +3,10 @@
 //! Names follow nats-server's own configuration keys, so a reader of the NATS docs
 //! recognises every attribute.
 
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::validators::{int_at_least, OneOf, StringRule};
 use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION};
 use crate::provider::rules::DOMAIN;
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::tfplugin::validators::{int_at_least, OneOf, StringRule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -1,8 +1,8 @@
 //! Configurations nats-server would refuse (or that could never connect), caught at
 //! plan time with the attribute to change. Values not known yet are judged later.
 
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::value::{AttributePath, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::value::{AttributePath, Value};
 
 const SCHEMES: &[&str] = &["nats", "nats-leaf", "tls", "ws", "wss"];
 

@@ -2,13 +2,13 @@
 //! several attributes (so they fail at plan time with the attribute's path).
 
 use super::schema::{AccountModel, JetStreamModel, LimitsModel};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::value::{AttributePath, Value};
 use crate::nats::jwt::{
     Account, AccountLimits, Export, ExportType, Import, JetStreamLimits, Permissions, SigningKey,
     UserScope, WeightedMapping, NO_LIMIT,
 };
 use crate::provider::resources::auth_common::{check_public_key, parse_duration_nanos, KeyKind};
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::value::{AttributePath, Value};
 use std::collections::BTreeMap;
 
 /// Checks no single attribute's validator can make. `config` may hold unknowns.

@@ -23,13 +23,13 @@ use super::auth_common::{
     any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
     signer, KeyKind,
 };
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::Schema;
+use crate::framework::value::{AttributePath, Value};
+use crate::framework::{Failed, PlanContext, Resource};
 use crate::nats::jwt::{self, Claims};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{Failed, PlanContext, Resource};
-use crate::tfplugin::schema::Schema;
-use crate::tfplugin::value::{AttributePath, Value};
 pub use schema::AccountModel;
 
 pub struct NkeyAccountResource;

@@ -2,11 +2,11 @@
 //! the provider's system credentials. Without them every function here does nothing.
 
 use super::schema::AccountModel;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::nats::claims::{delete_request, ClaimsApi, ClaimsResult};
 use crate::nats::{Secret, ServerReply, SystemApi, SystemError};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::auth_common::{signer, KeyKind};
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use std::time::Duration;
 
 /// The resolver API, when the provider has system credentials and `push` is on.

@@ -1,14 +1,14 @@
 //! The attributes of `nats_nkey_account`, as users write them, and the model they
 //! read into.
 
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::validators::{int_between, Each, OneOf};
 use crate::nats::jwt::NO_LIMIT;
 use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION, OPERATOR_SEED, TIMESTAMP};
 use crate::provider::resources::auth_permissions::{
     permission_attributes, user_limit_attributes, PermissionsModel, UserLimitsModel,
 };
 use crate::provider::rules::SUBJECT;
-use crate::tfplugin::schema::{Attribute, Nesting, Schema};
-use crate::tfplugin::validators::{int_between, Each, OneOf};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -277,7 +277,7 @@ pub fn schema() -> Schema {
             .description("Permissions for users whose JWT sets none."),
     )
     .attribute(
-        Attribute::new("revocations", crate::tfplugin::value::Type::map(crate::tfplugin::value::Type::Number))
+        Attribute::new("revocations", crate::framework::value::Type::map(crate::framework::value::Type::Number))
             .optional()
             .description("User public key (or `*` for all) -> unix time: user JWTs issued before it are revoked."),
     )

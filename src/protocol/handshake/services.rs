@@ -4,10 +4,10 @@
 use tokio::sync::watch;
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::tfplugin::proto::plugin::grpc_broker_server::GrpcBroker;
-use crate::tfplugin::proto::plugin::grpc_controller_server::GrpcController;
-use crate::tfplugin::proto::plugin::grpc_stdio_server::GrpcStdio;
-use crate::tfplugin::proto::plugin::{ConnInfo, Empty, StdioData};
+use crate::protocol::proto::plugin::grpc_broker_server::GrpcBroker;
+use crate::protocol::proto::plugin::grpc_controller_server::GrpcController;
+use crate::protocol::proto::plugin::grpc_stdio_server::GrpcStdio;
+use crate::protocol::proto::plugin::{ConnInfo, Empty, StdioData};
 
 /// The service go-plugin's health check names; it must answer SERVING.
 pub const HEALTH_SERVICE_NAME: &str = "plugin";

@@ -3,14 +3,14 @@
 
 use super::discovery::identity_data;
 use super::ProviderService;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{PlanContext, Provider};
-use crate::tfplugin::plan::{clear_write_only, plan_resource_change};
-use crate::tfplugin::proto::tfplugin6 as pb;
-use crate::tfplugin::schema::Schema;
-use crate::tfplugin::validate::validate_config;
-use crate::tfplugin::value::{self, Type, Value};
-use crate::tfplugin::wire;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::plan::{clear_write_only, plan_resource_change};
+use crate::framework::schema::Schema;
+use crate::framework::validate::validate_config;
+use crate::framework::value::{self, Type, Value};
+use crate::framework::wire;
+use crate::framework::{PlanContext, Provider};
+use crate::protocol::proto::tfplugin6 as pb;
 use std::sync::Arc;
 
 pub(super) fn capabilities() -> pb::ServerCapabilities {

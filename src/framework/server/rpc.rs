@@ -2,8 +2,8 @@
 //! [`ProviderService::run`].
 
 use super::{ListEvents, ProviderService, Subject};
-use crate::tfplugin::framework::Provider;
-use crate::tfplugin::proto::tfplugin6 as pb;
+use crate::framework::Provider;
+use crate::protocol::proto::tfplugin6 as pb;
 use std::panic::AssertUnwindSafe;
 use tonic::{Request, Response, Status};
 

@@ -100,8 +100,8 @@ fn for_each_object(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::schema::{NestedBlock, Schema};
-    use crate::tfplugin::validators::{int_between, OneOf};
+    use crate::framework::schema::{NestedBlock, Schema};
+    use crate::framework::validators::{int_between, OneOf};
     use std::collections::BTreeMap;
 
     fn object(pairs: Vec<(&str, Value)>) -> Value {

@@ -3,13 +3,13 @@
 //! configuration generated from state.
 
 use super::ProviderService;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{DynResource, MoveSource, Provider};
-use crate::tfplugin::proto::tfplugin6 as pb;
-use crate::tfplugin::schema::{Block, IdentitySchema, Schema};
-use crate::tfplugin::validate::validate_config;
-use crate::tfplugin::value::{self, Value};
-use crate::tfplugin::wire;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::schema::{Block, IdentitySchema, Schema};
+use crate::framework::validate::validate_config;
+use crate::framework::value::{self, Value};
+use crate::framework::wire;
+use crate::framework::{DynResource, MoveSource, Provider};
+use crate::protocol::proto::tfplugin6 as pb;
 
 fn decode_error(what: &str, error: impl std::fmt::Display) -> Diagnostics {
     Diagnostic::error(format!("Could not read {what}"), error.to_string()).into()
@@ -311,8 +311,8 @@ pub(super) fn config_from_state(block: &Block, state: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::schema::{Attribute, IdentityAttribute, NestedBlock, Nesting};
-    use crate::tfplugin::value::Type;
+    use crate::framework::schema::{Attribute, IdentityAttribute, NestedBlock, Nesting};
+    use crate::framework::value::Type;
     use std::collections::BTreeMap;
 
     fn object(pairs: &[(&str, Value)]) -> Value {

@@ -1,11 +1,11 @@
 //! Provider functions and ephemeral resources at the wire level.
 
 use super::ProviderService;
-use crate::tfplugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::tfplugin::framework::{DynEphemeralResource, Function, Provider};
-use crate::tfplugin::proto::tfplugin6 as pb;
-use crate::tfplugin::validate::validate_config;
-use crate::tfplugin::wire;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::validate::validate_config;
+use crate::framework::wire;
+use crate::framework::{DynEphemeralResource, Function, Provider};
+use crate::protocol::proto::tfplugin6 as pb;
 use std::sync::Arc;
 
 pub(super) fn definition(function: &dyn Function) -> pb::Function {

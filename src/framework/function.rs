@@ -3,10 +3,10 @@
 
 use super::adapter::model_error;
 use super::ValueOutcome;
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::schema::Schema;
-use crate::tfplugin::typed;
-use crate::tfplugin::value::{Type, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::Schema;
+use crate::framework::typed;
+use crate::framework::value::{Type, Value};
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

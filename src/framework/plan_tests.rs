@@ -1,5 +1,5 @@
 use super::*;
-use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use std::collections::BTreeMap;
 
 fn schema() -> Schema {

@@ -11,9 +11,9 @@ mod handlers;
 mod rpc;
 
 use super::diagnostics::Diagnostics;
-use super::framework::{DynDataSource, DynEphemeralResource, DynResource, Function, Provider};
-use super::proto::tfplugin6 as pb;
 use super::wire;
+use super::{DynDataSource, DynEphemeralResource, DynResource, Function, Provider};
+use crate::protocol::proto::tfplugin6 as pb;
 use futures::FutureExt;
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -21,10 +21,10 @@ use tokio_rustls::TlsAcceptor;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
-use crate::tfplugin::proto::plugin::grpc_broker_server::GrpcBrokerServer;
-use crate::tfplugin::proto::plugin::grpc_controller_server::GrpcControllerServer;
-use crate::tfplugin::proto::plugin::grpc_stdio_server::GrpcStdioServer;
-use crate::tfplugin::proto::tfplugin6::provider_server::{Provider, ProviderServer};
+use crate::protocol::proto::plugin::grpc_broker_server::GrpcBrokerServer;
+use crate::protocol::proto::plugin::grpc_controller_server::GrpcControllerServer;
+use crate::protocol::proto::plugin::grpc_stdio_server::GrpcStdioServer;
+use crate::protocol::proto::tfplugin6::provider_server::{Provider, ProviderServer};
 
 pub use env::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, NETWORK_OVERRIDE_KEY};
 pub use tls::TlsSetupError;

@@ -2,16 +2,8 @@
 //! with a schema and CRUD on typed models. The protocol server sees them only through
 //! the value-level `Dyn*` traits below, which the typed adapters provide.
 
-mod adapter;
-mod function;
-
-pub use adapter::{data_source, resource};
-pub use function::{
-    ephemeral_resource, DynEphemeralResource, EphemeralResource, Function, FunctionDefinition,
-    FunctionError, Parameter,
-};
-
 use super::diagnostics::Diagnostics;
+use super::function::{DynEphemeralResource, Function};
 use super::plan::PlannedChange;
 use super::schema::{IdentitySchema, Schema};
 use super::typed;

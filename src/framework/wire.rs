@@ -1,9 +1,9 @@
 //! Conversions between the framework's types and the generated protobuf messages.
 
 use super::diagnostics::{Diagnostic, Diagnostics, Severity};
-use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, Schema};
 use super::value::{self, AttributePath, PathStep, Type, Value};
+use crate::protocol::proto::tfplugin6 as pb;
 
 pub fn schema(schema: &Schema) -> pb::Schema {
     pb::Schema {
@@ -152,7 +152,7 @@ pub fn encode(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::validators::OneOf;
+    use crate::framework::validators::OneOf;
 
     #[test]
     fn schema_carries_types_flags_and_documentation() {

@@ -3,11 +3,11 @@
 //! in flight.
 
 use super::ProviderService;
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::framework::{self, DataSource, DynDataSource, DynResource, Provider};
-use crate::tfplugin::proto::tfplugin6 as pb;
-use crate::tfplugin::schema::{Attribute, Schema};
-use crate::tfplugin::value::{self, Type, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::value::{self, Type, Value};
+use crate::framework::{self, DataSource, DynDataSource, DynResource, Provider};
+use crate::protocol::proto::tfplugin6 as pb;
 use pb::provider_server::Provider as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

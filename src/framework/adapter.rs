@@ -4,10 +4,10 @@ use super::{
     DataSource, DynDataSource, DynResource, Failed, Listed, MoveSource, PlanContext, Resource,
     ValueOutcome,
 };
-use crate::tfplugin::diagnostics::Diagnostics;
-use crate::tfplugin::schema::{IdentitySchema, Schema};
-use crate::tfplugin::typed;
-use crate::tfplugin::value::{Type, Value};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{IdentitySchema, Schema};
+use crate::framework::typed;
+use crate::framework::value::{Type, Value};
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -1,0 +1,24 @@
+//! What a resource author touches: Terraform's values, schemas with their defaults,
+//! validators and replace rules, the one planning algorithm, typed models, and the
+//! server that orchestrates validate/plan/apply for every resource. Knows nothing of
+//! NATS.
+
+mod adapter;
+pub mod diagnostics;
+mod function;
+pub mod plan;
+mod resource;
+pub mod schema;
+pub mod server;
+pub mod typed;
+pub mod validate;
+pub mod validators;
+pub mod value;
+pub mod wire;
+
+pub use adapter::{data_source, resource};
+pub use function::{
+    ephemeral_resource, DynEphemeralResource, EphemeralResource, Function, FunctionDefinition,
+    FunctionError, Parameter,
+};
+pub use resource::*;
