@@ -76,7 +76,7 @@ endif
 docs-check:
 	$(CARGO) run --quiet -p natsforge-docgen -- --check
 
-## Regenerate docs/ from the provider's schema and examples/.
+## Regenerate docs/ from the provider's schema, examples/ and templates/guides/.
 docs:
 	$(CARGO) run --quiet -p natsforge-docgen
 

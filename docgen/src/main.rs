@@ -1,9 +1,11 @@
 //! Generates `docs/` in the Terraform Registry layout from the provider's own schema
-//! descriptions and the HCL in `examples/`, so documentation cannot drift from code.
+//! descriptions and the HCL in `examples/`, so documentation cannot drift from code,
+//! plus the hand-written guides in `templates/guides/` (see `guides.rs`).
 //!
 //! `natsforge-docgen` writes the files; `natsforge-docgen --check` fails (exit 1) and
 //! names every stale or missing file instead, which is what CI runs.
 
+mod guides;
 mod render;
 
 use std::collections::BTreeMap;
@@ -16,7 +18,16 @@ fn main() -> ExitCode {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let pages = render::pages(&root.join("examples"));
+    let mut pages = render::pages(&root.join("examples"));
+    match guides::pages(&root) {
+        Ok(guides) => pages.extend(guides),
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            return ExitCode::FAILURE;
+        }
+    }
     let docs = root.join("docs");
     if check {
         return check_pages(&docs, &pages);
@@ -55,7 +66,7 @@ fn check_pages(docs: &Path, pages: &BTreeMap<String, String>) -> ExitCode {
     }
     for stale in unexpected_files(docs, pages) {
         problems.push(format!(
-            "{} documents nothing the provider has",
+            "{} documents nothing the provider has and has no source in templates/guides/",
             stale.display()
         ));
     }
@@ -66,7 +77,7 @@ fn check_pages(docs: &Path, pages: &BTreeMap<String, String>) -> ExitCode {
     for problem in &problems {
         eprintln!("{problem}");
     }
-    eprintln!("run `make docs` to regenerate docs/ from the schema");
+    eprintln!("run `make docs` to regenerate docs/ from the schema and templates/guides/");
     ExitCode::FAILURE
 }
 
