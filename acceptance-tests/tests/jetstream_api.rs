@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use acceptance_tests::{hub_and_leaf, NatsServer, NatsServerBuilder};
 use natsforge::nats::jetstream::{
-    err_codes, AckPolicy, Compression, ConsumerAction, ConsumerConfig, ConsumerLimits,
-    DeliverPolicy, DiscardPolicy, KvBucketConfig, KvOperation, ObjectBucketConfig, PersistMode,
+    AckPolicy, Compression, ConsumerAction, ConsumerConfig, ConsumerLimits, DeliverPolicy,
+    DiscardPolicy, ErrorCode, KvBucketConfig, KvOperation, ObjectBucketConfig, PersistMode,
     PriorityPolicy, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamSource,
     SubjectTransform,
 };
@@ -34,7 +34,7 @@ async fn local_api(server: &NatsServer) -> JetStreamApi {
     api(server, None).await
 }
 
-fn api_code(err: &JetStreamError) -> u64 {
+fn api_code(err: &JetStreamError) -> ErrorCode {
     err.err_code()
         .unwrap_or_else(|| panic!("expected a JetStream API error, got {err}"))
 }
@@ -115,7 +115,7 @@ async fn a_stream_with_every_setting_reads_back_as_sent_and_updates_in_place() {
         ..updated_config.clone()
     };
     let err = js.create_stream(&other).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::STREAM_NAME_IN_USE, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::STREAM_NAME_IN_USE, "{err}");
 
     assert!(js.delete_stream("RICH").await.unwrap());
     assert!(!js.delete_stream("RICH").await.unwrap());
@@ -134,7 +134,7 @@ async fn pedantic_and_refused_changes_surface_the_servers_codes() {
         ..StreamConfig::named("SHORT")
     };
     let err = js.create_stream(&adjusted).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::PEDANTIC, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::PEDANTIC, "{err}");
     assert!(err.to_string().contains("NATS error 10157"), "{err}");
     assert!(js.stream_info("SHORT").await.unwrap().is_none());
 
@@ -149,20 +149,20 @@ async fn pedantic_and_refused_changes_surface_the_servers_codes() {
         ..file.clone()
     };
     let err = js.update_stream(&to_memory).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::STREAM_INVALID_CONFIG, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::STREAM_INVALID_CONFIG, "{err}");
     let undeny = StreamConfig {
         deny_purge: false,
         ..file.clone()
     };
     let err = js.update_stream(&undeny).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::STREAM_INVALID_CONFIG, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::STREAM_INVALID_CONFIG, "{err}");
 
     let overlapping = StreamConfig {
         subjects: vec!["f".into()],
         ..StreamConfig::named("G")
     };
     let err = js.create_stream(&overlapping).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::SUBJECTS_OVERLAP, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::SUBJECTS_OVERLAP, "{err}");
 
     let replicated = StreamConfig {
         subjects: vec!["r".into()],
@@ -170,7 +170,7 @@ async fn pedantic_and_refused_changes_surface_the_servers_codes() {
         ..StreamConfig::named("R3")
     };
     let err = js.create_stream(&replicated).await.unwrap_err();
-    assert_eq!(api_code(&err), err_codes::REPLICAS_NOT_SUPPORTED, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::REPLICAS_NOT_SUPPORTED, "{err}");
 
     let err = js.stream_info("not.a.name").await.unwrap_err();
     assert!(matches!(err, JetStreamError::InvalidName { .. }), "{err}");
@@ -300,7 +300,7 @@ async fn consumers_are_created_updated_listed_and_deleted_pedantically() {
         .create_consumer("ORDERS", &changed, ConsumerAction::Create)
         .await
         .unwrap_err();
-    assert_eq!(api_code(&err), err_codes::CONSUMER_ALREADY_EXISTS, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::CONSUMER_ALREADY_EXISTS, "{err}");
     let updated = js
         .create_consumer("ORDERS", &changed, ConsumerAction::Update)
         .await
@@ -315,7 +315,7 @@ async fn consumers_are_created_updated_listed_and_deleted_pedantically() {
         )
         .await
         .unwrap_err();
-    assert_eq!(api_code(&err), err_codes::CONSUMER_DOES_NOT_EXIST, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::CONSUMER_DOES_NOT_EXIST, "{err}");
 
     // The first backoff must equal ack_wait, or pedantic refuses to adjust it.
     let mismatched = ConsumerConfig {
@@ -330,7 +330,7 @@ async fn consumers_are_created_updated_listed_and_deleted_pedantically() {
         .create_consumer("ORDERS", &mismatched, ConsumerAction::Create)
         .await
         .unwrap_err();
-    assert_eq!(api_code(&err), err_codes::PEDANTIC, "{err}");
+    assert_eq!(api_code(&err), ErrorCode::PEDANTIC, "{err}");
 
     let read = js.consumer_info("ORDERS", "WORKER").await.unwrap().unwrap();
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use acceptance_tests::{NatsServer, NatsServerBuilder};
-use natsforge::nats::jetstream::err_codes;
+use natsforge::nats::jetstream::ErrorCode;
 use natsforge::nats::system::{Jsz, Varz};
 use natsforge::nats::{
     connect, server_info, ConnectError, ConnectOptions, ConnectionSettings, JetStreamApi,
@@ -84,13 +84,14 @@ async fn user_password_reaches_jetstream_in_its_domain() {
 
     let by_domain = JetStreamApi::new(client.clone(), Some("hub".to_owned()));
     assert_eq!(by_domain.prefix(), "$JS.hub.API");
-    assert!(by_domain.account_info().await.is_ok());
+    let through_domain = by_domain.account_info().await.unwrap();
+    assert_eq!(through_domain.domain.as_deref(), Some("hub"));
 
     let err = by_domain
         .request_empty::<serde_json::Value>("STREAM.INFO.missing")
         .await
         .unwrap_err();
-    assert_eq!(err.err_code(), Some(err_codes::STREAM_NOT_FOUND));
+    assert_eq!(err.err_code(), Some(ErrorCode::STREAM_NOT_FOUND));
     assert!(err.is_not_found());
     assert_eq!(
         err.to_string(),
@@ -193,7 +194,8 @@ async fn shared_connection_connects_lazily_and_retries_after_failure() {
     let url = format!("nats://127.0.0.1:{port}");
     let shared = SharedConnection::new(settings(&url).into_options().unwrap());
     assert!(!shared.is_connected());
-    assert!(shared.client().await.is_err());
+    let err = shared.client().await.unwrap_err();
+    assert!(matches!(err, ConnectError::Unreachable { .. }), "{err}");
     assert!(!shared.is_connected(), "a failure is not remembered");
 
     let _server = NatsServerBuilder::from_config(format!("listen: \"127.0.0.1:{port}\""))

@@ -81,9 +81,10 @@ impl ClaimsApi {
             Ok(message) if message.payload.is_empty() => Ok(None),
             Ok(message) => String::from_utf8(message.payload.to_vec())
                 .map(Some)
-                .map_err(|_| SystemError::Decode {
+                .map_err(|source| SystemError::NotText {
                     subject,
-                    reason: "the JWT is not UTF-8".into(),
+                    what: "the JWT",
+                    source,
                 }),
             Err(err) => Err(match err.kind() {
                 RequestErrorKind::NoResponders => SystemError::NoResponders { subject },
@@ -93,7 +94,7 @@ impl ClaimsApi {
                 },
                 _ => SystemError::Request {
                     subject,
-                    reason: err.to_string(),
+                    source: err.into(),
                 },
             }),
         }
@@ -126,10 +127,10 @@ impl ClaimsApi {
                     subject: subject.to_owned(),
                 });
             }
-            gathered.push(serde_json::from_slice(&message.payload).map_err(|e| {
+            gathered.push(serde_json::from_slice(&message.payload).map_err(|source| {
                 SystemError::Decode {
                     subject: subject.to_owned(),
-                    reason: e.to_string(),
+                    source,
                 }
             })?);
         }

@@ -18,24 +18,64 @@ use super::tls::{self, TlsSetupError};
 pub enum ConnectError {
     #[error(transparent)]
     InvalidSettings(#[from] SettingsError),
-    #[error("{origin} is not usable: {reason}")]
-    Credentials { origin: String, reason: String },
-    #[error("`nkey_seed` is not a valid nkey seed: {reason}")]
-    NkeySeed { reason: String },
+    /// A credentials file that cannot be read, or credentials text that
+    /// does not parse (async-nats reports both as I/O errors).
+    #[error("{origin} is not usable: {}", describe_io(.source))]
+    Credentials {
+        origin: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin} is not usable: the server's challenge could not be signed with it")]
+    ChallengeNotSigned {
+        origin: String,
+        #[source]
+        source: async_nats::ConnectError,
+    },
+    #[error("`nkey_seed` is not a valid nkey seed: {source}")]
+    NkeySeed {
+        #[source]
+        source: nkeys::error::Error,
+    },
     #[error(transparent)]
     TlsSetup(#[from] TlsSetupError),
-    #[error("cannot reach NATS at {servers}: {reason}")]
-    Unreachable { servers: String, reason: String },
+    /// `detail` says what the innermost cause said, in the user's terms.
+    #[error("cannot reach NATS at {servers}: {detail}")]
+    Unreachable {
+        servers: String,
+        detail: String,
+        #[source]
+        source: async_nats::ConnectError,
+    },
     #[error("timed out after {timeout:?} connecting to NATS at {servers}")]
     TimedOut { servers: String, timeout: Duration },
     #[error("NATS at {servers} refused {method}: authorization violation")]
     AuthorizationViolation { servers: String, method: String },
+    /// The server's own `-ERR` text.
     #[error("NATS at {servers} refused the connection: {message}")]
     Rejected { servers: String, message: String },
-    #[error("TLS with NATS at {servers} failed: {reason}")]
-    Tls { servers: String, reason: String },
-    #[error("connecting to NATS at {servers} failed: {reason}")]
-    Other { servers: String, reason: String },
+    /// `detail` is the TLS failure with a hint at the setting to look at.
+    #[error("TLS with NATS at {servers} failed: {detail}")]
+    Tls {
+        servers: String,
+        detail: String,
+        #[source]
+        source: async_nats::ConnectError,
+    },
+    #[error("connecting to NATS at {servers} failed: {detail}")]
+    Other {
+        servers: String,
+        detail: String,
+        #[source]
+        source: async_nats::ConnectError,
+    },
+}
+
+fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
+        _ => err.to_string(),
+    }
 }
 
 /// Opens a client. The first attempt is not retried, so a wrong URL or
@@ -69,7 +109,7 @@ pub async fn connect(options: &ConnectOptions) -> Result<Client, ConnectError> {
     }
     nats.connect(addrs)
         .await
-        .map_err(|err| describe_failure(&err, options))
+        .map_err(|err| describe_failure(err, options))
 }
 
 async fn with_auth(
@@ -84,25 +124,18 @@ async fn with_auth(
         Auth::Token(token) => nats.token(token.expose().to_owned()),
         Auth::NkeySeed(seed) => {
             // async-nats only finds out at handshake time, with no reason given.
-            nkeys::KeyPair::from_seed(seed.expose().trim()).map_err(|err| {
-                ConnectError::NkeySeed {
-                    reason: err.to_string(),
-                }
-            })?;
+            nkeys::KeyPair::from_seed(seed.expose().trim())
+                .map_err(|source| ConnectError::NkeySeed { source })?;
             nats.nkey(seed.expose().trim().to_owned())
         }
         Auth::CredentialsFile(path) => {
             let origin = format!("credentials file `{}`", path.display());
-            let text =
-                tokio::fs::read_to_string(path)
-                    .await
-                    .map_err(|err| ConnectError::Credentials {
-                        origin: origin.clone(),
-                        reason: match err.kind() {
-                            std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
-                            _ => err.to_string(),
-                        },
-                    })?;
+            let text = tokio::fs::read_to_string(path).await.map_err(|source| {
+                ConnectError::Credentials {
+                    origin: origin.clone(),
+                    source,
+                }
+            })?;
             with_creds_text(nats, &text, origin)?
         }
         Auth::CredentialsData(text) => {
@@ -118,24 +151,23 @@ fn with_creds_text(
 ) -> Result<async_nats::ConnectOptions, ConnectError> {
     // async-nats' parse errors say which block is wrong and never quote it.
     nats.credentials(text)
-        .map_err(|err| ConnectError::Credentials {
-            origin,
-            reason: err.to_string(),
-        })
+        .map_err(|source| ConnectError::Credentials { origin, source })
 }
 
 /// Turns async-nats' error kinds (and the io/rustls/server errors behind them)
-/// into something a user can act on.
-fn describe_failure(err: &async_nats::ConnectError, options: &ConnectOptions) -> ConnectError {
+/// into something a user can act on, keeping the error as the source.
+fn describe_failure(err: async_nats::ConnectError, options: &ConnectOptions) -> ConnectError {
     let servers = options.servers_for_display();
-    let causes = causes(err);
+    let causes = causes(&err);
     if let Some(tls_err) = causes
         .iter()
         .find_map(|e| e.downcast_ref::<rustls::Error>())
     {
+        let detail = explain_tls(tls_err);
         return ConnectError::Tls {
             servers,
-            reason: explain_tls(tls_err),
+            detail,
+            source: err,
         };
     }
     let innermost = causes
@@ -143,14 +175,23 @@ fn describe_failure(err: &async_nats::ConnectError, options: &ConnectOptions) ->
         .filter(|_| causes.len() > 1)
         .map(|e| e.to_string())
         .unwrap_or_else(|| err.kind().to_string());
+    let server_refusal = causes
+        .iter()
+        .find_map(|e| e.downcast_ref::<async_nats::ServerError>())
+        .map(|server_err| {
+            server_err
+                .to_string()
+                .trim_start_matches("nats: ")
+                .to_owned()
+        });
     match err.kind() {
         ConnectErrorKind::AuthorizationViolation => ConnectError::AuthorizationViolation {
             servers,
             method: describe_auth(&options.auth),
         },
-        ConnectErrorKind::Authentication => ConnectError::Credentials {
+        ConnectErrorKind::Authentication => ConnectError::ChallengeNotSigned {
             origin: describe_auth(&options.auth),
-            reason: "the server's challenge could not be signed with it".to_owned(),
+            source: err,
         },
         ConnectErrorKind::TimedOut => ConnectError::TimedOut {
             servers,
@@ -158,37 +199,31 @@ fn describe_failure(err: &async_nats::ConnectError, options: &ConnectOptions) ->
         },
         ConnectErrorKind::Tls => ConnectError::Tls {
             servers,
-            reason: innermost,
+            detail: innermost,
+            source: err,
         },
         ConnectErrorKind::Dns => ConnectError::Unreachable {
             servers,
-            reason: format!("cannot resolve the host name: {innermost}"),
+            detail: format!("cannot resolve the host name: {innermost}"),
+            source: err,
         },
-        ConnectErrorKind::Io => {
-            if let Some(server_err) = causes
-                .iter()
-                .find_map(|e| e.downcast_ref::<async_nats::ServerError>())
-            {
-                return ConnectError::Rejected {
-                    servers,
-                    message: server_err
-                        .to_string()
-                        .trim_start_matches("nats: ")
-                        .to_owned(),
-                };
-            }
-            ConnectError::Unreachable {
+        ConnectErrorKind::Io => match server_refusal {
+            Some(message) => ConnectError::Rejected { servers, message },
+            None => ConnectError::Unreachable {
                 servers,
-                reason: innermost,
-            }
-        }
+                detail: innermost,
+                source: err,
+            },
+        },
         ConnectErrorKind::MaxReconnects => ConnectError::Unreachable {
             servers,
-            reason: innermost,
+            detail: innermost,
+            source: err,
         },
         ConnectErrorKind::ServerParse => ConnectError::Other {
             servers,
-            reason: innermost,
+            detail: innermost,
+            source: err,
         },
     }
 }

@@ -30,7 +30,7 @@ fn authorization_violation_names_the_user_but_not_the_password() {
         ConnectErrorKind::AuthorizationViolation,
         async_nats::ServerError::AuthorizationViolation,
     );
-    let message = describe_failure(&err, &options).to_string();
+    let message = describe_failure(err, &options).to_string();
     assert_eq!(
         message,
         "NATS at nats://127.0.0.1:4222 refused user `app` with the given password: authorization violation"
@@ -45,11 +45,15 @@ fn refused_tcp_connection_is_unreachable() {
         std::io::ErrorKind::ConnectionRefused,
         "Connection refused (os error 111)",
     ));
-    let message = describe_failure(&err, &options).to_string();
+    let mapped = describe_failure(err, &options);
     assert_eq!(
-        message,
+        mapped.to_string(),
         "cannot reach NATS at nats://a:1, nats://b:2: Connection refused (os error 111)"
     );
+    let cause = std::error::Error::source(&mapped)
+        .and_then(|source| source.downcast_ref::<async_nats::ConnectError>())
+        .map(|source| source.kind());
+    assert_eq!(cause, Some(ConnectErrorKind::Io), "the cause is kept");
 }
 
 #[test]
@@ -60,7 +64,7 @@ fn rustls_errors_behind_io_errors_are_tls_failures_with_a_hint() {
         std::io::ErrorKind::InvalidData,
         rustls_err,
     ));
-    let mapped = describe_failure(&err, &options);
+    let mapped = describe_failure(err, &options);
     assert!(matches!(mapped, ConnectError::Tls { .. }));
     let message = mapped.to_string();
     assert!(
@@ -78,7 +82,7 @@ fn tls_to_a_plain_port_says_so() {
         std::io::ErrorKind::InvalidData,
         rustls_err,
     ));
-    let message = describe_failure(&err, &options).to_string();
+    let message = describe_failure(err, &options).to_string();
     assert!(
         message.ends_with("does not seem to speak TLS on this port"),
         "{message}"
@@ -93,7 +97,7 @@ fn other_server_errors_are_quoted() {
         async_nats::ServerError::Other("maximum connections exceeded".into()),
     );
     assert_eq!(
-        describe_failure(&err, &options).to_string(),
+        describe_failure(err, &options).to_string(),
         "NATS at nats://h:4222 refused the connection: maximum connections exceeded"
     );
 }
@@ -103,7 +107,7 @@ fn timeouts_say_how_long() {
     let options = options_for(&["nats://h:4222"], Auth::None);
     let err = async_nats::ConnectError::new(ConnectErrorKind::TimedOut);
     assert_eq!(
-        describe_failure(&err, &options).to_string(),
+        describe_failure(err, &options).to_string(),
         "timed out after 2s connecting to NATS at nats://h:4222"
     );
 }
@@ -112,7 +116,7 @@ fn timeouts_say_how_long() {
 fn urls_with_passwords_are_redacted_in_failures() {
     let options = options_for(&["nats://u:hunter2@h:4222"], Auth::None);
     let err = async_nats::ConnectError::new(ConnectErrorKind::TimedOut);
-    let message = describe_failure(&err, &options).to_string();
+    let message = describe_failure(err, &options).to_string();
     assert!(!message.contains("hunter2"), "{message}");
 }
 
@@ -185,12 +189,14 @@ async fn shared_connection_reports_each_failed_attempt() {
     .into_options()
     .unwrap();
     let shared = SharedConnection::new(options);
-    assert!(shared.client().await.is_err());
+    let err = shared.client().await.unwrap_err();
+    assert!(matches!(err, ConnectError::Unreachable { .. }), "{err}");
     assert!(!shared.is_connected());
     let clone = shared.clone();
+    let again = clone.client().await.unwrap_err();
     assert!(
-        clone.client().await.is_err(),
-        "the failure is not cached as success"
+        matches!(again, ConnectError::Unreachable { .. }),
+        "the failure is not cached as success: {again}"
     );
 }
 

@@ -44,8 +44,14 @@ pub enum ContextError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("nats context {} is not valid JSON: {reason}", path.display())]
-    Parse { path: PathBuf, reason: String },
+    #[error("nats context {} is not valid JSON: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("nats context {} is not valid JSON: the top level is not an object", path.display())]
+    NotAnObject { path: PathBuf },
     #[error("nats context {}: field `{field}` must be {expected}", path.display())]
     FieldType {
         path: PathBuf,
@@ -57,6 +63,15 @@ pub enum ContextError {
         path: PathBuf,
         field: &'static str,
         reason: String,
+    },
+    /// A file a field names (a `file://` secret or the nkey seed file).
+    #[error("nats context {}: field `{field}`: cannot read {}: {source}", path.display(), file.display())]
+    FieldFile {
+        path: PathBuf,
+        field: &'static str,
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -132,14 +147,13 @@ fn parse_context(
 ) -> Result<ContextSettings, ContextError> {
     // Parsed as untyped JSON first: serde's typed errors quote the offending
     // value, which could be a password.
-    let json: Value = serde_json::from_str(text).map_err(|err| ContextError::Parse {
+    let json: Value = serde_json::from_str(text).map_err(|source| ContextError::Parse {
         path: path.to_owned(),
-        reason: err.to_string(),
+        source,
     })?;
     let Value::Object(fields) = json else {
-        return Err(ContextError::Parse {
+        return Err(ContextError::NotAnObject {
             path: path.to_owned(),
-            reason: "the top level is not an object".to_owned(),
         });
     };
     let reader = FieldReader {
@@ -223,6 +237,20 @@ struct FieldReader<'a> {
 }
 
 impl FieldReader<'_> {
+    fn file_error(
+        &self,
+        field: &'static str,
+        file: PathBuf,
+        source: std::io::Error,
+    ) -> ContextError {
+        ContextError::FieldFile {
+            path: self.path.to_owned(),
+            field,
+            file,
+            source,
+        }
+    }
+
     fn field_error(&self, field: &'static str, reason: String) -> ContextError {
         ContextError::Field {
             path: self.path.to_owned(),
@@ -265,9 +293,8 @@ impl FieldReader<'_> {
         match self.file_or_secret_value(field, &value)? {
             FileOrSecret::Secret(secret) => Ok(Some(secret)),
             FileOrSecret::File(file) if value.starts_with("file://") => {
-                let text = std::fs::read_to_string(&file).map_err(|err| {
-                    self.field_error(field, format!("cannot read {}: {err}", file.display()))
-                })?;
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|source| self.file_error(field, file, source))?;
                 Ok(Some(Secret::new(text.trim_end_matches(['\r', '\n']))))
             }
             FileOrSecret::File(_) => Ok(Some(Secret::new(value))),
@@ -315,12 +342,8 @@ impl FieldReader<'_> {
     fn nkey_seed(&self, source: FileOrSecret) -> Result<Secret, ContextError> {
         let text = match source {
             FileOrSecret::Secret(seed) => return Ok(Secret::new(seed.expose().trim())),
-            FileOrSecret::File(file) => std::fs::read_to_string(&file).map_err(|err| {
-                self.field_error(
-                    "nkey",
-                    format!("cannot read seed file {}: {err}", file.display()),
-                )
-            })?,
+            FileOrSecret::File(file) => std::fs::read_to_string(&file)
+                .map_err(|source| self.file_error("nkey", file, source))?,
         };
         // Seed files may be decorated like creds files; a seed is the 58
         // base32 characters starting with `S`.

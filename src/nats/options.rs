@@ -482,7 +482,10 @@ mod tests {
             servers: vec!["ws://host:8080".into()],
             ..Default::default()
         };
-        assert!(settings.into_options().is_err());
+        assert!(matches!(
+            settings.into_options(),
+            Err(SettingsError::InvalidServerUrl { url, .. }) if url == "ws://host:8080"
+        ));
     }
 
     #[test]

@@ -34,12 +34,32 @@ pub enum SystemError {
     },
     #[error("server {server} sent no data for {subject}")]
     NoData { subject: String, server: String },
-    #[error("request {subject} failed: {reason}")]
-    Request { subject: String, reason: String },
-    #[error("cannot encode the request for {subject}: {reason}")]
-    Encode { subject: String, reason: String },
-    #[error("unexpected reply from {subject}: {reason}")]
-    Decode { subject: String, reason: String },
+    #[error("request {subject} failed: {source}")]
+    Request {
+        subject: String,
+        #[source]
+        source: async_nats::Error,
+    },
+    #[error("cannot encode the request for {subject}: {source}")]
+    Encode {
+        subject: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("unexpected reply from {subject}: {source}")]
+    Decode {
+        subject: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A reply that should be text (a JWT) and is not UTF-8.
+    #[error("unexpected reply from {subject}: {what} is not UTF-8")]
+    NotText {
+        subject: String,
+        what: &'static str,
+        #[source]
+        source: std::string::FromUtf8Error,
+    },
 }
 
 /// Who answered: the `server` object of every `$SYS` reply.
@@ -209,20 +229,20 @@ pub async fn publish_for_replies(
     subject: &str,
     payload: Vec<u8>,
 ) -> Result<async_nats::Subscriber, SystemError> {
-    let failed = |reason: String| SystemError::Request {
+    let failed = |source: async_nats::Error| SystemError::Request {
         subject: subject.to_owned(),
-        reason,
+        source,
     };
     let inbox = client.new_inbox();
     let replies = client
         .subscribe(inbox.clone())
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(e.into()))?;
     client
         .publish_with_reply(subject.to_owned(), inbox, payload.into())
         .await
-        .map_err(|e| failed(e.to_string()))?;
-    client.flush().await.map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(e.into()))?;
+    client.flush().await.map_err(|e| failed(e.into()))?;
     Ok(replies)
 }
 
@@ -314,7 +334,7 @@ impl SystemApi {
                 },
                 _ => SystemError::Request {
                     subject,
-                    reason: err.to_string(),
+                    source: err.into(),
                 },
             }),
         }
@@ -342,9 +362,9 @@ impl SystemApi {
 }
 
 fn encode<Req: Serialize + ?Sized>(subject: &str, body: &Req) -> Result<Vec<u8>, SystemError> {
-    serde_json::to_vec(body).map_err(|err| SystemError::Encode {
+    serde_json::to_vec(body).map_err(|source| SystemError::Encode {
         subject: subject.to_owned(),
-        reason: err.to_string(),
+        source,
     })
 }
 
@@ -352,9 +372,9 @@ fn decode<T: DeserializeOwned>(
     subject: &str,
     payload: &[u8],
 ) -> Result<ServerReply<T>, SystemError> {
-    serde_json::from_slice(payload).map_err(|err| SystemError::Decode {
+    serde_json::from_slice(payload).map_err(|source| SystemError::Decode {
         subject: subject.to_owned(),
-        reason: err.to_string(),
+        source,
     })
 }
 

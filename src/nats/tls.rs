@@ -24,25 +24,38 @@ pub enum TlsSetupError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("`{option}` is not usable PEM: {reason}")]
+    #[error("`{option}` is not usable PEM: {source}")]
     BadPem {
         option: &'static str,
-        reason: String,
+        #[source]
+        source: rustls::pki_types::pem::Error,
     },
     #[error("`{option}` holds no {expected}")]
     NothingFound {
         option: &'static str,
         expected: &'static str,
     },
-    #[error("the CA certificate in `{option}` was refused: {reason}")]
+    #[error("the CA certificate in `{option}` was refused: {source}")]
     BadCa {
         option: &'static str,
-        reason: String,
+        #[source]
+        source: rustls::Error,
     },
-    #[error("the client certificate and key were refused (do they belong together?): {reason}")]
-    ClientAuth { reason: String },
-    #[error("cannot set up TLS: {reason}")]
-    Config { reason: String },
+    #[error("the client certificate and key were refused (do they belong together?): {source}")]
+    ClientAuth {
+        #[source]
+        source: rustls::Error,
+    },
+    #[error("cannot set up TLS: {source}")]
+    Config {
+        #[source]
+        source: rustls::Error,
+    },
+    #[error("cannot set up TLS: cannot load the system CA certificates: {source}")]
+    SystemRoots {
+        #[source]
+        source: rustls_native_certs::Error,
+    },
 }
 
 /// The crypto provider natsforge uses everywhere: aws-lc-rs, because Terraform's
@@ -79,9 +92,7 @@ pub fn client_config(tls: &TlsOptions) -> Result<Option<ClientConfig>, TlsSetupE
     let provider = crypto_provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|err| TlsSetupError::Config {
-            reason: err.to_string(),
-        })?;
+        .map_err(|source| TlsSetupError::Config { source })?;
     let builder = if tls.insecure_skip_verify {
         builder
             .dangerous()
@@ -89,15 +100,12 @@ pub fn client_config(tls: &TlsOptions) -> Result<Option<ClientConfig>, TlsSetupE
     } else {
         builder.with_root_certificates(root_store(tls)?)
     };
-    let config =
-        match client_identity(tls)? {
-            Some((chain, key)) => builder.with_client_auth_cert(chain, key).map_err(|err| {
-                TlsSetupError::ClientAuth {
-                    reason: err.to_string(),
-                }
-            })?,
-            None => builder.with_no_client_auth(),
-        };
+    let config = match client_identity(tls)? {
+        Some((chain, key)) => builder
+            .with_client_auth_cert(chain, key)
+            .map_err(|source| TlsSetupError::ClientAuth { source })?,
+        None => builder.with_no_client_auth(),
+    };
     Ok(Some(config))
 }
 
@@ -111,20 +119,17 @@ fn root_store(tls: &TlsOptions) -> Result<RootCertStore, TlsSetupError> {
     match ca {
         Some((option, pem)) => {
             for cert in certificates(option, &pem)? {
-                store.add(cert).map_err(|err| TlsSetupError::BadCa {
-                    option,
-                    reason: err.to_string(),
-                })?;
+                store
+                    .add(cert)
+                    .map_err(|source| TlsSetupError::BadCa { option, source })?;
             }
         }
         None => {
             // No CA given: trust the system's, as async-nats would.
             let native = rustls_native_certs::load_native_certs();
             if native.certs.is_empty() {
-                if let Some(err) = native.errors.first() {
-                    return Err(TlsSetupError::Config {
-                        reason: format!("cannot load the system CA certificates: {err}"),
-                    });
+                if let Some(source) = native.errors.into_iter().next() {
+                    return Err(TlsSetupError::SystemRoots { source });
                 }
             }
             store.add_parsable_certificates(native.certs);
@@ -158,9 +163,9 @@ fn client_identity(tls: &TlsOptions) -> Result<Option<Identity>, TlsSetupError> 
             option: key_option,
             expected: "private key (PKCS#8, PKCS#1 or SEC1 PEM)",
         },
-        other => TlsSetupError::BadPem {
+        source => TlsSetupError::BadPem {
             option: key_option,
-            reason: other.to_string(),
+            source,
         },
     })?;
     Ok(Some((chain, key)))
@@ -172,10 +177,7 @@ fn certificates(
 ) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|err| TlsSetupError::BadPem {
-            option,
-            reason: err.to_string(),
-        })?;
+        .map_err(|source| TlsSetupError::BadPem { option, source })?;
     if certs.is_empty() {
         return Err(TlsSetupError::NothingFound {
             option,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::names::check_asset_name;
 use super::stream::{is_false, is_zero, is_zero_u64, ClusterInfo};
 use super::stream_api::{absent_if, collect_pages, Page};
-use super::{err_codes, JetStreamApi, JetStreamError};
+use super::{ErrorCode, JetStreamApi, JetStreamError};
 
 /// `deliver_policy`: where a new consumer starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -180,10 +180,10 @@ impl ConsumerConfig {
 /// What `CONSUMER.CREATE` may do (`action` in the request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConsumerAction {
-    /// Fail with [`err_codes::CONSUMER_ALREADY_EXISTS`] when it exists with
+    /// Fail with [`ErrorCode::CONSUMER_ALREADY_EXISTS`] when it exists with
     /// another config.
     Create,
-    /// Fail with [`err_codes::CONSUMER_DOES_NOT_EXIST`] when it does not exist.
+    /// Fail with [`ErrorCode::CONSUMER_DOES_NOT_EXIST`] when it does not exist.
     Update,
     /// Whichever applies (no `action` key on the wire).
     #[default]
@@ -245,6 +245,10 @@ pub struct SequenceInfo {
     #[serde(default)]
     pub last_active: Option<String>,
 }
+
+/// What a consumer request answers when the consumer, or its stream, is gone.
+const CONSUMER_OR_STREAM_GONE: &[ErrorCode] =
+    &[ErrorCode::CONSUMER_NOT_FOUND, ErrorCode::STREAM_NOT_FOUND];
 
 #[derive(Serialize)]
 struct OffsetRequest {
@@ -310,11 +314,7 @@ impl JetStreamApi {
         let reply = self
             .request_empty(&format!("CONSUMER.INFO.{stream}.{name}"))
             .await;
-        absent_if(
-            absent_if(reply, err_codes::CONSUMER_NOT_FOUND),
-            err_codes::STREAM_NOT_FOUND,
-        )
-        .map(Option::flatten)
+        absent_if(reply, CONSUMER_OR_STREAM_GONE)
     }
 
     /// `CONSUMER.DELETE`; `false` when the consumer or its stream was gone.
@@ -324,11 +324,7 @@ impl JetStreamApi {
         let reply = self
             .request_empty::<SuccessReply>(&format!("CONSUMER.DELETE.{stream}.{name}"))
             .await;
-        let reply = absent_if(
-            absent_if(reply, err_codes::CONSUMER_NOT_FOUND),
-            err_codes::STREAM_NOT_FOUND,
-        )?;
-        Ok(reply.flatten().is_some_and(|reply| reply.success))
+        Ok(absent_if(reply, CONSUMER_OR_STREAM_GONE)?.is_some_and(|reply| reply.success))
     }
 
     /// Every consumer name of `stream` (`CONSUMER.NAMES`, all pages).

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use async_nats::StatusCode;
 use serde::Deserialize;
 
 use super::names::{check_bucket_name, check_kv_key};
@@ -29,6 +30,7 @@ const STREAM_PREFIX: &str = "KV_";
 const DEFAULT_DUPLICATE_WINDOW_NANOS: i64 = 120_000_000_000;
 const OPERATION_HEADER: &str = "KV-Operation";
 const ROLLUP_HEADER: &str = "Nats-Rollup";
+const SEQUENCE_HEADER: &str = "Nats-Sequence";
 
 /// A bucket as users think of it. `0` in a limit means the client default
 /// (history 1, unlimited sizes, one replica).
@@ -77,10 +79,10 @@ impl KvBucketConfig {
     pub fn to_stream_config(&self) -> Result<StreamConfig, JetStreamError> {
         check_bucket_name(&self.bucket)?;
         if !(0..=KV_MAX_HISTORY).contains(&self.history) {
-            return Err(JetStreamError::InvalidConfig(format!(
-                "history must be between 1 and {KV_MAX_HISTORY}, not {}",
-                self.history
-            )));
+            return Err(JetStreamError::HistoryOutOfRange {
+                history: self.history,
+                max: KV_MAX_HISTORY,
+            });
         }
         let own_subjects = format!("$KV.{}.>", self.bucket);
         let mut config = StreamConfig {
@@ -263,16 +265,14 @@ impl JetStreamApi {
             kv_stream_name(bucket)
         );
         let reply = self.send_message(subject.clone(), None, Vec::new()).await?;
-        match reply.status.map(u16::from) {
-            None | Some(200) => {}
-            Some(404) => return Ok(None),
+        match reply.status {
+            None | Some(StatusCode::OK) => {}
+            Some(StatusCode::NOT_FOUND) => return Ok(None),
             Some(status) => {
-                return Err(JetStreamError::Request {
+                return Err(JetStreamError::Status {
                     subject,
-                    reason: format!(
-                        "direct get answered status {status} {}",
-                        reply.description.unwrap_or_default()
-                    ),
+                    status: status.into(),
+                    description: reply.description,
                 })
             }
         }
@@ -283,11 +283,11 @@ impl JetStreamApi {
                 .and_then(|headers| headers.get(name))
                 .map(|value| value.as_str().to_owned())
         };
-        let revision = header("Nats-Sequence")
+        let revision = header(SEQUENCE_HEADER)
             .and_then(|sequence| sequence.parse().ok())
-            .ok_or_else(|| JetStreamError::Decode {
+            .ok_or_else(|| JetStreamError::MissingHeader {
                 subject: subject.clone(),
-                reason: "the reply has no Nats-Sequence header".to_owned(),
+                header: SEQUENCE_HEADER,
             })?;
         let operation = match header(OPERATION_HEADER).as_deref() {
             Some("DEL") => KvOperation::Delete,

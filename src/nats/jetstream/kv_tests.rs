@@ -66,9 +66,12 @@ fn history_beyond_what_clients_allow_is_refused() {
     };
     assert!(matches!(
         bucket.to_stream_config(),
-        Err(JetStreamError::InvalidConfig(_))
+        Err(JetStreamError::HistoryOutOfRange { history: 65, .. })
     ));
-    assert!(KvBucketConfig::named("a.b").to_stream_config().is_err());
+    assert!(matches!(
+        KvBucketConfig::named("a.b").to_stream_config(),
+        Err(JetStreamError::InvalidName { what: "bucket", .. })
+    ));
 }
 
 #[test]

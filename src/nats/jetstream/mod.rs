@@ -5,17 +5,22 @@
 //! the server's error codes reach the user unchanged.
 
 mod consumer;
+mod error;
 mod kv;
 mod names;
 mod object;
+mod reply;
 mod stream;
 mod stream_api;
 
 use std::time::Duration;
 
-use async_nats::{Client, RequestErrorKind};
+use async_nats::{Client, RequestErrorKind, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+pub use error::{ApiError, ErrorCode, JetStreamError};
+pub use reply::decode_reply;
 
 pub use consumer::{
     AckPolicy, ConsumerAction, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
@@ -36,108 +41,6 @@ pub use stream::{
 
 /// How long one JetStream API call may take when the caller does not say.
 pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// JetStream `err_code`s that callers branch on.
-pub mod err_codes {
-    pub const STREAM_NOT_FOUND: u64 = 10059;
-    /// A stream of that name exists with another config.
-    pub const STREAM_NAME_IN_USE: u64 = 10058;
-    pub const CONSUMER_NOT_FOUND: u64 = 10014;
-    /// `action: create` for a consumer that exists with another config.
-    pub const CONSUMER_ALREADY_EXISTS: u64 = 10148;
-    /// `action: update` for a consumer that does not exist.
-    pub const CONSUMER_DOES_NOT_EXIST: u64 = 10149;
-    pub const NOT_ENABLED_FOR_ACCOUNT: u64 = 10039;
-    pub const NOT_ENABLED: u64 = 10076;
-    /// The request body has an unknown key or a value of the wrong type.
-    pub const INVALID_JSON: u64 = 10025;
-    /// The config is refused (the description says why); also what most
-    /// not-allowed updates become.
-    pub const STREAM_INVALID_CONFIG: u64 = 10052;
-    /// The server would have adjusted the config, and the request was pedantic.
-    pub const PEDANTIC: u64 = 10157;
-    pub const SUBJECTS_OVERLAP: u64 = 10065;
-    pub const MIRROR_NOT_UPDATABLE: u64 = 10055;
-    /// More than one replica on a server that is not clustered.
-    pub const REPLICAS_NOT_SUPPORTED: u64 = 10074;
-    pub const MAXIMUM_STREAMS_REACHED: u64 = 10027;
-    pub const MAXIMUM_CONSUMERS_REACHED: u64 = 10026;
-    pub const INSUFFICIENT_RESOURCES: u64 = 10023;
-    pub const MEMORY_RESOURCES_EXCEEDED: u64 = 10028;
-    pub const STORAGE_RESOURCES_EXCEEDED: u64 = 10047;
-    /// The account requires streams to set `max_bytes`.
-    pub const STREAM_MAX_BYTES_REQUIRED: u64 = 10113;
-    /// `max_bytes` is above what the account allows per stream.
-    pub const STREAM_MAX_STREAM_BYTES_EXCEEDED: u64 = 10122;
-    /// No message for a KV key / stream subject.
-    pub const NO_MESSAGE_FOUND: u64 = 10037;
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum JetStreamError {
-    /// The server answered with `{"error": {...}}`.
-    #[error("{description} (NATS error {err_code}, status {code})")]
-    Api {
-        code: u16,
-        err_code: u64,
-        description: String,
-    },
-    #[error("nothing answers on {subject}: JetStream is not enabled for this account or server, or the JetStream domain is wrong")]
-    NoResponders { subject: String },
-    #[error("JetStream did not answer {subject} within {timeout:?}")]
-    TimedOut { subject: String, timeout: Duration },
-    #[error("JetStream request {subject} failed: {reason}")]
-    Request { subject: String, reason: String },
-    #[error("cannot encode the request for {subject}: {reason}")]
-    Encode { subject: String, reason: String },
-    #[error("unexpected reply from {subject}: {reason}")]
-    Decode { subject: String, reason: String },
-    /// A name that would not address the intended API subject.
-    #[error("invalid {what} name {name:?}: {reason}")]
-    InvalidName {
-        what: &'static str,
-        name: String,
-        reason: String,
-    },
-    /// A bucket setting no client would turn into a stream.
-    #[error("invalid configuration: {0}")]
-    InvalidConfig(String),
-}
-
-impl JetStreamError {
-    /// The JetStream `err_code`, when the server gave one.
-    pub fn err_code(&self) -> Option<u64> {
-        match self {
-            JetStreamError::Api { err_code, .. } => Some(*err_code),
-            _ => None,
-        }
-    }
-
-    /// Whether the thing asked about does not exist (stream or consumer),
-    /// which Read turns into "gone" rather than a failure.
-    pub fn is_not_found(&self) -> bool {
-        matches!(
-            self.err_code(),
-            Some(err_codes::STREAM_NOT_FOUND | err_codes::CONSUMER_NOT_FOUND)
-        )
-    }
-}
-
-/// The error object every JetStream reply may carry.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ApiErrorBody {
-    pub code: u16,
-    #[serde(default)]
-    pub err_code: u64,
-    #[serde(default)]
-    pub description: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorProbe {
-    #[serde(default)]
-    error: Option<ApiErrorBody>,
-}
 
 /// Reply to `$JS.API.INFO`: the account's JetStream usage and limits.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -243,12 +146,12 @@ impl JetStreamApi {
         Resp: DeserializeOwned,
     {
         let subject = self.subject(subject_suffix);
-        let payload = serde_json::to_vec(body).map_err(|err| JetStreamError::Encode {
+        let payload = serde_json::to_vec(body).map_err(|source| JetStreamError::Encode {
             subject: subject.clone(),
-            reason: err.to_string(),
+            source,
         })?;
         let reply = self.send(subject.clone(), payload).await?;
-        decode_reply(&subject, &reply)
+        decode_reply(&subject, &reply.payload)
     }
 
     /// Like [`JetStreamApi::request`] with an empty body, as INFO and DELETE
@@ -259,7 +162,7 @@ impl JetStreamApi {
     ) -> Result<Resp, JetStreamError> {
         let subject = self.subject(subject_suffix);
         let reply = self.send(subject.clone(), Vec::new()).await?;
-        decode_reply(&subject, &reply)
+        decode_reply(&subject, &reply.payload)
     }
 
     /// `$JS.API.INFO`: usage and limits of the connected account.
@@ -271,9 +174,21 @@ impl JetStreamApi {
         format!("{}.{}", self.prefix, suffix.trim_start_matches('.'))
     }
 
-    async fn send(&self, subject: String, payload: Vec<u8>) -> Result<Vec<u8>, JetStreamError> {
-        let message = self.send_message(subject, None, payload).await?;
-        Ok(message.payload.to_vec())
+    /// An API reply; a status-only reply is an error.
+    async fn send(
+        &self,
+        subject: String,
+        payload: Vec<u8>,
+    ) -> Result<async_nats::Message, JetStreamError> {
+        let message = self.send_message(subject.clone(), None, payload).await?;
+        match message.status {
+            None | Some(StatusCode::OK) => Ok(message),
+            Some(status) => Err(JetStreamError::Status {
+                subject,
+                status: status.into(),
+                description: message.description,
+            }),
+        }
     }
 
     /// A request to any subject (not only the API's) that returns the whole
@@ -301,7 +216,7 @@ impl JetStreamApi {
                 },
                 _ => JetStreamError::Request {
                     subject,
-                    reason: err.to_string(),
+                    source: err,
                 },
             })
     }
@@ -313,27 +228,6 @@ pub fn api_prefix(domain: Option<&str>) -> String {
         Some(domain) if !domain.is_empty() => format!("$JS.{domain}.API"),
         _ => "$JS.API".to_owned(),
     }
-}
-
-/// Decodes a JetStream reply: an `error` object wins over everything else,
-/// since failed replies also carry zeroed success fields.
-pub fn decode_reply<Resp: DeserializeOwned>(
-    subject: &str,
-    reply: &[u8],
-) -> Result<Resp, JetStreamError> {
-    let decode_error = |err: serde_json::Error| JetStreamError::Decode {
-        subject: subject.to_owned(),
-        reason: err.to_string(),
-    };
-    let probe: ErrorProbe = serde_json::from_slice(reply).map_err(decode_error)?;
-    if let Some(error) = probe.error {
-        return Err(JetStreamError::Api {
-            code: error.code,
-            err_code: error.err_code,
-            description: error.description,
-        });
-    }
-    serde_json::from_slice(reply).map_err(decode_error)
 }
 
 #[cfg(test)]
@@ -370,7 +264,7 @@ mod tests {
             "stream not found (NATS error 10059, status 404)"
         );
         assert!(err.is_not_found());
-        assert_eq!(err.err_code(), Some(err_codes::STREAM_NOT_FOUND));
+        assert_eq!(err.err_code(), Some(ErrorCode::STREAM_NOT_FOUND));
     }
 
     #[test]

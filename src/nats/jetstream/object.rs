@@ -131,6 +131,9 @@ mod tests {
     #[test]
     fn other_streams_are_not_object_buckets() {
         assert!(ObjectBucketConfig::from_stream_config(&StreamConfig::named("KV_x")).is_none());
-        assert!(ObjectBucketConfig::named("a.b").to_stream_config().is_err());
+        assert!(matches!(
+            ObjectBucketConfig::named("a.b").to_stream_config(),
+            Err(JetStreamError::InvalidName { what: "bucket", .. })
+        ));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::ApiErrorBody;
+use super::ApiError;
 
 /// `retention`: when the server may remove messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -406,7 +406,7 @@ pub struct StreamSourceInfo {
     /// Nanoseconds since the last contact; -1 when there was none.
     pub active: i64,
     #[serde(default)]
-    pub error: Option<ApiErrorBody>,
+    pub error: Option<ApiError>,
     #[serde(default)]
     pub filter_subject: Option<String>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::names::check_asset_name;
 use super::stream::{StreamConfig, StreamInfo};
-use super::{err_codes, JetStreamApi, JetStreamError};
+use super::{ErrorCode, JetStreamApi, JetStreamError};
 
 /// `STREAM.CREATE`/`STREAM.UPDATE` body: the config plus the request-scoped
 /// `pedantic` flag (the server's `StreamConfigRequest`).
@@ -63,7 +63,7 @@ struct PurgeReply {
 impl JetStreamApi {
     /// `STREAM.CREATE`. Creating a stream that exists with the very same
     /// config succeeds; with another config it fails with
-    /// [`err_codes::STREAM_NAME_IN_USE`].
+    /// [`ErrorCode::STREAM_NAME_IN_USE`].
     pub async fn create_stream(&self, config: &StreamConfig) -> Result<StreamInfo, JetStreamError> {
         self.write_stream("CREATE", config).await
     }
@@ -91,7 +91,7 @@ impl JetStreamApi {
     pub async fn stream_info(&self, name: &str) -> Result<Option<StreamInfo>, JetStreamError> {
         check_asset_name("stream", name)?;
         let reply = self.request_empty(&format!("STREAM.INFO.{name}")).await;
-        absent_if(reply, err_codes::STREAM_NOT_FOUND)
+        absent_if(reply, &[ErrorCode::STREAM_NOT_FOUND])
     }
 
     /// `STREAM.DELETE`; `false` when the stream was already gone.
@@ -100,7 +100,7 @@ impl JetStreamApi {
         let reply = self
             .request_empty::<SuccessReply>(&format!("STREAM.DELETE.{name}"))
             .await;
-        Ok(absent_if(reply, err_codes::STREAM_NOT_FOUND)?.is_some_and(|reply| reply.success))
+        Ok(absent_if(reply, &[ErrorCode::STREAM_NOT_FOUND])?.is_some_and(|reply| reply.success))
     }
 
     /// `STREAM.PURGE` of every message; returns how many were removed.
@@ -178,14 +178,14 @@ where
     }
 }
 
-/// Turns the "does not exist" error `code` into `Ok(None)`.
+/// Turns the "does not exist" error `codes` into `Ok(None)`.
 pub(crate) fn absent_if<T>(
     reply: Result<T, JetStreamError>,
-    code: u64,
+    codes: &[ErrorCode],
 ) -> Result<Option<T>, JetStreamError> {
     match reply {
         Ok(value) => Ok(Some(value)),
-        Err(err) if err.err_code() == Some(code) => Ok(None),
+        Err(err) if err.err_code().is_some_and(|code| codes.contains(&code)) => Ok(None),
         Err(err) => Err(err),
     }
 }
@@ -193,6 +193,7 @@ pub(crate) fn absent_if<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nats::jetstream::ApiError;
 
     #[test]
     fn create_bodies_are_the_config_plus_pedantic() {
@@ -243,19 +244,20 @@ mod tests {
 
     #[test]
     fn not_found_becomes_none_and_other_errors_stay() {
-        let gone = Err(JetStreamError::Api {
+        let gone = Err(JetStreamError::Api(ApiError {
             code: 404,
-            err_code: err_codes::STREAM_NOT_FOUND,
+            err_code: ErrorCode::STREAM_NOT_FOUND,
             description: "stream not found".into(),
-        });
-        assert!(absent_if::<()>(gone, err_codes::STREAM_NOT_FOUND)
+        }));
+        assert!(absent_if::<()>(gone, &[ErrorCode::STREAM_NOT_FOUND])
             .unwrap()
             .is_none());
-        let other = Err(JetStreamError::Api {
+        let other = Err(JetStreamError::Api(ApiError {
             code: 500,
-            err_code: 10049,
+            err_code: ErrorCode(10049),
             description: "boom".into(),
-        });
-        assert!(absent_if::<()>(other, err_codes::STREAM_NOT_FOUND).is_err());
+        }));
+        let kept = absent_if::<()>(other, &[ErrorCode::STREAM_NOT_FOUND]).unwrap_err();
+        assert_eq!(kept.err_code(), Some(ErrorCode(10049)));
     }
 }

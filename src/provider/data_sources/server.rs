@@ -7,7 +7,7 @@
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::DataSource;
-use crate::nats::jetstream::err_codes;
+use crate::nats::jetstream::ErrorCode;
 use crate::nats::{server_info, JetStreamError};
 use crate::provider::client::NatsClient;
 use serde::{Deserialize, Serialize};
@@ -189,6 +189,6 @@ impl DataSource for ServerDataSource {
 fn not_enabled_for_account(error: &JetStreamError) -> bool {
     matches!(
         error.err_code(),
-        Some(err_codes::NOT_ENABLED_FOR_ACCOUNT | err_codes::NOT_ENABLED)
+        Some(ErrorCode::NOT_ENABLED_FOR_ACCOUNT | ErrorCode::NOT_ENABLED)
     )
 }

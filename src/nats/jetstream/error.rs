@@ -1,0 +1,176 @@
+//! What can go wrong talking to the JetStream API, and the server's own error
+//! codes, typed as async-nats types them (`ErrorCode`) so callers branch on a
+//! name, not a number.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A JetStream `err_code` (nats-server's `errors.json`). The constants name
+/// the codes natsforge branches on; any other code is carried as it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ErrorCode(pub u64);
+
+impl ErrorCode {
+    /// JetStream system temporarily unavailable (no meta leader: an election
+    /// is under way). Transient.
+    pub const CLUSTER_NOT_AVAILABLE: ErrorCode = ErrorCode(10008);
+    /// JetStream cluster can not handle request (leadership moved). Transient.
+    pub const CLUSTER_NOT_LEADER: ErrorCode = ErrorCode(10009);
+    /// Incomplete results (a list while peers do not answer). Transient.
+    pub const CLUSTER_INCOMPLETE: ErrorCode = ErrorCode(10004);
+    pub const STREAM_NOT_FOUND: ErrorCode = ErrorCode(10059);
+    /// A stream of that name exists with another config.
+    pub const STREAM_NAME_IN_USE: ErrorCode = ErrorCode(10058);
+    pub const CONSUMER_NOT_FOUND: ErrorCode = ErrorCode(10014);
+    /// `action: create` for a consumer that exists with another config.
+    pub const CONSUMER_ALREADY_EXISTS: ErrorCode = ErrorCode(10148);
+    /// `action: update` for a consumer that does not exist.
+    pub const CONSUMER_DOES_NOT_EXIST: ErrorCode = ErrorCode(10149);
+    pub const NOT_ENABLED_FOR_ACCOUNT: ErrorCode = ErrorCode(10039);
+    pub const NOT_ENABLED: ErrorCode = ErrorCode(10076);
+    /// The request body has an unknown key or a value of the wrong type.
+    pub const INVALID_JSON: ErrorCode = ErrorCode(10025);
+    /// The config is refused (the description says why); also what most
+    /// not-allowed updates become.
+    pub const STREAM_INVALID_CONFIG: ErrorCode = ErrorCode(10052);
+    /// The server would have adjusted the config, and the request was pedantic.
+    pub const PEDANTIC: ErrorCode = ErrorCode(10157);
+    pub const SUBJECTS_OVERLAP: ErrorCode = ErrorCode(10065);
+    pub const MIRROR_NOT_UPDATABLE: ErrorCode = ErrorCode(10055);
+    /// More than one replica on a server that is not clustered.
+    pub const REPLICAS_NOT_SUPPORTED: ErrorCode = ErrorCode(10074);
+    pub const MAXIMUM_STREAMS_REACHED: ErrorCode = ErrorCode(10027);
+    pub const MAXIMUM_CONSUMERS_REACHED: ErrorCode = ErrorCode(10026);
+    pub const INSUFFICIENT_RESOURCES: ErrorCode = ErrorCode(10023);
+    pub const MEMORY_RESOURCES_EXCEEDED: ErrorCode = ErrorCode(10028);
+    pub const STORAGE_RESOURCES_EXCEEDED: ErrorCode = ErrorCode(10047);
+    /// The account requires streams to set `max_bytes`.
+    pub const STREAM_MAX_BYTES_REQUIRED: ErrorCode = ErrorCode(10113);
+    /// `max_bytes` is above what the account allows per stream.
+    pub const STREAM_MAX_STREAM_BYTES_EXCEEDED: ErrorCode = ErrorCode(10122);
+    /// No message for a KV key / stream subject.
+    pub const NO_MESSAGE_FOUND: ErrorCode = ErrorCode(10037);
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The `error` object a JetStream reply may carry (the server's `ApiError`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ApiError {
+    /// An HTTP-like status: 400, 404, 500, 503.
+    pub code: u16,
+    #[serde(default = "no_error_code")]
+    pub err_code: ErrorCode,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn no_error_code() -> ErrorCode {
+    ErrorCode(0)
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let description = match self.description.as_str() {
+            "" => "JetStream API error without a description",
+            text => text,
+        };
+        write!(
+            f,
+            "{description} (NATS error {}, status {})",
+            self.err_code, self.code
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JetStreamError {
+    /// The server answered with `{"error": {...}}`.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("nothing answers on {subject}: JetStream is not enabled for this account or server, or the JetStream domain is wrong")]
+    NoResponders { subject: String },
+    #[error("JetStream did not answer {subject} within {timeout:?}")]
+    TimedOut { subject: String, timeout: Duration },
+    #[error("JetStream request {subject} failed: {source}")]
+    Request {
+        subject: String,
+        #[source]
+        source: async_nats::RequestError,
+    },
+    /// A reply that is a bare status line (headers only), other than the
+    /// 503 of "no responders" and what a caller expects (a direct get's 404).
+    #[error("JetStream request {subject} failed: the server answered status {status}{}", describe_status(.description))]
+    Status {
+        subject: String,
+        status: u16,
+        description: Option<String>,
+    },
+    #[error("cannot encode the request for {subject}: {source}")]
+    Encode {
+        subject: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("unexpected reply from {subject}: {source}")]
+    Decode {
+        subject: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("unexpected reply from {subject}: the reply has no {header} header")]
+    MissingHeader {
+        subject: String,
+        header: &'static str,
+    },
+    /// A name that would not address the intended API subject.
+    #[error("invalid {what} name {name:?}: {reason}")]
+    InvalidName {
+        what: &'static str,
+        name: String,
+        reason: &'static str,
+    },
+    /// A KV history no client would turn into a stream.
+    #[error("invalid configuration: history must be between 1 and {max}, not {history}")]
+    HistoryOutOfRange { history: i64, max: i64 },
+}
+
+fn describe_status(description: &Option<String>) -> String {
+    match description.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => format!(" ({text})"),
+        _ => String::new(),
+    }
+}
+
+impl JetStreamError {
+    /// The server's error, when it answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            JetStreamError::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The JetStream `err_code`, when the server gave one.
+    pub fn err_code(&self) -> Option<ErrorCode> {
+        self.api_error().map(|error| error.err_code)
+    }
+
+    /// Whether the thing asked about does not exist (stream or consumer),
+    /// which Read turns into "gone" rather than a failure.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.err_code(),
+            Some(ErrorCode::STREAM_NOT_FOUND | ErrorCode::CONSUMER_NOT_FOUND)
+        )
+    }
+}
