@@ -76,17 +76,19 @@ fn no_error_code() -> ErrorCode {
     ErrorCode(0)
 }
 
+/// The server's description ended with its code, as the `nats` CLI and
+/// jsm.go (so the official provider) print it: `stream not found (10059)`.
+/// Without an `err_code` (servers before 2.3) the status stands in.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let description = match self.description.as_str() {
             "" => "JetStream API error without a description",
             text => text,
         };
-        write!(
-            f,
-            "{description} (NATS error {}, status {})",
-            self.err_code, self.code
-        )
+        match self.err_code {
+            ErrorCode(0) => write!(f, "{description} (status {})", self.code),
+            code => write!(f, "{description} ({code})"),
+        }
     }
 }
 
@@ -172,5 +174,62 @@ impl JetStreamError {
             self.err_code(),
             Some(ErrorCode::STREAM_NOT_FOUND | ErrorCode::CONSUMER_NOT_FOUND)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: u16, err_code: u64, description: &str) -> ApiError {
+        ApiError {
+            code,
+            err_code: ErrorCode(err_code),
+            description: description.to_owned(),
+        }
+    }
+
+    #[test]
+    fn server_errors_end_with_the_code_as_the_nats_tools_print_it() {
+        assert_eq!(
+            api(
+                400,
+                10157,
+                "pedantic mode: duplicate window can not be larger then max age"
+            )
+            .to_string(),
+            "pedantic mode: duplicate window can not be larger then max age (10157)"
+        );
+        assert_eq!(
+            JetStreamError::from(api(404, 10059, "stream not found")).to_string(),
+            "stream not found (10059)"
+        );
+    }
+
+    #[test]
+    fn errors_without_code_or_description_still_say_something() {
+        assert_eq!(
+            api(503, 0, "unavailable").to_string(),
+            "unavailable (status 503)"
+        );
+        assert_eq!(
+            api(500, 10049, "").to_string(),
+            "JetStream API error without a description (10049)"
+        );
+    }
+
+    #[test]
+    fn codes_are_typed_and_match_as_patterns() {
+        let err = JetStreamError::from(api(404, 10014, "consumer not found"));
+        assert!(matches!(
+            err.err_code(),
+            Some(ErrorCode::CONSUMER_NOT_FOUND)
+        ));
+        assert!(err.is_not_found());
+        let other = JetStreamError::NoResponders {
+            subject: "$JS.API.INFO".into(),
+        };
+        assert_eq!(other.err_code(), None);
+        assert!(!other.is_not_found());
     }
 }

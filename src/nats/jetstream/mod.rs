@@ -259,10 +259,7 @@ mod tests {
     fn error_replies_become_api_errors_with_the_nats_code() {
         let err = decode_reply::<AccountInfo>("$JS.API.STREAM.INFO.x", STREAM_NOT_FOUND.as_bytes())
             .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "stream not found (NATS error 10059, status 404)"
-        );
+        assert_eq!(err.to_string(), "stream not found (10059)");
         assert!(err.is_not_found());
         assert_eq!(err.err_code(), Some(ErrorCode::STREAM_NOT_FOUND));
     }
