@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::server_config::address::parse_url;
 use super::system::{ServerIdentity, SystemApi, SystemError};
 
 /// The oldest nats-server that reloads on `$SYS.REQ.SERVER.<id>.RELOAD`.
@@ -203,20 +204,11 @@ impl RemoteExpectation {
     }
 }
 
-/// The port a leaf node URL connects to, with the defaults nats-server applies.
+/// The port a leaf node URL connects to, with the defaults nats-server applies;
+/// `None` for what is not a URL (see [`parse_url`]).
 pub fn url_port(url: &str) -> Option<u16> {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("nats-leaf".to_owned(), url),
-    };
-    let host_port = rest.split(['/', '?']).next().unwrap_or(rest);
-    let host_port = host_port.rsplit('@').next().unwrap_or(host_port);
-    let port = match host_port.rsplit_once(':') {
-        // An IPv6 literal without a port ends in `]`.
-        Some((_, port)) if !port.ends_with(']') => Some(port.parse().ok()?),
-        _ => None,
-    };
-    port.or(match scheme.as_str() {
+    let parts = parse_url(url).ok()?;
+    parts.port.or(match parts.scheme.as_str() {
         "ws" => Some(80),
         "wss" => Some(443),
         _ => Some(7422),
@@ -245,7 +237,7 @@ mod tests {
         assert_eq!(url_port("nats-leaf://u:p@127.0.0.1:7433"), Some(7433));
         assert_eq!(url_port("nats://hub.example.com"), Some(7422));
         assert_eq!(url_port("wss://hub.example.com/leaf"), Some(443));
-        assert_eq!(url_port("127.0.0.1:9000"), Some(9000));
+        assert_eq!(url_port("127.0.0.1:9000"), None);
         assert_eq!(url_port("nats://[::1]:7500"), Some(7500));
         assert_eq!(url_port("nats://[::1]"), Some(7422));
         assert_eq!(url_port("nats://host:notaport"), None);

@@ -4,6 +4,11 @@
 //! path, a `$` that would otherwise be read as a variable reference, a newline).
 //!
 //! The renderer knows nothing of what the keys mean: callers decide the layout.
+//! [`address`] checks listeners and URLs, [`fragment`] reads configuration text
+//! written elsewhere before it is taken in whole.
+
+pub mod address;
+pub mod fragment;
 
 use std::fmt::Write;
 
@@ -70,7 +75,8 @@ pub struct ConfBlock {
 #[derive(Clone, PartialEq, Eq)]
 enum Entry {
     Pair(String, ConfValue),
-    /// `include "<path>"`: another file, resolved by nats-server relative to this one.
+    /// `include <quoted path>`: another file, resolved by nats-server relative to
+    /// this one; already quoted as the lexer reads include paths.
     Include(String),
     /// Text written as given, e.g. a fragment another tool rendered.
     Verbatim(String),
@@ -107,9 +113,11 @@ impl ConfBlock {
         self
     }
 
-    pub fn include(&mut self, path: &str) -> &mut Self {
-        self.entries.push(Entry::Include(path.to_owned()));
-        self
+    /// Adds `include <path>`, or says why nats-server could not read `path` back.
+    pub fn include(&mut self, path: &str) -> Result<&mut Self, String> {
+        let quoted = quote_include(path)?;
+        self.entries.push(Entry::Include(quoted));
+        Ok(self)
     }
 
     /// Appends text as is; the caller vouches for its syntax.
@@ -138,8 +146,8 @@ impl ConfBlock {
                     render_value(value, out, depth);
                     out.push('\n');
                 }
-                Entry::Include(path) => {
-                    let _ = writeln!(out, "{indent}include {}", quote(path));
+                Entry::Include(quoted) => {
+                    let _ = writeln!(out, "{indent}include {quoted}");
                 }
                 Entry::Verbatim(text) => {
                     for line in text.lines() {
@@ -207,7 +215,8 @@ fn render_key(key: &str) -> String {
     }
 }
 
-/// A double-quoted string with the escapes nats-server's lexer understands.
+/// A double-quoted string with the escapes nats-server's lexer understands (`\"`,
+/// `\\`, `\n`, `\r`, `\t`, `\xXX`), so the server reads back exactly `text`.
 pub fn quote(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('"');
@@ -218,11 +227,40 @@ pub fn quote(text: &str) -> String {
             '\n' => quoted.push_str("\\n"),
             '\r' => quoted.push_str("\\r"),
             '\t' => quoted.push_str("\\t"),
+            control if control.is_ascii_control() => {
+                let _ = write!(quoted, "\\x{:02x}", u32::from(control));
+            }
             other => quoted.push(other),
         }
     }
     quoted.push('"');
     quoted
+}
+
+/// Why nats-server could not read `path` back from an `include`, if it could not.
+/// Its lexer takes an include path literally up to the closing quote, without
+/// escapes: a path is written in `"..."`, or in `'...'` when it holds `"`.
+pub fn include_problem(path: &str) -> Option<String> {
+    if path.is_empty() {
+        return Some("an include path cannot be empty".into());
+    }
+    if let Some(bad) = path.chars().find(|c| c.is_control()) {
+        return Some(format!("{path:?} contains the control character {bad:?}"));
+    }
+    if path.contains('"') && path.contains('\'') {
+        return Some(format!(
+            "{path:?} holds both `\"` and `'`; nats-server reads an include path up to the next quote of the kind it started with, so one of them must go"
+        ));
+    }
+    None
+}
+
+fn quote_include(path: &str) -> Result<String, String> {
+    if let Some(problem) = include_problem(path) {
+        return Err(problem);
+    }
+    let delimiter = if path.contains('"') { '\'' } else { '"' };
+    Ok(format!("{delimiter}{path}{delimiter}"))
 }
 
 #[cfg(test)]
@@ -241,8 +279,9 @@ mod tests {
         root.set("server_name", "leaf")
             .set("max_payload", 1024)
             .set_block("leafnodes", leafnodes)
-            .set_block("cluster", ConfBlock::new())
-            .include("extra.conf")
+            .set_block("cluster", ConfBlock::new());
+        root.include("extra.conf")
+            .unwrap()
             .verbatim("resolver: MEMORY\n");
         assert_eq!(
             root.render(),
@@ -253,8 +292,29 @@ mod tests {
     }
 
     #[test]
+    fn include_paths_are_written_as_the_lexer_reads_them() {
+        let render = |path: &str| {
+            let mut root = ConfBlock::new();
+            root.include(path).map(|root| root.render())
+        };
+        assert_eq!(
+            render("dir\\x $y }#.conf").unwrap(),
+            "include \"dir\\x $y }#.conf\"\n"
+        );
+        assert_eq!(
+            render("say \"hi\".conf").unwrap(),
+            "include 'say \"hi\".conf'\n"
+        );
+        assert!(render("both\"'.conf").unwrap_err().contains("both"));
+        assert!(include_problem("x\n.conf").is_some());
+        assert!(include_problem("").is_some());
+        assert_eq!(include_problem("it's.conf"), None);
+    }
+
+    #[test]
     fn strings_cannot_break_out_of_their_quotes() {
         assert_eq!(quote("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(quote("bell\u{7}del\u{7f}é"), "\"bell\\x07del\\x7fé\"");
         assert_eq!(render_key("A B"), "\"A B\"");
         assert_eq!(render_key("store_dir"), "store_dir");
     }
