@@ -1,7 +1,7 @@
 //! `nats_leafnode_config` offline: every rendered variant is a file `nats-server -t`
 //! accepts; files are 0600, creds sit beside the config, edits and removals outside
-//! Terraform show as drift, destroy removes the files; invalid configurations fail at
-//! plan time with their attribute path.
+//! Terraform show as drift, destroy removes the files. Invalid configurations are in
+//! `leafnode_invalid.rs`.
 
 use acceptance_tests::{nats_server_binary, Terraform};
 use std::os::unix::fs::PermissionsExt;
@@ -217,120 +217,6 @@ fn every_variant_is_valid_written_0600_and_drift_shows() {
         assert!(!dir.path().join(name).exists(), "{name} left behind");
     }
     assert!(dir.path().join("elsewhere.creds").exists(), "not ours");
-}
-
-/// Creds text whose JWT is an account's, not a user's; the seed is a real user seed.
-fn not_user_creds() -> (String, String) {
-    let operator = nkeys::KeyPair::new_operator();
-    let account = nkeys::KeyPair::new_account();
-    let claims = natsforge::nats::jwt::Claims::new(
-        account.public_key(),
-        "A",
-        natsforge::nats::jwt::Account::default(),
-    );
-    let jwt = natsforge::nats::jwt::encode(&claims, &operator).unwrap();
-    let seed = nkeys::KeyPair::new_user().seed().unwrap();
-    (
-        format!(
-            "-----BEGIN NATS USER JWT-----\n{jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n{seed}\n------END USER NKEY SEED------\n"
-        ),
-        seed,
-    )
-}
-
-#[test]
-fn invalid_configurations_fail_at_plan_with_their_path() {
-    let tf = Terraform::new().unwrap();
-    let (bad_creds, seed) = not_user_creds();
-    let operator_key = nkeys::KeyPair::new_operator().public_key();
-    // Creds reach the configuration as a sensitive variable, as they would in real use.
-    let variables = format!(
-        "terraform {{\n  required_providers {{\n    nats = {{ source = \"natsforge/nats\" }}\n  }}\n}}\nvariable \"creds\" {{\n  type      = string\n  sensitive = true\n  default   = <<-EOT\n{bad_creds}EOT\n}}\n"
-    );
-    // (body, part of the message, part of the source line Terraform quotes for the path)
-    let cases: Vec<(String, &str, &str)> = vec![
-        (
-            "remote {\n  compression = \"off\"\n}".into(),
-            "Remote without URL",
-            "remote {",
-        ),
-        (
-            format!("remote {{\n  urls = [\"nats://h:7422\"]\n  account = \"{operator_key}\"\n}}"),
-            "an operator public key",
-            "account = ",
-        ),
-        (
-            "remote {\n  urls = [\"nats://h:7422\"]\n  credentials = var.creds\n}\npath = \"x.conf\"".into(),
-            "not a user creds file",
-            "credentials = var.creds",
-        ),
-        (
-            "remote {\n  urls = [\"nats://h:7422\"]\n  credentials = var.creds\n}".into(),
-            "Inline credentials need a path",
-            "credentials = var.creds",
-        ),
-        (
-            "remote {\n  urls = [\"nats://h:7422\"]\n  credentials_file = \"a.creds\"\n  credentials = var.creds\n}\npath = \"x.conf\"".into(),
-            "Conflicting attributes",
-            "credentials_file = ",
-        ),
-        (
-            "remote {\n  urls = [\"http://h:7422\"]\n}".into(),
-            "Invalid leaf node URL",
-            "urls = [\"http://h:7422\"]",
-        ),
-        (
-            "remote {\n  urls = [\"nats://u:secretpw@h:7422\"]\n}\nremote {\n  urls = [\"nats://u:secretpw@h:7422\"]\n}".into(),
-            "Duplicate remote",
-            "remote {",
-        ),
-        (String::new(), "Neither hub nor leaf", "resource \"nats_leafnode_config\""),
-        (
-            "operator_config = \"resolver: MEMORY\"\nremote {\n  urls = [\"nats://h:7422\"]\n}".into(),
-            "Operator mode needs the account",
-            "remote {",
-        ),
-        (
-            "leafnodes = { listen = \"127.0.0.1:7422\" }\njetstream = { domain = \"a.b\" }".into(),
-            "domain",
-            "jetstream = ",
-        ),
-        (
-            "leafnodes = { listen = \"127.0.0.1:7422\" }\nserver_name = \"two words\"".into(),
-            "server name",
-            "server_name = \"two words\"",
-        ),
-        (
-            "leafnodes = { listen = \"127.0.0.1:7422\" }\nconnect_timeout = \"soon\"".into(),
-            "not a duration",
-            "connect_timeout = ",
-        ),
-    ];
-    for (body, message, line) in &cases {
-        tf.write_file(
-            "main.tf",
-            &format!(
-                "{variables}resource \"nats_leafnode_config\" \"bad\" {{\n{}{body}\n}}\n",
-                if body.contains("server_name") {
-                    ""
-                } else {
-                    "  server_name = \"x\"\n"
-                }
-            ),
-        )
-        .unwrap();
-        let error = tf.expect_plan_error().unwrap();
-        assert!(
-            error.contains(message) && error.contains(line),
-            "{body}: expected {message:?} quoting {line:?}, got:\n{error}"
-        );
-        assert!(!error.contains(&seed), "a seed in the message: {error}");
-        if message.contains("Duplicate") {
-            let diagnostic_lines: String =
-                error.lines().filter(|l| !l.contains("urls = ")).collect();
-            assert!(!diagnostic_lines.contains("secretpw"), "{error}");
-        }
-    }
 }
 
 #[test]

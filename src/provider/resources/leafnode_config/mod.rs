@@ -28,6 +28,7 @@
 mod files;
 mod live;
 mod render;
+mod rules;
 mod schema;
 mod validate;
 

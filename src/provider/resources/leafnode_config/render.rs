@@ -121,8 +121,11 @@ pub fn render(model: &LeafnodeConfigModel) -> Result<Rendered, Diagnostic> {
     if let Some(operator) = &model.operator_config {
         root.verbatim(operator);
     }
-    for include in model.includes.as_deref().unwrap_or_default() {
-        root.include(include);
+    for (index, include) in model.includes.iter().flatten().enumerate() {
+        root.include(include).map_err(|problem| {
+            Diagnostic::error("Include path not readable by nats-server", problem)
+                .at(AttributePath::attr("includes").index(index))
+        })?;
     }
     Ok(Rendered {
         content: format!(

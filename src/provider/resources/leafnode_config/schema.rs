@@ -3,10 +3,14 @@
 //! Names follow nats-server's own configuration keys, so a reader of the NATS docs
 //! recognises every attribute.
 
+use super::rules::{
+    ADVERTISE, CLIENT_LISTEN, CREDS_PATH, FILE_PATH, INCLUDE, LEAF_URL, LISTEN, NAME,
+    OPERATOR_CONFIG, ROUTE_URL,
+};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::validators::{int_at_least, OneOf, StringRule};
+use crate::framework::validators::{int_at_least, Each, OneOf, StringRule};
 use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION};
-use crate::provider::rules::DOMAIN;
+use crate::provider::rules::{DOMAIN, SUBJECT};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -101,24 +105,13 @@ const USER_CREDS: StringRule = StringRule {
     rule: creds_rule,
 };
 
-fn server_name_rule(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.chars().any(char::is_whitespace) {
-        Err(format!(
-            "{name:?}: a server name cannot be empty or contain spaces"
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// nats-server refuses names with spaces at start-up.
-const SERVER_NAME: StringRule = StringRule {
-    allowed: "a name without spaces",
-    rule: server_name_rule,
-};
-
 fn tls_attribute() -> Attribute {
-    let path = |name: &str, what: &str| Attribute::string(name).optional().description(what);
+    let path = |name: &str, what: &str| {
+        Attribute::string(name)
+            .optional()
+            .validate(FILE_PATH)
+            .description(what)
+    };
     Attribute::nested(
         "tls",
         Nesting::Single,
@@ -136,8 +129,12 @@ fn tls_attribute() -> Attribute {
 }
 
 fn remote_block() -> NestedBlock {
-    let subjects =
-        |name: &str, what: &str| Attribute::string_list(name).optional().description(what);
+    let subjects = |name: &str, what: &str| {
+        Attribute::string_list(name)
+            .optional()
+            .validate(Each(SUBJECT))
+            .description(what)
+    };
     NestedBlock::new(
         "remote",
         Nesting::List,
@@ -145,6 +142,7 @@ fn remote_block() -> NestedBlock {
             .attribute(
                 Attribute::string_list("urls")
                     .optional()
+                    .validate(Each(LEAF_URL))
                     .description("Hub URLs (`nats-leaf://host:7422`, `tls://...`, `ws://...`); one is tried after another. Required."),
             )
             .attribute(
@@ -163,6 +161,7 @@ fn remote_block() -> NestedBlock {
             .attribute(
                 Attribute::string("credentials_file")
                     .optional()
+                    .validate(CREDS_PATH)
                     .description("Path of a creds file nats-server reads instead."),
             )
             .attribute(subjects("deny_imports", "Subjects not taken from the hub."))
@@ -188,7 +187,6 @@ fn remote_block() -> NestedBlock {
 }
 
 pub fn schema() -> Schema {
-    let text = |name: &str, what: &str| Attribute::string(name).optional().description(what);
     Schema::new(
         "The nats-server configuration of a server in a leaf node topology: hub side \
          (`leafnodes`), leaf side (`remote` blocks) or both, with what such a server needs \
@@ -198,11 +196,21 @@ pub fn schema() -> Schema {
     .attribute(
         Attribute::string("server_name")
             .required()
-            .validate(SERVER_NAME)
+            .validate(NAME)
             .description("The server's name: unique in the topology (a leaf connection to a server of the same name is refused); used to find the server over `$SYS`."),
     )
-    .attribute(text("listen", "Client listener, `host:port` (e.g. `127.0.0.1:4222`)."))
-    .attribute(text("http", "Monitoring listener, `host:port`."))
+    .attribute(
+        Attribute::string("listen")
+            .optional()
+            .validate(CLIENT_LISTEN)
+            .description("Client listener, `host:port` (e.g. `127.0.0.1:4222`)."),
+    )
+    .attribute(
+        Attribute::string("http")
+            .optional()
+            .validate(LISTEN)
+            .description("Monitoring listener, `host:port`."),
+    )
     .attribute(
         Attribute::nested(
             "jetstream",
@@ -212,7 +220,10 @@ pub fn schema() -> Schema {
                     .optional()
                     .validate(DOMAIN)
                     .description("The JetStream domain, e.g. `leaf`: streams of other domains are reached as `$JS.<domain>.API`. Cannot change by reload."),
-                text("store_dir", "Where JetStream stores its data."),
+                Attribute::string("store_dir")
+                    .optional()
+                    .validate(FILE_PATH)
+                    .description("Where JetStream stores its data."),
                 Attribute::number("max_memory")
                     .optional()
                     .validate(int_at_least(0))
@@ -229,6 +240,7 @@ pub fn schema() -> Schema {
     .attribute(
         Attribute::string("operator_config")
             .optional()
+            .validate(OPERATOR_CONFIG)
             .description("Operator mode: a `nats_nkey_operator`'s `server_config` (operator JWT, system account, resolver and preloaded accounts), included as is."),
     )
     .attribute(
@@ -238,8 +250,12 @@ pub fn schema() -> Schema {
             vec![
                 Attribute::string("listen")
                     .required()
+                    .validate(LISTEN)
                     .description("Where leaf nodes connect, `host:port` (`7422` is the NATS default)."),
-                text("advertise", "The `host:port` told to leaf nodes, when it differs (NAT, containers)."),
+                Attribute::string("advertise")
+                    .optional()
+                    .validate(ADVERTISE)
+                    .description("The `host:port` told to leaf nodes, when it differs (NAT, containers)."),
                 tls_attribute(),
             ],
         )
@@ -251,11 +267,18 @@ pub fn schema() -> Schema {
             "cluster",
             Nesting::Single,
             vec![
-                Attribute::string("name").required().description("The cluster's name."),
-                Attribute::string("listen").required().description("Route listener, `host:port`."),
+                Attribute::string("name")
+                    .required()
+                    .validate(NAME)
+                    .description("The cluster's name, the same on every server of the cluster."),
+                Attribute::string("listen")
+                    .required()
+                    .validate(LISTEN)
+                    .description("Route listener, `host:port`."),
                 Attribute::string_list("routes")
                     .optional()
-                    .description("Routes to the other servers (`nats-route://host:6222`)."),
+                    .validate(Each(ROUTE_URL))
+                    .description("Routes to the other servers (`nats-route://host:6222`); listing this server's own address too is fine, so every server can take the same list."),
             ],
         )
         .optional()
@@ -264,11 +287,13 @@ pub fn schema() -> Schema {
     .attribute(
         Attribute::string_list("includes")
             .optional()
+            .validate(Each(INCLUDE))
             .description("Other configuration files included at the end. nats-server resolves every include against the directory of the configuration file, even a path starting with `/`."),
     )
     .attribute(
         Attribute::string("path")
             .optional()
+            .validate(FILE_PATH)
             .description("Where to write the configuration (atomically, mode 0600). Unset: only `content` is produced. A file changed or removed outside Terraform shows in the next plan."),
     )
     .attribute(
