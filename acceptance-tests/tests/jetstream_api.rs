@@ -335,6 +335,28 @@ async fn consumers_are_created_updated_listed_and_deleted_pedantically() {
         .unwrap_err();
     assert_eq!(api_code(&err), ErrorCode::PEDANTIC, "{err}");
 
+    // What Go clients (the official provider, the `nats` CLI) send for "not
+    // paused": the zero time, which the server stores and echoes.
+    let from_go = ConsumerConfig {
+        pause_until: Some("0001-01-01T00:00:00Z".into()),
+        ..ConsumerConfig::durable("FROM_GO")
+    };
+    let made = js
+        .create_consumer("ORDERS", &from_go, ConsumerAction::Create)
+        .await
+        .unwrap();
+    assert!(!made.paused);
+    let read = js
+        .consumer_info("ORDERS", "FROM_GO")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        read.config.pause_until, None,
+        "Go's zero time reads as unset"
+    );
+    assert!(js.delete_consumer("ORDERS", "FROM_GO").await.unwrap());
+
     let read = js.consumer_info("ORDERS", "WORKER").await.unwrap().unwrap();
     assert_eq!(
         read.config.description.as_deref(),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::names::check_asset_name;
 use super::stream::{is_false, is_zero, is_zero_u64, ClusterInfo};
 use super::stream_api::{absent_if, collect_pages, Page};
+use super::wire::go_zero_time_is_unset;
 use super::{ErrorCode, JetStreamApi, JetStreamError};
 
 /// `deliver_policy`: where a new consumer starts.
@@ -144,8 +145,13 @@ pub struct ConsumerConfig {
     /// User metadata; the server adds `_nats.*` keys of its own.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
-    /// RFC 3339; the server stores it in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// RFC 3339; the server stores it in UTC. Go's zero time, which Go
+    /// clients send for "not paused", reads as `None`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go_zero_time_is_unset"
+    )]
     pub pause_until: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub priority_groups: Vec<String>,

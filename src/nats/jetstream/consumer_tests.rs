@@ -151,3 +151,21 @@ fn a_captured_consumer_info_decodes_and_equals_what_was_sent() {
     config.metadata = crate::nats::jetstream::user_metadata(&config.metadata);
     assert_eq!(config, full_config());
 }
+
+#[test]
+fn a_consumer_made_by_a_go_client_is_not_paused() {
+    // Go clients send `time.Time{}` for "no pause" and the server echoes it.
+    let from_go = FULL_CONSUMER_INFO.replace(
+        r#""pause_until":"2030-01-01T00:00:00Z""#,
+        r#""pause_until":"0001-01-01T00:00:00Z""#,
+    );
+    assert_ne!(from_go, FULL_CONSUMER_INFO);
+    let info: ConsumerInfo = crate::nats::jetstream::decode_reply(
+        "$JS.API.CONSUMER.INFO.FULL.C1",
+        from_go.trim().as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(info.config.pause_until, None);
+    let resent = serde_json::to_value(&info.config).unwrap();
+    assert!(resent.get("pause_until").is_none(), "{resent}");
+}

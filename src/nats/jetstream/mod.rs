@@ -12,6 +12,7 @@ mod object;
 mod reply;
 mod stream;
 mod stream_api;
+mod wire;
 
 use std::time::Duration;
 
