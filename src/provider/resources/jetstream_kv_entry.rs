@@ -28,9 +28,9 @@ use crate::framework::{Failed, MoveSource, PlanContext, Resource};
 use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
-use crate::provider::resources::identity::jetstream_identity;
-use crate::provider::resources::jetstream_kv_bucket::bucket::{split_domain, with_domain};
-use crate::provider::resources::jetstream_kv_bucket::moved;
+use crate::provider::resources::jetstream::address::{split_domain, with_domain};
+use crate::provider::resources::jetstream::identity::jetstream_identity;
+use crate::provider::resources::jetstream::{self, moved};
 use crate::provider::rules::{BUCKET, DOMAIN};
 use serde::{Deserialize, Serialize};
 
@@ -133,21 +133,20 @@ impl EntryAddress {
     /// The resource ID in state: the official provider's form, domain-qualified.
     pub fn id(&self) -> String {
         with_domain(
-            &self.domain,
+            self.domain.as_deref(),
             format!("{ID_PREFIX}{}{ID_KEY_SEPARATOR}{}", self.bucket, self.key),
         )
     }
 }
 
 fn failed(action: &str, model: &KvEntryModel, error: JetStreamError) -> Diagnostics {
-    Diagnostic::error(
+    jetstream::failed(
         format!(
             "Cannot {action} key {} of KV bucket {}",
             model.key, model.bucket
         ),
-        error.to_string(),
+        &error,
     )
-    .into()
 }
 
 /// Whether the bucket itself is gone, which turns a failed key operation into "the

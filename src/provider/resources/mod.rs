@@ -2,7 +2,7 @@
 
 pub mod auth_common;
 pub mod auth_permissions;
-pub mod identity;
+pub mod jetstream;
 pub mod jetstream_consumer;
 pub mod jetstream_kv_bucket;
 pub mod jetstream_kv_entry;
@@ -14,4 +14,3 @@ pub mod nkey_account;
 pub mod nkey_activation;
 pub mod nkey_operator;
 pub mod nkey_user;
-pub mod origin;

@@ -29,7 +29,7 @@ use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::nats::jetstream::{ConsumerAction, DeliverPolicy};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
-use crate::provider::resources::identity::jetstream_identity;
+use crate::provider::resources::jetstream::identity::jetstream_identity;
 use model::{ConsumerAddress, ConsumerModel, StreamRef};
 
 pub struct ConsumerResource;

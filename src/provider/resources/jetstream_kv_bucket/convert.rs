@@ -3,18 +3,14 @@
 //! `to_stream_config`/`from_stream_config` make the stream the NATS clients make.
 //! Reading back keeps the user's own spelling where two mean the same.
 
-use super::bucket::{limit_back, placement, placement_back, storage, storage_word, BucketAddress};
-use super::model::{KvBucketModel, Origin, DEFAULT_HISTORY, ID_PREFIX};
+use super::model::{KvBucketModel, Origin, DEFAULT_HISTORY};
 use crate::nats::jetstream::{
-    nanos_to_seconds, seconds_to_nanos, KvBucketConfig, RePublish, StreamConfig, StreamSource,
+    nanos_to_seconds, KvBucketConfig, RePublish, StreamConfig, StreamSource,
 };
-use crate::provider::resources::origin;
-
-const STREAM_PREFIX: &str = "KV_";
-
-fn nanos(seconds: Option<i64>, what: &str) -> Result<i64, String> {
-    seconds_to_nanos(seconds.unwrap_or(0)).ok_or_else(|| format!("`{what}` is too large"))
-}
+use crate::provider::resources::jetstream::settings::{
+    limit_back, nanos, placement, placement_back, storage, storage_word,
+};
+use crate::provider::resources::jetstream::{origin, KV_BUCKET};
 
 /// All of the bucket's own subjects: what republishing covers when no source is given.
 fn own_subjects(bucket: &str) -> String {
@@ -35,13 +31,13 @@ fn origin(origin: &Origin) -> StreamSource {
 /// subject transform), as the user wrote it: bucket name, `domain` or `external`
 /// following `as_written`.
 fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
-    let wrote_stream_name = as_written.is_some_and(|o| o.name.starts_with(STREAM_PREFIX));
+    let wrote_stream_name = as_written.is_some_and(|o| o.name.starts_with(KV_BUCKET.stream_prefix));
     let name = if wrote_stream_name {
         source.name.clone()
     } else {
         source
             .name
-            .strip_prefix(STREAM_PREFIX)
+            .strip_prefix(KV_BUCKET.stream_prefix)
             .unwrap_or(&source.name)
             .to_string()
     };
@@ -118,7 +114,7 @@ pub fn from_stream_config(
             let mut source = source.clone();
             let origin = source
                 .name
-                .strip_prefix(STREAM_PREFIX)
+                .strip_prefix(KV_BUCKET.stream_prefix)
                 .unwrap_or(&source.name);
             let implied = [own_subjects(origin), default_republish_source.clone()];
             if source.subject_transforms.len() == 1
@@ -131,13 +127,7 @@ pub fn from_stream_config(
         })
         .collect();
     Some(KvBucketModel {
-        id: Some(
-            BucketAddress {
-                domain: as_written.domain.clone(),
-                name: bucket.bucket.clone(),
-            }
-            .id(ID_PREFIX),
-        ),
+        id: Some(KV_BUCKET.id(as_written.domain.as_deref(), &bucket.bucket)),
         name: bucket.bucket.clone(),
         domain: as_written.domain.clone(),
         description: bucket.description.clone().filter(|d| !d.is_empty()),
@@ -174,7 +164,7 @@ pub fn from_stream_config(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::resources::origin::External;
+    use crate::provider::resources::jetstream::origin::External;
 
     fn written() -> KvBucketModel {
         KvBucketModel {

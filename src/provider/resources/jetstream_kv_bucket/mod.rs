@@ -17,52 +17,22 @@
 //!   or the identity `{ domain, name }`; `terraform query` lists the buckets of a domain;
 //!   `moved` blocks take over the official provider's `jetstream_kv_bucket` state.
 
-pub mod bucket;
 pub(crate) mod convert;
 pub(crate) mod model;
-pub mod moved;
 mod schema;
 mod validate;
 
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::{Attribute, IdentitySchema, Schema};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{IdentitySchema, Schema};
 use crate::framework::value::Value;
 use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::nats::jetstream::{kv_stream_name, JetStreamApi};
-use crate::nats::JetStreamError;
+use crate::nats::jetstream::JetStreamApi;
 use crate::provider::client::NatsClient;
-use crate::provider::resources::identity::jetstream_identity;
-use bucket::BucketAddress;
-use model::{KvBucketModel, ID_PREFIX};
+use crate::provider::resources::jetstream::identity::jetstream_identity;
+use crate::provider::resources::jetstream::{list, moved, settings, KV_BUCKET};
+use model::KvBucketModel;
 
 pub struct KvBucketResource;
-
-fn failed(action: &str, name: &str, error: JetStreamError) -> Diagnostics {
-    Diagnostic::error(
-        format!("Cannot {action} KV bucket {name}"),
-        error.to_string(),
-    )
-    .into()
-}
-
-fn invalid(name: &str, problem: String) -> Diagnostics {
-    Diagnostic::error(
-        format!("Invalid configuration for KV bucket {name}"),
-        problem,
-    )
-    .into()
-}
-
-fn not_a_bucket(name: &str) -> Diagnostics {
-    Diagnostic::error(
-        format!("Cannot read KV bucket {name}"),
-        format!(
-            "The stream {} is not shaped like a KV bucket.",
-            kv_stream_name(name)
-        ),
-    )
-    .into()
-}
 
 /// Sends the planned bucket as a stream update. The server cannot turn per-message
 /// TTLs off again, so once on (by `limit_marker_ttl`) they stay on.
@@ -70,19 +40,21 @@ async fn update_bucket(
     api: &JetStreamApi,
     planned: &KvBucketModel,
 ) -> Result<KvBucketModel, Diagnostics> {
-    let mut config = convert::to_stream_config(planned).map_err(|p| invalid(&planned.name, p))?;
+    let mut config =
+        convert::to_stream_config(planned).map_err(|p| KV_BUCKET.invalid(&planned.name, p))?;
     let current = api
         .stream_info(&config.name)
         .await
-        .map_err(|e| failed("update", &planned.name, e))?;
+        .map_err(|e| KV_BUCKET.failed("update", &planned.name, e))?;
     if current.is_some_and(|info| info.config.allow_msg_ttl) {
         config.allow_msg_ttl = true;
     }
     let info = api
         .update_stream(&config)
         .await
-        .map_err(|e| failed("update", &planned.name, e))?;
-    convert::from_stream_config(&info.config, planned).ok_or_else(|| not_a_bucket(&planned.name))
+        .map_err(|e| KV_BUCKET.failed("update", &planned.name, e))?;
+    convert::from_stream_config(&info.config, planned)
+        .ok_or_else(|| KV_BUCKET.not_shaped(&planned.name))
 }
 
 impl Resource for KvBucketResource {
@@ -106,8 +78,8 @@ impl Resource for KvBucketResource {
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        bucket::plan_id(plan, ID_PREFIX);
-        bucket::refuse_replicas_and_placement_together(plan);
+        KV_BUCKET.plan_id(plan);
+        settings::refuse_replicas_and_placement_together(plan, &KV_BUCKET);
     }
 
     async fn create(
@@ -115,14 +87,15 @@ impl Resource for KvBucketResource {
         client: &NatsClient,
         planned: KvBucketModel,
     ) -> Result<KvBucketModel, Failed<KvBucketModel>> {
-        let config = convert::to_stream_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let config =
+            convert::to_stream_config(&planned).map_err(|p| KV_BUCKET.invalid(&planned.name, p))?;
         let api = client.jetstream(planned.domain.as_deref()).await?;
         let info = api
             .create_stream(&config)
             .await
-            .map_err(|e| failed("create", &planned.name, e))?;
+            .map_err(|e| KV_BUCKET.failed("create", &planned.name, e))?;
         Ok(convert::from_stream_config(&info.config, &planned)
-            .ok_or_else(|| not_a_bucket(&planned.name))?)
+            .ok_or_else(|| KV_BUCKET.not_shaped(&planned.name))?)
     }
 
     async fn read(
@@ -132,14 +105,14 @@ impl Resource for KvBucketResource {
     ) -> Result<Option<KvBucketModel>, Diagnostics> {
         let api = client.jetstream(current.domain.as_deref()).await?;
         let info = api
-            .stream_info(&kv_stream_name(&current.name))
+            .stream_info(&KV_BUCKET.stream_name(&current.name))
             .await
-            .map_err(|e| failed("read", &current.name, e))?;
+            .map_err(|e| KV_BUCKET.failed("read", &current.name, e))?;
         match info {
             None => Ok(None),
             Some(info) => convert::from_stream_config(&info.config, &current)
                 .map(Some)
-                .ok_or_else(|| not_a_bucket(&current.name)),
+                .ok_or_else(|| KV_BUCKET.not_shaped(&current.name)),
         }
     }
 
@@ -156,21 +129,16 @@ impl Resource for KvBucketResource {
     async fn delete(&self, client: &NatsClient, prior: KvBucketModel) -> Result<(), Diagnostics> {
         let api = client.jetstream(prior.domain.as_deref()).await?;
         // Already gone is fine: the goal is that it does not exist.
-        api.delete_stream(&kv_stream_name(&prior.name))
+        api.delete_stream(&KV_BUCKET.stream_name(&prior.name))
             .await
             .map(|_| ())
-            .map_err(|e| failed("delete", &prior.name, e))
+            .map_err(|e| KV_BUCKET.failed("delete", &prior.name, e))
     }
 
     async fn import(&self, _client: &NatsClient, id: &str) -> Result<KvBucketModel, Diagnostics> {
-        let address = BucketAddress::parse(id, ID_PREFIX).map_err(|problem| {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid import ID",
-                format!("{problem}. Use NAME, DOMAIN:NAME or JETSTREAM_KV_NAME."),
-            ))
-        })?;
+        let address = KV_BUCKET.parse_import(id)?;
         Ok(KvBucketModel {
-            id: Some(address.id(ID_PREFIX)),
+            id: Some(KV_BUCKET.id(address.domain.as_deref(), &address.name)),
             name: address.name,
             domain: address.domain,
             ..KvBucketModel::default()
@@ -180,20 +148,14 @@ impl Resource for KvBucketResource {
     fn move_state(&self, source: &MoveSource) -> Option<Result<KvBucketModel, Diagnostics>> {
         moved::from_official(source, "jetstream_kv_bucket").map(|moved| {
             moved.map(|model: KvBucketModel| KvBucketModel {
-                id: Some(BucketAddress::id_of(&model.name, ID_PREFIX)),
+                id: Some(KV_BUCKET.id(None, &model.name)),
                 ..model
             })
         })
     }
 
     fn list_schema(&self) -> Option<Schema> {
-        Some(
-            Schema::new("Lists the KV buckets of a JetStream domain.").attribute(
-                Attribute::string("domain")
-                    .optional()
-                    .description("The JetStream domain; defaults to the provider's."),
-            ),
-        )
+        Some(list::schema(&KV_BUCKET))
     }
 
     async fn list(
@@ -201,14 +163,7 @@ impl Resource for KvBucketResource {
         client: &NatsClient,
         config: &Value,
     ) -> Result<Vec<Listed<KvBucketModel>>, Diagnostics> {
-        let domain = config
-            .attr("domain")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let api = client.jetstream(domain.as_deref()).await?;
-        let streams = api.list_streams(None).await.map_err(|e| {
-            Diagnostics::from(Diagnostic::error("Cannot list KV buckets", e.to_string()))
-        })?;
+        let (domain, streams) = list::streams(client, &KV_BUCKET, config, None).await?;
         let as_written = KvBucketModel {
             domain,
             ..KvBucketModel::default()

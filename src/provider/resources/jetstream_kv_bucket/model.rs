@@ -1,11 +1,8 @@
 //! The KV bucket as Terraform sees it: one field per attribute of `schema.rs`.
 
-pub use crate::provider::resources::origin::External;
+pub use crate::provider::resources::jetstream::origin::External;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The official provider's ID prefix: `JETSTREAM_KV_<bucket>`.
-pub const ID_PREFIX: &str = "JETSTREAM_KV_";
 
 /// What a bucket keeps per key when `history` is left out: the official provider's
 /// default, so HCL moved over from it keeps the same buckets.

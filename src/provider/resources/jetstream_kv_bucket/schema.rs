@@ -10,7 +10,9 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{int_at_least, int_between, OneOf};
 use crate::framework::value::Value;
 use crate::nats::jetstream::KV_MAX_HISTORY;
-use crate::provider::resources::origin::external_block;
+use crate::provider::resources::jetstream::origin::external_block;
+use crate::provider::resources::jetstream::schema as common;
+use crate::provider::resources::jetstream::KV_BUCKET;
 use crate::provider::rules::{BUCKET, DOMAIN, SUBJECT};
 
 /// Adding or changing a mirror replaces the bucket (the server refuses it in place);
@@ -65,9 +67,7 @@ pub fn schema() -> Schema {
          change in place; only `name`, `domain`, `storage` and an added or changed `mirror` \
          replace the bucket, and with it its keys.",
     )
-    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
-        "`JETSTREAM_KV_<name>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
-    ))
+    .attribute(common::id(&KV_BUCKET))
     .attribute(
         Attribute::string("name")
             .required()
@@ -75,14 +75,8 @@ pub fn schema() -> Schema {
             .validate(BUCKET)
             .description("The bucket's name."),
     )
-    .attribute(
-        Attribute::string("domain")
-            .optional()
-            .requires_replace()
-            .validate(DOMAIN)
-            .description("The JetStream domain to manage the bucket in (through `$JS.<domain>.API`). Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
-    )
-    .attribute(Attribute::string("description").optional().description("A description of the bucket."))
+    .attribute(common::domain(&KV_BUCKET))
+    .attribute(common::description(&KV_BUCKET))
     .attribute(
         Attribute::number("history")
             .default(DEFAULT_HISTORY)
@@ -116,8 +110,8 @@ pub fn schema() -> Schema {
             .description("Copies kept in a cluster. Changes in place, never by replacement."),
     )
     .attribute(Attribute::bool("compression").default(false).description("Compress stored values (S2)."))
-    .attribute(Attribute::string("placement_cluster").optional().description("Place the bucket in this cluster."))
-    .attribute(Attribute::string_list("placement_tags").optional().description("Place the bucket on servers with these tags."))
+    .attribute(common::placement_cluster(&KV_BUCKET))
+    .attribute(common::placement_tags(&KV_BUCKET))
     .attribute(
         Attribute::string("republish_source")
             .optional()
@@ -126,9 +120,7 @@ pub fn schema() -> Schema {
     )
     .attribute(Attribute::string("republish_destination").optional().description("Where to republish written values, e.g. `config.>`."))
     .attribute(Attribute::bool("republish_headers_only").default(false).description("Republish headers only, without the value."))
-    .attribute(Attribute::string_map("metadata").optional().description(
-        "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
-    ))
+    .attribute(common::metadata())
     .attribute(
         Attribute::number("limit_marker_ttl")
             .default(0)

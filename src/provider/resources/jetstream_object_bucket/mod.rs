@@ -12,168 +12,22 @@
 //!   metadata change in place; `name`, `domain` and `storage` replace the bucket (and
 //!   its objects), because the server cannot change them.
 //! - Import takes `NAME`, `DOMAIN:NAME` or the official provider's `JETSTREAM_OBJ_NAME`,
-//!   or the identity `{ domain, name }`; `moved` blocks take over the official provider's
-//!   `jetstream_obj_bucket` state.
+//!   or the identity `{ domain, name }`; `terraform query` lists the buckets of a domain;
+//!   `moved` blocks take over the official provider's `jetstream_obj_bucket` state.
 
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::{Attribute, IdentitySchema, Schema};
-use crate::framework::validators::{int_at_least, int_between, OneOf};
-use crate::framework::{Failed, MoveSource, PlanContext, Resource};
-use crate::nats::jetstream::{
-    nanos_to_seconds, seconds_to_nanos, ObjectBucketConfig, StreamConfig,
-};
-use crate::nats::JetStreamError;
+mod model;
+mod schema;
+
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::schema::{IdentitySchema, Schema};
+use crate::framework::value::Value;
+use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::provider::client::NatsClient;
-use crate::provider::resources::identity::jetstream_identity;
-use crate::provider::resources::jetstream_kv_bucket::bucket::{
-    self, limit_back, placement, placement_back, storage, storage_word, BucketAddress,
-};
-use crate::provider::resources::jetstream_kv_bucket::moved;
-use crate::provider::rules::{BUCKET, DOMAIN};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// The official provider's ID prefix: `JETSTREAM_OBJ_<bucket>`.
-const ID_PREFIX: &str = "JETSTREAM_OBJ_";
+use crate::provider::resources::jetstream::identity::jetstream_identity;
+use crate::provider::resources::jetstream::{list, moved, settings, OBJECT_BUCKET};
+use model::{from_stream_config, to_stream_config, ObjectBucketModel};
 
 pub struct ObjectBucketResource;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ObjectBucketModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub domain: Option<String>,
-    pub description: Option<String>,
-    pub storage: Option<String>,
-    pub ttl: Option<i64>,
-    pub max_bucket_size: Option<i64>,
-    pub replicas: Option<i64>,
-    pub compression: Option<bool>,
-    pub placement_cluster: Option<String>,
-    pub placement_tags: Option<Vec<String>>,
-    pub metadata: Option<BTreeMap<String, String>>,
-}
-
-fn failed(action: &str, name: &str, error: JetStreamError) -> Diagnostics {
-    Diagnostic::error(
-        format!("Cannot {action} object bucket {name}"),
-        error.to_string(),
-    )
-    .into()
-}
-
-fn invalid(name: &str, problem: String) -> Diagnostics {
-    Diagnostic::error(
-        format!("Invalid configuration for object bucket {name}"),
-        problem,
-    )
-    .into()
-}
-
-fn not_a_bucket(name: &str) -> Diagnostics {
-    Diagnostic::error(
-        format!("Cannot read object bucket {name}"),
-        format!("The stream OBJ_{name} is not shaped like an object bucket."),
-    )
-    .into()
-}
-
-/// The stream config the clients would create for a planned model.
-fn to_stream_config(model: &ObjectBucketModel) -> Result<StreamConfig, String> {
-    let ttl = seconds_to_nanos(model.ttl.unwrap_or(0)).ok_or("`ttl` is too large")?;
-    ObjectBucketConfig {
-        bucket: model.name.clone(),
-        description: model.description.clone(),
-        ttl,
-        max_bytes: model.max_bucket_size.unwrap_or(-1),
-        storage: storage(&model.storage)?,
-        num_replicas: model.replicas.unwrap_or(1),
-        compression: model.compression.unwrap_or(false),
-        placement: placement(&model.placement_cluster, &model.placement_tags),
-        metadata: model.metadata.clone().unwrap_or_default(),
-    }
-    .to_stream_config()
-    .map_err(|e| e.to_string())
-}
-
-/// The model as the server holds it; `as_written` supplies the domain used and the
-/// user's spelling of "unlimited".
-fn from_stream_config(
-    config: &StreamConfig,
-    as_written: &ObjectBucketModel,
-) -> Option<ObjectBucketModel> {
-    let bucket = ObjectBucketConfig::from_stream_config(config)?;
-    let (placement_cluster, placement_tags) = placement_back(&bucket.placement);
-    let address = BucketAddress {
-        domain: as_written.domain.clone(),
-        name: bucket.bucket.clone(),
-    };
-    Some(ObjectBucketModel {
-        id: Some(address.id(ID_PREFIX)),
-        name: bucket.bucket,
-        domain: as_written.domain.clone(),
-        description: bucket.description.filter(|d| !d.is_empty()),
-        storage: Some(storage_word(bucket.storage)),
-        ttl: Some(nanos_to_seconds(bucket.ttl)),
-        max_bucket_size: limit_back(bucket.max_bytes, as_written.max_bucket_size),
-        replicas: Some(bucket.num_replicas),
-        compression: Some(bucket.compression),
-        placement_cluster,
-        placement_tags,
-        metadata: Some(bucket.metadata).filter(|m| !m.is_empty()),
-    })
-}
-
-fn schema() -> Schema {
-    Schema::new(
-        "A JetStream object store bucket, stored as the stream `OBJ_<name>` configured exactly \
-         as the NATS clients configure it. Everything but `name`, `domain` and `storage` \
-         changes in place.",
-    )
-    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
-        "`JETSTREAM_OBJ_<name>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
-    ))
-    .attribute(Attribute::string("name").required().requires_replace().validate(BUCKET).description("The bucket's name."))
-    .attribute(
-        Attribute::string("domain")
-            .optional()
-            .requires_replace()
-            .validate(DOMAIN)
-            .description("The JetStream domain to manage the bucket in (through `$JS.<domain>.API`). Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
-    )
-    .attribute(Attribute::string("description").optional().description("A description of the bucket."))
-    .attribute(
-        Attribute::string("storage")
-            .default("file")
-            .validate(OneOf(&["file", "memory"]))
-            .requires_replace()
-            .description("Where objects are stored. Changing it replaces the bucket."),
-    )
-    .attribute(
-        Attribute::number("ttl")
-            .default(0)
-            .validate(int_at_least(0))
-            .description("How long an object is kept, in seconds (`0` for ever)."),
-    )
-    .attribute(
-        Attribute::number("max_bucket_size")
-            .default(-1)
-            .validate(int_at_least(-1))
-            .description("Most bytes the bucket holds; `-1` for unlimited."),
-    )
-    .attribute(
-        Attribute::number("replicas")
-            .default(1)
-            .validate(int_between(1, 5))
-            .description("Copies kept in a cluster. Changes in place."),
-    )
-    .attribute(Attribute::bool("compression").default(false).description("Compress stored objects (S2)."))
-    .attribute(Attribute::string("placement_cluster").optional().description("Place the bucket in this cluster."))
-    .attribute(Attribute::string_list("placement_tags").optional().description("Place the bucket on servers with these tags."))
-    .attribute(Attribute::string_map("metadata").optional().description(
-        "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
-    ))
-}
 
 impl Resource for ObjectBucketResource {
     type Client = NatsClient;
@@ -184,7 +38,7 @@ impl Resource for ObjectBucketResource {
     }
 
     fn schema(&self) -> Schema {
-        schema()
+        schema::schema()
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
@@ -194,15 +48,15 @@ impl Resource for ObjectBucketResource {
     fn move_state(&self, source: &MoveSource) -> Option<Result<ObjectBucketModel, Diagnostics>> {
         moved::from_official(source, "jetstream_obj_bucket").map(|moved| {
             moved.map(|model: ObjectBucketModel| ObjectBucketModel {
-                id: Some(BucketAddress::id_of(&model.name, ID_PREFIX)),
+                id: Some(OBJECT_BUCKET.id(None, &model.name)),
                 ..model
             })
         })
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        bucket::plan_id(plan, ID_PREFIX);
-        bucket::refuse_replicas_and_placement_together(plan);
+        OBJECT_BUCKET.plan_id(plan);
+        settings::refuse_replicas_and_placement_together(plan, &OBJECT_BUCKET);
     }
 
     async fn create(
@@ -210,16 +64,15 @@ impl Resource for ObjectBucketResource {
         client: &NatsClient,
         planned: ObjectBucketModel,
     ) -> Result<ObjectBucketModel, Failed<ObjectBucketModel>> {
-        let config = to_stream_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let config =
+            to_stream_config(&planned).map_err(|p| OBJECT_BUCKET.invalid(&planned.name, p))?;
         let api = client.jetstream(planned.domain.as_deref()).await?;
         let info = api
             .create_stream(&config)
             .await
-            .map_err(|e| failed("create", &planned.name, e))?;
-        Ok(
-            from_stream_config(&info.config, &planned)
-                .ok_or_else(|| not_a_bucket(&planned.name))?,
-        )
+            .map_err(|e| OBJECT_BUCKET.failed("create", &planned.name, e))?;
+        Ok(from_stream_config(&info.config, &planned)
+            .ok_or_else(|| OBJECT_BUCKET.not_shaped(&planned.name))?)
     }
 
     async fn read(
@@ -229,14 +82,14 @@ impl Resource for ObjectBucketResource {
     ) -> Result<Option<ObjectBucketModel>, Diagnostics> {
         let api = client.jetstream(current.domain.as_deref()).await?;
         let info = api
-            .stream_info(&format!("OBJ_{}", current.name))
+            .stream_info(&OBJECT_BUCKET.stream_name(&current.name))
             .await
-            .map_err(|e| failed("read", &current.name, e))?;
+            .map_err(|e| OBJECT_BUCKET.failed("read", &current.name, e))?;
         match info {
             None => Ok(None),
             Some(info) => from_stream_config(&info.config, &current)
                 .map(Some)
-                .ok_or_else(|| not_a_bucket(&current.name)),
+                .ok_or_else(|| OBJECT_BUCKET.not_shaped(&current.name)),
         }
     }
 
@@ -246,16 +99,15 @@ impl Resource for ObjectBucketResource {
         _prior: ObjectBucketModel,
         planned: ObjectBucketModel,
     ) -> Result<ObjectBucketModel, Failed<ObjectBucketModel>> {
-        let config = to_stream_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let config =
+            to_stream_config(&planned).map_err(|p| OBJECT_BUCKET.invalid(&planned.name, p))?;
         let api = client.jetstream(planned.domain.as_deref()).await?;
         let info = api
             .update_stream(&config)
             .await
-            .map_err(|e| failed("update", &planned.name, e))?;
-        Ok(
-            from_stream_config(&info.config, &planned)
-                .ok_or_else(|| not_a_bucket(&planned.name))?,
-        )
+            .map_err(|e| OBJECT_BUCKET.failed("update", &planned.name, e))?;
+        Ok(from_stream_config(&info.config, &planned)
+            .ok_or_else(|| OBJECT_BUCKET.not_shaped(&planned.name))?)
     }
 
     async fn delete(
@@ -265,10 +117,10 @@ impl Resource for ObjectBucketResource {
     ) -> Result<(), Diagnostics> {
         let api = client.jetstream(prior.domain.as_deref()).await?;
         // Already gone is fine: the goal is that it does not exist.
-        api.delete_stream(&format!("OBJ_{}", prior.name))
+        api.delete_stream(&OBJECT_BUCKET.stream_name(&prior.name))
             .await
             .map(|_| ())
-            .map_err(|e| failed("delete", &prior.name, e))
+            .map_err(|e| OBJECT_BUCKET.failed("delete", &prior.name, e))
     }
 
     async fn import(
@@ -276,53 +128,36 @@ impl Resource for ObjectBucketResource {
         _client: &NatsClient,
         id: &str,
     ) -> Result<ObjectBucketModel, Diagnostics> {
-        let address = BucketAddress::parse(id, ID_PREFIX).map_err(|problem| {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid import ID",
-                format!("{problem}. Use NAME, DOMAIN:NAME or JETSTREAM_OBJ_NAME."),
-            ))
-        })?;
+        let address = OBJECT_BUCKET.parse_import(id)?;
         Ok(ObjectBucketModel {
-            id: Some(address.id(ID_PREFIX)),
+            id: Some(OBJECT_BUCKET.id(address.domain.as_deref(), &address.name)),
             name: address.name,
             domain: address.domain,
             ..ObjectBucketModel::default()
         })
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    fn list_schema(&self) -> Option<Schema> {
+        Some(list::schema(&OBJECT_BUCKET))
+    }
 
-    #[test]
-    fn a_bucket_reads_back_as_written() {
-        let model = ObjectBucketModel {
-            name: "assets".into(),
-            domain: Some("hub".into()),
-            description: Some("images".into()),
-            storage: Some("memory".into()),
-            ttl: Some(3600),
-            max_bucket_size: Some(0),
-            replicas: Some(1),
-            compression: Some(true),
-            placement_cluster: None,
-            placement_tags: Some(vec!["ssd".into()]),
-            metadata: Some([("team".to_string(), "web".to_string())].into()),
+    async fn list(
+        &self,
+        client: &NatsClient,
+        config: &Value,
+    ) -> Result<Vec<Listed<ObjectBucketModel>>, Diagnostics> {
+        let (domain, streams) = list::streams(client, &OBJECT_BUCKET, config, None).await?;
+        let as_written = ObjectBucketModel {
+            domain,
             ..ObjectBucketModel::default()
         };
-        let config = to_stream_config(&model).unwrap();
-        assert_eq!(config.name, "OBJ_assets");
-        assert_eq!(config.max_age, 3_600_000_000_000);
-        assert_eq!(config.max_bytes, -1);
-        let back = from_stream_config(&config, &model).unwrap();
-        assert_eq!(
-            back,
-            ObjectBucketModel {
-                id: Some("hub:JETSTREAM_OBJ_assets".into()),
-                ..model
-            }
-        );
-        assert!(from_stream_config(&StreamConfig::named("KV_x"), &back).is_none());
+        Ok(streams
+            .iter()
+            .filter_map(|info| from_stream_config(&info.config, &as_written))
+            .map(|state| Listed {
+                display_name: state.name.clone(),
+                state,
+            })
+            .collect())
     }
 }

@@ -2,17 +2,14 @@
 //! on origins) and the server's `StreamConfig` (nanoseconds, nested objects, external
 //! API prefixes). Reading back keeps the user's own spelling where two mean the same.
 
-use super::model::{Origin, StreamAddress, StreamModel, Transform};
+use super::model::{Origin, StreamModel, Transform};
 use crate::nats::jetstream::{
-    nanos_to_seconds, seconds_to_nanos, user_metadata, Compression, ConsumerLimits, DiscardPolicy,
-    PersistMode, Placement, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamInfo,
-    StreamSource, SubjectTransform,
+    nanos_to_seconds, user_metadata, Compression, ConsumerLimits, DiscardPolicy, PersistMode,
+    Placement, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamInfo, StreamSource,
+    SubjectTransform,
 };
-use crate::provider::resources::origin;
-
-fn nanos(seconds: Option<i64>, what: &str) -> Result<i64, String> {
-    seconds_to_nanos(seconds.unwrap_or(0)).ok_or_else(|| format!("`{what}` is too large"))
-}
+use crate::provider::resources::jetstream::settings::nanos;
+use crate::provider::resources::jetstream::{origin, STREAM};
 
 fn transforms(list: &[Transform]) -> Vec<SubjectTransform> {
     list.iter()
@@ -159,13 +156,7 @@ pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
     let metadata = user_metadata(&config.metadata);
     let placement = config.placement.as_ref();
     StreamModel {
-        id: Some(
-            StreamAddress {
-                domain: as_written.domain.clone(),
-                name: config.name.clone(),
-            }
-            .id(),
-        ),
+        id: Some(STREAM.id(as_written.domain.as_deref(), &config.name)),
         name: config.name.clone(),
         domain: as_written.domain.clone(),
         description: config.description.clone().filter(|d| !d.is_empty()),

@@ -16,29 +16,20 @@
 //!   streams of a domain.
 
 mod convert;
-mod model;
-mod moved;
+pub(crate) mod model;
 mod schema;
 mod validate;
 
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, IdentitySchema, Schema};
-use crate::framework::value::{AttributePath, Value};
+use crate::framework::value::Value;
 use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
-use crate::provider::resources::identity::jetstream_identity;
-use model::{StreamAddress, StreamModel};
+use crate::provider::resources::jetstream::identity::jetstream_identity;
+use crate::provider::resources::jetstream::{list, moved, settings, STREAM};
+use model::StreamModel;
 
 pub struct StreamResource;
-
-fn failed(action: &str, name: &str, error: JetStreamError) -> Diagnostics {
-    Diagnostic::error(format!("Cannot {action} stream {name}"), error.to_string()).into()
-}
-
-fn invalid(name: &str, problem: String) -> Diagnostics {
-    Diagnostic::error(format!("Invalid configuration for stream {name}"), problem).into()
-}
 
 impl Resource for StreamResource {
     type Client = NatsClient;
@@ -61,19 +52,7 @@ impl Resource for StreamResource {
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        // The ID follows from name and domain: known before apply.
-        if let (Some(Value::String(name)), Some(domain)) = (
-            plan.planned().attr("name").cloned(),
-            plan.planned().attr("domain").cloned(),
-        ) {
-            if domain.is_null() || domain.as_str().is_some() {
-                let address = StreamAddress {
-                    domain: domain.as_str().map(str::to_string),
-                    name,
-                };
-                plan.set("id", Value::String(address.id()));
-            }
-        }
+        STREAM.plan_id(plan);
         // A mirror of a stream with direct get must serve direct gets too, or the
         // (pedantic) server refuses it; natsforge streams allow direct get by default.
         let mirror_configured = plan
@@ -89,25 +68,7 @@ impl Resource for StreamResource {
         {
             plan.set("mirror_direct", Value::Bool(true));
         }
-        if plan.is_create() || !plan.change.requires_replace.is_empty() {
-            return;
-        }
-        // The server refuses to move a stream and resize it in one update.
-        let changed = |attribute: &str| {
-            let before = plan.prior.attr(attribute).unwrap_or(&Value::Null);
-            let after = plan.planned().attr(attribute).unwrap_or(&Value::Null);
-            !before.eq_semantic(after)
-        };
-        let placement_changed = ["placement_cluster", "placement_tags"]
-            .iter()
-            .any(|a| changed(a));
-        if changed("replicas") && placement_changed {
-            plan.diagnostics.attribute_error(
-                &AttributePath::attr("replicas"),
-                "Replicas and placement cannot change together",
-                "nats-server refuses to change a stream's replicas and its placement in one update. Apply one change, then the other.",
-            );
-        }
+        settings::refuse_replicas_and_placement_together(plan, &STREAM);
     }
 
     async fn create(
@@ -115,12 +76,12 @@ impl Resource for StreamResource {
         client: &NatsClient,
         planned: StreamModel,
     ) -> Result<StreamModel, Failed<StreamModel>> {
-        let config = convert::to_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(&planned.name, p))?;
         let api = client.jetstream(planned.domain.as_deref()).await?;
         let info = api
             .create_stream(&config)
             .await
-            .map_err(|e| failed("create", &planned.name, e))?;
+            .map_err(|e| STREAM.failed("create", &planned.name, e))?;
         Ok(convert::from_info(&info, &planned))
     }
 
@@ -133,7 +94,7 @@ impl Resource for StreamResource {
         let info = api
             .stream_info(&current.name)
             .await
-            .map_err(|e| failed("read", &current.name, e))?;
+            .map_err(|e| STREAM.failed("read", &current.name, e))?;
         Ok(info.map(|info| convert::from_info(&info, &current)))
     }
 
@@ -143,12 +104,12 @@ impl Resource for StreamResource {
         _prior: StreamModel,
         planned: StreamModel,
     ) -> Result<StreamModel, Failed<StreamModel>> {
-        let config = convert::to_config(&planned).map_err(|p| invalid(&planned.name, p))?;
+        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(&planned.name, p))?;
         let api = client.jetstream(planned.domain.as_deref()).await?;
         let info = api
             .update_stream(&config)
             .await
-            .map_err(|e| failed("update", &planned.name, e))?;
+            .map_err(|e| STREAM.failed("update", &planned.name, e))?;
         Ok(convert::from_info(&info, &planned))
     }
 
@@ -158,18 +119,13 @@ impl Resource for StreamResource {
         api.delete_stream(&prior.name)
             .await
             .map(|_| ())
-            .map_err(|e| failed("delete", &prior.name, e))
+            .map_err(|e| STREAM.failed("delete", &prior.name, e))
     }
 
     async fn import(&self, _client: &NatsClient, id: &str) -> Result<StreamModel, Diagnostics> {
-        let address = StreamAddress::parse(id).map_err(|problem| {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid import ID",
-                format!("{problem}. Use NAME, DOMAIN:NAME or JETSTREAM_STREAM_NAME."),
-            ))
-        })?;
+        let address = STREAM.parse_import(id)?;
         Ok(StreamModel {
-            id: Some(address.id()),
+            id: Some(STREAM.id(address.domain.as_deref(), &address.name)),
             name: address.name,
             domain: address.domain,
             ..StreamModel::default()
@@ -177,22 +133,21 @@ impl Resource for StreamResource {
     }
 
     fn move_state(&self, source: &MoveSource) -> Option<Result<StreamModel, Diagnostics>> {
-        moved::from_official(source)
+        moved::from_official(source, "jetstream_stream").map(|moved| {
+            moved.map(|model: StreamModel| StreamModel {
+                id: Some(STREAM.id(None, &model.name)),
+                ..model
+            })
+        })
     }
 
     fn list_schema(&self) -> Option<Schema> {
         Some(
-            Schema::new("Lists the streams of a JetStream domain.")
-                .attribute(
-                    Attribute::string("domain")
-                        .optional()
-                        .description("The JetStream domain; defaults to the provider's."),
-                )
-                .attribute(
-                    Attribute::string("subject")
-                        .optional()
-                        .description("Only streams that store messages on this subject."),
-                ),
+            list::schema(&STREAM).attribute(
+                Attribute::string("subject")
+                    .optional()
+                    .description("Only streams that store messages on this subject."),
+            ),
         )
     }
 
@@ -201,15 +156,8 @@ impl Resource for StreamResource {
         client: &NatsClient,
         config: &Value,
     ) -> Result<Vec<Listed<StreamModel>>, Diagnostics> {
-        let domain = config
-            .attr("domain")
-            .and_then(Value::as_str)
-            .map(str::to_string);
         let subject = config.attr("subject").and_then(Value::as_str);
-        let api = client.jetstream(domain.as_deref()).await?;
-        let streams = api.list_streams(subject).await.map_err(|e| {
-            Diagnostics::from(Diagnostic::error("Cannot list streams", e.to_string()))
-        })?;
+        let (domain, streams) = list::streams(client, &STREAM, config, subject).await?;
         let as_written = StreamModel {
             domain,
             ..StreamModel::default()

@@ -1,6 +1,6 @@
 //! The stream as Terraform sees it: one field per attribute of `schema.rs`.
 
-pub use crate::provider::resources::origin::External;
+pub use crate::provider::resources::jetstream::origin::External;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -74,61 +74,4 @@ pub struct Origin {
     pub subject_transform: Vec<Transform>,
     #[serde(default)]
     pub external: Vec<External>,
-}
-
-/// What an import ID or identity names: a stream, perhaps in a domain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamAddress {
-    pub domain: Option<String>,
-    pub name: String,
-}
-
-impl StreamAddress {
-    /// Accepts `NAME`, `DOMAIN:NAME`, and the official provider's `JETSTREAM_STREAM_NAME`.
-    pub fn parse(id: &str) -> Result<Self, String> {
-        let (domain, rest) = match id.split_once(':') {
-            Some((domain, rest)) if !domain.is_empty() => (Some(domain.to_string()), rest),
-            Some(_) => return Err(format!("{id:?} has an empty domain before `:`")),
-            None => (None, id),
-        };
-        let name = rest.strip_prefix("JETSTREAM_STREAM_").unwrap_or(rest);
-        crate::provider::rules::check_name(name)?;
-        Ok(StreamAddress {
-            domain,
-            name: name.to_string(),
-        })
-    }
-
-    /// The resource ID in state: the official provider's form, domain-qualified.
-    pub fn id(&self) -> String {
-        match &self.domain {
-            Some(domain) => format!("{domain}:JETSTREAM_STREAM_{}", self.name),
-            None => format!("JETSTREAM_STREAM_{}", self.name),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn import_ids_in_every_accepted_form() {
-        let plain = StreamAddress::parse("ORDERS").unwrap();
-        assert_eq!(
-            (plain.domain.as_deref(), plain.name.as_str()),
-            (None, "ORDERS")
-        );
-        let official = StreamAddress::parse("JETSTREAM_STREAM_ORDERS").unwrap();
-        assert_eq!(official, plain);
-        let domained = StreamAddress::parse("hub:ORDERS").unwrap();
-        assert_eq!(domained.domain.as_deref(), Some("hub"));
-        assert_eq!(
-            StreamAddress::parse("hub:JETSTREAM_STREAM_ORDERS").unwrap(),
-            domained
-        );
-        assert_eq!(domained.id(), "hub:JETSTREAM_STREAM_ORDERS");
-        assert!(StreamAddress::parse(":ORDERS").is_err());
-        assert!(StreamAddress::parse("a.b").is_err());
-    }
 }

@@ -7,7 +7,9 @@
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
 use crate::framework::value::Value;
-use crate::provider::resources::origin::external_block;
+use crate::provider::resources::jetstream::origin::external_block;
+use crate::provider::resources::jetstream::schema as common;
+use crate::provider::resources::jetstream::STREAM;
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
 
 fn turned_off(prior: &Value, planned: &Value) -> bool {
@@ -112,9 +114,7 @@ pub fn schema() -> Schema {
          they are mirrored or sourced from. Changes the server can apply in place are updates; \
          the rest replace the stream, and changes the server would refuse fail at plan time.",
     )
-    .attribute(Attribute::string("id").computed().use_state_for_unknown().description(
-        "`JETSTREAM_STREAM_<name>`, as the official provider names it (with `<domain>:` in front when a domain is set).",
-    ))
+    .attribute(common::id(&STREAM))
     .attribute(
         Attribute::string("name")
             .required()
@@ -122,17 +122,9 @@ pub fn schema() -> Schema {
             .validate(NAME)
             .description("The stream's name."),
     )
-    .attribute(
-        Attribute::string("domain")
-            .optional()
-            .requires_replace()
-            .validate(DOMAIN)
-            .description("The JetStream domain to manage the stream in (through `$JS.<domain>.API`). Defaults to the provider's `jetstream_domain`, else the domain of the connected server."),
-    )
-    .attribute(Attribute::string("description").optional().description("A description of the stream."))
-    .attribute(Attribute::string_map("metadata").optional().description(
-        "Free-form metadata. Keys the server adds itself (`_nats.*`) are ignored.",
-    ))
+    .attribute(common::domain(&STREAM))
+    .attribute(common::description(&STREAM))
+    .attribute(common::metadata())
     .attribute(
         Attribute::string_list("subjects")
             .optional()
@@ -200,8 +192,8 @@ pub fn schema() -> Schema {
         flag("sealed", false, "Seal the stream: no more messages, deletes or purges.")
             .requires_replace_if("it is turned off", turned_off),
     )
-    .attribute(Attribute::string("placement_cluster").optional().description("Place the stream in this cluster."))
-    .attribute(Attribute::string_list("placement_tags").optional().description("Place the stream on servers with these tags."))
+    .attribute(common::placement_cluster(&STREAM))
+    .attribute(common::placement_tags(&STREAM))
     .attribute(Attribute::string("placement_preferred").optional().description("Preferred server for the stream leader."))
     .attribute(Attribute::string("republish_source").optional().validate(SUBJECT).description("Republish stored messages matching this subject."))
     .attribute(Attribute::string("republish_destination").optional().description("Where to republish them."))
