@@ -4,6 +4,7 @@
 use crate::{
     provider_binary, wait_until, NatsServer, NatsServerBuilder, Terraform, PROVIDER_ADDRESS,
 };
+use natsforge::nats::jetstream::{StreamConfig, StreamInfo};
 use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
 use std::future::Future;
 use std::path::Path;
@@ -44,6 +45,59 @@ pub async fn jetstream(server: &NatsServer, domain: Option<&str>) -> JetStreamAp
     .await
     .expect("connecting to the test server");
     JetStreamApi::new(client, domain.map(str::to_string))
+}
+
+/// A fresh Terraform working directory whose `main.tf` is [`provider_config`] for
+/// `server` followed by `resources`.
+pub fn terraform_with(server: &NatsServer, resources: &str) -> Terraform {
+    let tf = Terraform::new().expect("a terraform working directory");
+    write_main(&tf, server, resources);
+    tf
+}
+
+/// Replaces `main.tf` with [`provider_config`] for `server` followed by `resources`.
+pub fn write_main(tf: &Terraform, server: &NatsServer, resources: &str) {
+    tf.write_file(
+        "main.tf",
+        &format!("{}\n{resources}\n", provider_config(server)),
+    )
+    .expect("writing main.tf");
+}
+
+/// The text `terraform plan` prints (it must succeed).
+pub fn plan_text(tf: &Terraform) -> String {
+    tf.run_ok(&["plan", "-no-color"])
+        .expect("terraform plan")
+        .stdout
+}
+
+/// The stream `name` as the server holds it (default domain), read with natsforge's
+/// own client rather than through Terraform.
+pub fn stream_info(server: &NatsServer, name: &str) -> Option<StreamInfo> {
+    block_on(async {
+        jetstream(server, None)
+            .await
+            .stream_info(name)
+            .await
+            .expect("STREAM.INFO")
+    })
+}
+
+/// Changes the stream `name` behind Terraform's back.
+pub fn edit_stream(server: &NatsServer, name: &str, edit: impl FnOnce(&mut StreamConfig)) {
+    block_on(async {
+        let api = jetstream(server, None).await;
+        let mut config = api
+            .stream_info(name)
+            .await
+            .expect("STREAM.INFO")
+            .expect("the stream exists")
+            .config;
+        edit(&mut config);
+        api.update_stream(&config.without_server_metadata())
+            .await
+            .expect("STREAM.UPDATE");
+    });
 }
 
 /// Makes `tf` run with our own binary standing in for the official provider

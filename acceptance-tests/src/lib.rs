@@ -30,7 +30,8 @@ use std::time::{Duration, Instant};
 
 pub use error::HarnessError;
 pub use fixtures::{
-    block_on, creds_options, hub_and_leaf, jetstream, official_provider_stand_in, provider_config,
+    block_on, creds_options, edit_stream, hub_and_leaf, jetstream, official_provider_stand_in,
+    plan_text, provider_config, stream_info, terraform_with, write_main,
 };
 pub use nats_server::{NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};

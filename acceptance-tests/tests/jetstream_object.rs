@@ -1,72 +1,19 @@
 //! `nats_jetstream_object_bucket` against a real JetStream server: create and check the
 //! server's view, converge, update in place, replace on storage, drift both ways,
-//! import in every accepted form, destroy, and the example.
+//! import in every accepted form, `terraform query` with generated config, destroy,
+//! and the example.
 
-use acceptance_tests::{workspace_root, NatsServer, NatsServerBuilder, Terraform};
-use natsforge::nats::jetstream::{Compression, StorageType, StreamConfig, StreamInfo};
-use natsforge::nats::{connect, ConnectOptions, JetStreamApi};
+use acceptance_tests::{
+    block_on, edit_stream, jetstream, plan_text, stream_info, terraform_with, workspace_root,
+    write_main, NatsServer, NatsServerBuilder,
+};
+use natsforge::nats::jetstream::{
+    Compression, KvBucketConfig, ObjectBucketConfig, StorageType, StreamConfig,
+};
+use natsforge::nats::JetStreamApi;
 
 fn with_api<T>(server: &NatsServer, work: impl AsyncFnOnce(JetStreamApi) -> T) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let client = connect(&ConnectOptions {
-                servers: vec![server.client_url().to_string()],
-                ..ConnectOptions::default()
-            })
-            .await
-            .unwrap();
-            work(JetStreamApi::new(client, None)).await
-        })
-}
-
-fn server_stream(server: &NatsServer, name: &str) -> Option<StreamInfo> {
-    with_api(server, async |api| api.stream_info(name).await.unwrap())
-}
-
-fn edit_outside(server: &NatsServer, name: &str, edit: impl FnOnce(&mut StreamConfig)) {
-    with_api(server, async |api| {
-        let mut config = api.stream_info(name).await.unwrap().unwrap().config;
-        edit(&mut config);
-        api.update_stream(&config.without_server_metadata())
-            .await
-            .unwrap();
-    });
-}
-
-fn write_config(tf: &Terraform, server: &NatsServer, resources: &str) {
-    tf.write_file(
-        "main.tf",
-        &format!(
-            r#"
-terraform {{
-  required_providers {{
-    nats = {{ source = "natsforge/nats" }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{}"
-}}
-
-{resources}
-"#,
-            server.client_url()
-        ),
-    )
-    .unwrap();
-}
-
-fn terraform_for(server: &NatsServer, resources: &str) -> Terraform {
-    let tf = Terraform::new().unwrap();
-    write_config(&tf, server, resources);
-    tf
-}
-
-fn plan_text(tf: &Terraform) -> String {
-    tf.run_ok(&["plan", "-no-color"]).unwrap().stdout
+    block_on(async { work(jetstream(server, None).await).await })
 }
 
 const FILES: &str = r#"
@@ -82,9 +29,9 @@ resource "nats_jetstream_object_bucket" "files" {
 #[test]
 fn lifecycle_create_converge_update_replace_destroy() {
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
-    let tf = terraform_for(&server, FILES);
+    let tf = terraform_with(&server, FILES);
     tf.apply().unwrap();
-    let config = server_stream(&server, "OBJ_files").expect("created").config;
+    let config = stream_info(&server, "OBJ_files").expect("created").config;
     assert_eq!(config.subjects, vec!["$O.files.C.>", "$O.files.M.>"]);
     assert_eq!(config.max_age, 86_400_000_000_000);
     assert_eq!(config.max_bytes, 1_048_576);
@@ -101,18 +48,18 @@ fn lifecycle_create_converge_update_replace_destroy() {
         .replace("86400", "3600")
         .replace("uploads", "user uploads")
         .replace("metadata", "compression     = true\n  metadata");
-    write_config(&tf, &server, &changed);
+    write_main(&tf, &server, &changed);
     let plan = plan_text(&tf);
     assert!(
         plan.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
     tf.apply().unwrap();
-    let config = server_stream(&server, "OBJ_files").unwrap().config;
+    let config = stream_info(&server, "OBJ_files").unwrap().config;
     assert_eq!(config.max_age, 3_600_000_000_000);
     assert_eq!(config.compression, Compression::S2);
     tf.expect_no_changes().unwrap();
-    write_config(
+    write_main(
         &tf,
         &server,
         &changed.replace("metadata", "replicas        = 3\n  metadata"),
@@ -124,7 +71,7 @@ fn lifecycle_create_converge_update_replace_destroy() {
     );
 
     // Storage: replacement.
-    write_config(
+    write_main(
         &tf,
         &server,
         &changed.replace("metadata", "storage         = \"memory\"\n  metadata"),
@@ -132,13 +79,13 @@ fn lifecycle_create_converge_update_replace_destroy() {
     assert!(plan_text(&tf).contains("must be replaced"));
     tf.apply().unwrap();
     assert_eq!(
-        server_stream(&server, "OBJ_files").unwrap().config.storage,
+        stream_info(&server, "OBJ_files").unwrap().config.storage,
         StorageType::Memory
     );
     tf.expect_no_changes().unwrap();
 
     tf.destroy().unwrap();
-    assert!(server_stream(&server, "OBJ_files").is_none());
+    assert!(stream_info(&server, "OBJ_files").is_none());
 }
 
 #[test]
@@ -148,10 +95,10 @@ fn drift_both_ways_and_import() {
         .domain("acc")
         .start()
         .unwrap();
-    let tf = terraform_for(&server, FILES);
+    let tf = terraform_with(&server, FILES);
     tf.apply().unwrap();
 
-    edit_outside(&server, "OBJ_files", |config| {
+    edit_stream(&server, "OBJ_files", |config| {
         config.max_bytes = 99;
         config.description = None;
     });
@@ -160,10 +107,7 @@ fn drift_both_ways_and_import() {
     assert!(plan.contains("99"), "{plan}");
     tf.apply().unwrap();
     assert_eq!(
-        server_stream(&server, "OBJ_files")
-            .unwrap()
-            .config
-            .max_bytes,
+        stream_info(&server, "OBJ_files").unwrap().config.max_bytes,
         1_048_576
     );
 
@@ -188,7 +132,7 @@ fn drift_both_ways_and_import() {
         "name            = \"files\"",
         "name            = \"files\"\n  domain          = \"acc\"",
     );
-    write_config(&tf, &server, &with_domain);
+    write_main(&tf, &server, &with_domain);
     std::fs::remove_file(&state_file).unwrap();
     tf.import("nats_jetstream_object_bucket.files", "acc:files")
         .unwrap();
@@ -219,12 +163,12 @@ fn example_applies_and_converges() {
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
     let example =
         |path: &str| std::fs::read_to_string(workspace_root().join("examples").join(path)).unwrap();
-    let tf = terraform_for(
+    let tf = terraform_with(
         &server,
         &example("resources/nats_jetstream_object_bucket/resource.tf"),
     );
     tf.apply().unwrap();
-    assert!(server_stream(&server, "OBJ_assets").is_some());
+    assert!(stream_info(&server, "OBJ_assets").is_some());
     tf.expect_no_changes().unwrap();
     for line in example("resources/nats_jetstream_object_bucket/import.sh")
         .lines()
@@ -235,4 +179,63 @@ fn example_applies_and_converges() {
         tf.import(words[2], words[3]).unwrap();
         tf.expect_no_changes().unwrap();
     }
+}
+
+#[test]
+fn query_lists_buckets_and_generated_config_plans_clean() {
+    let server = NatsServerBuilder::new().jetstream().start().unwrap();
+    with_api(&server, async |api| {
+        let found = ObjectBucketConfig {
+            description: Some("made by hand".into()),
+            ttl: 3_600_000_000_000,
+            ..ObjectBucketConfig::named("found")
+        };
+        for config in [
+            found.to_stream_config().unwrap(),
+            ObjectBucketConfig::named("other")
+                .to_stream_config()
+                .unwrap(),
+            // Neither a KV bucket nor a plain stream is an object bucket.
+            KvBucketConfig::named("settings")
+                .to_stream_config()
+                .unwrap(),
+            StreamConfig {
+                subjects: vec!["plain.>".into()],
+                ..StreamConfig::named("PLAIN")
+            },
+        ] {
+            api.create_stream(&config).await.unwrap();
+        }
+    });
+    let tf = terraform_with(&server, "");
+    tf.write_file(
+        "buckets.tfquery.hcl",
+        "list \"nats_jetstream_object_bucket\" \"all\" {\n  provider = nats\n}\n",
+    )
+    .unwrap();
+    let query = tf
+        .run_ok(&["query", "-no-color", "-generate-config-out=generated.tf"])
+        .unwrap()
+        .stdout;
+    assert!(
+        query.contains("found") && query.contains("other"),
+        "{query}"
+    );
+    assert!(
+        !query.contains("settings") && !query.contains("PLAIN"),
+        "{query}"
+    );
+    let generated = std::fs::read_to_string(tf.dir().join("generated.tf")).unwrap();
+    assert!(generated.contains("made by hand"), "{generated}");
+    let plan = plan_text(&tf);
+    assert!(
+        plan.contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{plan}"
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    assert_eq!(
+        stream_info(&server, "OBJ_found").unwrap().config.max_age,
+        3_600_000_000_000
+    );
 }
