@@ -38,6 +38,9 @@ pub enum HarnessError {
     #[error("building the provider failed ({status}):\n{output}")]
     ProviderBuild { status: ExitStatus, output: String },
 
+    #[error("`nats-server -t` refused {path}:\n{output}")]
+    ConfigRefused { path: PathBuf, output: String },
+
     #[error("nats-server exited during start-up ({status}); its log:\n{log}")]
     ServerExited { status: ExitStatus, log: String },
 

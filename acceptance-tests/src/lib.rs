@@ -33,7 +33,7 @@ pub use fixtures::{
     block_on, creds_options, edit_stream, hub_and_leaf, jetstream, official_provider_stand_in,
     plan_text, provider_config, stream_info, terraform_with, write_main,
 };
-pub use nats_server::{NatsServer, NatsServerBuilder};
+pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
 pub use terraform::{dev_overrides_config, Terraform, TfOutput, PROVIDER_ADDRESS};
 pub use tools::{

@@ -47,6 +47,9 @@ enum Base {
     },
     /// A whole config from the test; the harness only adds `ports_file_dir`.
     Verbatim(String),
+    /// A config file used as it is (e.g. one natsforge rendered); the ports file
+    /// directory is given on the command line.
+    File(PathBuf),
 }
 
 impl Default for NatsServerBuilder {
@@ -76,6 +79,17 @@ impl NatsServerBuilder {
     pub fn from_config(config: impl Into<String>) -> Self {
         NatsServerBuilder {
             base: Base::Verbatim(config.into()),
+            extra: Vec::new(),
+            ready_timeout: DEFAULT_READY_TIMEOUT,
+        }
+    }
+
+    /// Runs `nats-server -c <path>` on a file as it is, with nothing added (the
+    /// ports file directory goes on the command line). Use `listen: 127.0.0.1:-1`
+    /// (and `http: 127.0.0.1:-1`) in it so parallel tests never collide.
+    pub fn from_file(path: impl Into<PathBuf>) -> Self {
+        NatsServerBuilder {
+            base: Base::File(path.into()),
             extra: Vec::new(),
             ready_timeout: DEFAULT_READY_TIMEOUT,
         }
@@ -145,13 +159,20 @@ impl NatsServerBuilder {
             fs::create_dir(needed)
                 .map_err(|e| HarnessError::io(format!("creating {}", needed.display()), e))?;
         }
-        let config = self
-            .render(&ports_dir)
-            .replace("{{store_dir}}", &store_dir.display().to_string())
-            .replace("{{dir}}", &dir.path().display().to_string());
-        let config_path = dir.path().join("nats-server.conf");
-        fs::write(&config_path, config)
-            .map_err(|e| HarnessError::io(format!("writing {}", config_path.display()), e))?;
+        let config_path = match &self.base {
+            Base::File(path) => path.clone(),
+            _ => {
+                let config = self
+                    .render(&ports_dir)
+                    .replace("{{store_dir}}", &store_dir.display().to_string())
+                    .replace("{{dir}}", &dir.path().display().to_string());
+                let config_path = dir.path().join("nats-server.conf");
+                fs::write(&config_path, config).map_err(|e| {
+                    HarnessError::io(format!("writing {}", config_path.display()), e)
+                })?;
+                config_path
+            }
+        };
 
         let log_path = dir.path().join("nats-server.log");
         let log_file = fs::File::create(&log_path)
@@ -160,9 +181,11 @@ impl NatsServerBuilder {
             .try_clone()
             .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
         let mut command = Command::new(&binary);
+        command.arg("-c").arg(&config_path);
+        if matches!(self.base, Base::File(_)) {
+            command.arg("--ports_file_dir").arg(&ports_dir);
+        }
         command
-            .arg("-c")
-            .arg(&config_path)
             .current_dir(dir.path())
             .stdin(Stdio::null())
             .stdout(log_for_stdout)
@@ -216,6 +239,7 @@ impl NatsServerBuilder {
                 text.push_str(config);
                 text.push('\n');
             }
+            Base::File(_) => return text,
         }
         for extra in &self.extra {
             text.push_str(extra);
@@ -224,6 +248,34 @@ impl NatsServerBuilder {
         text.push_str(&format!("ports_file_dir: \"{}\"\n", ports_dir.display()));
         text
     }
+}
+
+/// `nats-server -t -c <path>`: the server's own verdict on a configuration file
+/// (it parses the file and loads what it names, e.g. TLS certificates, without
+/// starting).
+pub fn check_config(path: &Path) -> Result<(), HarnessError> {
+    let binary = tools::nats_server_binary()?;
+    let output = Command::new(&binary)
+        .arg("-t")
+        .arg("-c")
+        .arg(path)
+        .output()
+        .map_err(|source| HarnessError::Spawn {
+            program: binary.clone(),
+            source,
+        })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(HarnessError::ConfigRefused {
+        path: path.to_owned(),
+        output: format!(
+            "{}{}\n--- file ---\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            fs::read_to_string(path).unwrap_or_default()
+        ),
+    })
 }
 
 /// A running nats-server. Killed when dropped; see [`crate::child`] for the case where
@@ -354,7 +406,9 @@ impl NatsServer {
         Ok(())
     }
 
-    fn kill(&mut self) {
+    /// SIGKILL, at once (a crash, for fault drills), and reaps the process. The log
+    /// and store stay readable until the value is dropped.
+    pub fn kill(&mut self) {
         if !self.exited {
             // Errors here mean the process is already gone; either way it is reaped below.
             let _ = self.child.kill();
