@@ -3,10 +3,9 @@
 //! Terraform show as drift, destroy removes the files. Invalid configurations are in
 //! `leafnode_invalid.rs`.
 
-use acceptance_tests::{nats_server_binary, Terraform};
+use acceptance_tests::{check_config, Terraform};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 const KEYS: &str = r#"
 terraform {
@@ -132,20 +131,7 @@ output "leaf_files" {
 
 /// `nats-server -t -c <file>`: the server's own verdict on the file.
 fn server_accepts(path: &Path) {
-    let output = Command::new(nats_server_binary().unwrap())
-        .arg("-t")
-        .arg("-c")
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "nats-server -t refused {}:\n{}{}\n--- file ---\n{}",
-        path.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        std::fs::read_to_string(path).unwrap_or_default()
-    );
+    check_config(path).unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn mode(path: &Path) -> u32 {
