@@ -5,6 +5,8 @@ use super::{
     ValueOutcome,
 };
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::plan::with_defaults;
+use crate::framework::rules::run_rules;
 use crate::framework::schema::{IdentitySchema, Schema};
 use crate::framework::typed;
 use crate::framework::value::{Type, Value};
@@ -63,6 +65,12 @@ pub(super) fn model_error(context: &str, error: typed::TypedError) -> Diagnostic
 impl<R> Typed<R> {
     fn read_model<M: DeserializeOwned>(&self, value: &Value) -> Result<M, Diagnostics> {
         typed::from_value(value).map_err(|e| model_error("reading", e))
+    }
+
+    /// A stored state as the model, with the schema's defaults where it has none (an
+    /// import stub, state from an older schema): models never restate defaults.
+    fn read_state<M: DeserializeOwned>(&self, value: &Value) -> Result<M, Diagnostics> {
+        self.read_model(&with_defaults(&self.schema, value))
     }
 
     fn write_model<M: Serialize>(&self, model: &M) -> Result<Value, Diagnostics> {
@@ -145,6 +153,13 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         self.inner.validate(config, diagnostics);
+        let rules = self.inner.rules();
+        diagnostics.extend(run_rules(
+            rules,
+            &self.schema,
+            self.inner.type_name(),
+            config,
+        ));
     }
 
     fn modify_plan<'a>(
@@ -174,7 +189,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
         current: &'a Value,
     ) -> BoxFuture<'a, ValueOutcome> {
         Box::pin(async move {
-            let result = match self.read_model(current) {
+            let result = match self.read_state(current) {
                 Ok(model) => self.inner.read(client, model).await,
                 Err(diagnostics) => Err(diagnostics),
             };
@@ -195,7 +210,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
     ) -> BoxFuture<'a, ValueOutcome> {
         Box::pin(async move {
             let models = self
-                .read_model(prior)
+                .read_state(prior)
                 .and_then(|p| Ok((p, self.read_model(planned)?)));
             match models {
                 Ok((p, n)) => self.outcome(self.inner.update(client, p, n).await, prior),
@@ -210,7 +225,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
         prior: &'a Value,
     ) -> BoxFuture<'a, ValueOutcome> {
         Box::pin(async move {
-            let result = match self.read_model(prior) {
+            let result = match self.read_state(prior) {
                 Ok(model) => self.inner.delete(client, model).await,
                 Err(diagnostics) => Err(diagnostics),
             };
@@ -241,6 +256,13 @@ impl<D: DataSource> DynDataSource<D::Client> for Typed<D> {
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         self.inner.validate(config, diagnostics);
+        let rules = self.inner.rules();
+        diagnostics.extend(run_rules(
+            rules,
+            &self.schema,
+            self.inner.type_name(),
+            config,
+        ));
     }
 
     fn read<'a>(&'a self, client: &'a D::Client, config: &'a Value) -> BoxFuture<'a, ValueOutcome> {

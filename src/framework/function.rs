@@ -4,6 +4,7 @@
 use super::adapter::model_error;
 use super::ValueOutcome;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::rules::{run_rules, Rule};
 use crate::framework::schema::Schema;
 use crate::framework::typed;
 use crate::framework::value::{Type, Value};
@@ -59,11 +60,17 @@ pub trait Function: Send + Sync + 'static {
 /// its result is handed to other configuration and never stored.
 pub trait EphemeralResource: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
-    type Model: Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Model: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
 
+    /// Checks that span several arguments (see `Resource::rules`).
+    fn rules(&self) -> &'static [Rule<Self::Model>] {
+        &[]
+    }
+
+    /// Checks over the raw configuration; being replaced by `rules`.
     fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}
 
     /// Produces the result from the configuration.
@@ -111,6 +118,13 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         self.inner.validate(config, diagnostics);
+        let rules = self.inner.rules();
+        diagnostics.extend(run_rules(
+            rules,
+            &self.schema,
+            self.inner.type_name(),
+            config,
+        ));
     }
 
     fn open<'a>(&'a self, client: &'a E::Client, config: &'a Value) -> BoxFuture<'a, ValueOutcome> {

@@ -6,8 +6,11 @@
 mod adapter;
 pub mod diagnostics;
 mod function;
+pub mod lookup;
 pub mod plan;
+mod plan_context;
 mod resource;
+pub mod rules;
 pub mod schema;
 pub mod server;
 pub mod typed;
@@ -21,4 +24,7 @@ pub use function::{
     ephemeral_resource, DynEphemeralResource, EphemeralResource, Function, FunctionDefinition,
     FunctionError, Parameter,
 };
+pub use plan_context::PlanContext;
 pub use resource::*;
+pub use rules::Rule;
+pub use typed::Field;

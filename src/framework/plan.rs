@@ -28,7 +28,7 @@ pub fn plan_resource_change(
     }
     let level = Level::of(&schema.block);
     let mut planned = proposed.clone();
-    apply_defaults(level, &mut planned, Some(config));
+    apply_defaults(level, &mut planned, Some(config), WriteOnly::Clear);
 
     let mut requires_replace = Vec::new();
     if !prior.is_null() {
@@ -54,6 +54,14 @@ pub fn plan_resource_change(
         planned,
         requires_replace,
     }
+}
+
+/// `value` (a configuration or a state) with the schema's default wherever an attribute
+/// that has one is null: what the configuration means, and what a model reads.
+pub fn with_defaults(schema: &Schema, value: &Value) -> Value {
+    let mut filled = value.clone();
+    apply_defaults(Level::of(&schema.block), &mut filled, None, WriteOnly::Keep);
+    filled
 }
 
 /// Removes write-only values: they must be null in every object returned to Terraform.
@@ -158,7 +166,19 @@ fn for_each_nested_object(
     }
 }
 
-fn apply_defaults(level: Level<'_>, planned: &mut Value, config: Option<&Value>) {
+/// Whether defaulting also clears write-only values (as a plan must).
+#[derive(Clone, Copy, PartialEq)]
+enum WriteOnly {
+    Clear,
+    Keep,
+}
+
+fn apply_defaults(
+    level: Level<'_>,
+    planned: &mut Value,
+    config: Option<&Value>,
+    write_only: WriteOnly,
+) {
     if !matches!(planned, Value::Object(_)) {
         return;
     }
@@ -167,7 +187,7 @@ fn apply_defaults(level: Level<'_>, planned: &mut Value, config: Option<&Value>)
         let Some(slot) = planned.attr_mut(&attribute.name) else {
             continue;
         };
-        if attribute.write_only {
+        if attribute.write_only && write_only == WriteOnly::Clear {
             *slot = Value::Null;
         } else if let Some(default) = &attribute.default {
             // Without a config to consult (set elements) only fill what is empty.
@@ -184,7 +204,7 @@ fn apply_defaults(level: Level<'_>, planned: &mut Value, config: Option<&Value>)
         let configured = config.and_then(|c| c.attr(name));
         if let Some(slot) = planned.attr_mut(name) {
             for_each_nested_object(nesting, slot, configured, |object, config_object| {
-                apply_defaults(inner, object, config_object);
+                apply_defaults(inner, object, config_object, write_only);
             });
         }
     }

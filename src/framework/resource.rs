@@ -4,10 +4,10 @@
 
 use super::diagnostics::Diagnostics;
 use super::function::{DynEphemeralResource, Function};
-use super::plan::PlannedChange;
+use super::plan_context::PlanContext;
+use super::rules::Rule;
 use super::schema::{IdentitySchema, Schema};
-use super::typed;
-use super::value::{AttributePath, Value};
+use super::value::Value;
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -36,58 +36,13 @@ impl<M> From<super::diagnostics::Diagnostic> for Failed<M> {
     }
 }
 
-/// The plan as a resource may refine it: it can see the configuration and prior state,
-/// set planned values it already knows, and ask for replacement with a reason.
-pub struct PlanContext<'a> {
-    pub config: &'a Value,
-    /// Null when the object is being created.
-    pub prior: &'a Value,
-    pub change: &'a mut PlannedChange,
-    pub diagnostics: &'a mut Diagnostics,
-}
-
-impl PlanContext<'_> {
-    pub fn is_create(&self) -> bool {
-        self.prior.is_null()
-    }
-
-    pub fn planned(&self) -> &Value {
-        &self.change.planned
-    }
-
-    /// Sets a top-level planned attribute (e.g. a value derivable before apply).
-    pub fn set(&mut self, attribute: &str, value: Value) {
-        if let Some(slot) = self.change.planned.attr_mut(attribute) {
-            *slot = value;
-        }
-    }
-
-    pub fn require_replace(&mut self, path: AttributePath) {
-        if !self.change.requires_replace.contains(&path) {
-            self.change.requires_replace.push(path);
-        }
-    }
-
-    /// The planned values read as a model (unknown values read as `None`).
-    pub fn planned_model<M: DeserializeOwned>(&self) -> Result<M, typed::TypedError> {
-        typed::from_value(&self.change.planned)
-    }
-
-    pub fn prior_model<M: DeserializeOwned>(&self) -> Result<Option<M>, typed::TypedError> {
-        if self.prior.is_null() {
-            Ok(None)
-        } else {
-            typed::from_value(self.prior).map(Some)
-        }
-    }
-}
-
 /// A managed resource written against typed models.
 pub trait Resource: Send + Sync + 'static {
     /// What the configured provider hands to its resources (connections and defaults).
     type Client: Send + Sync + 'static;
-    /// The resource's attributes as a serde struct named like the schema.
-    type Model: Serialize + DeserializeOwned + Send + Sync + 'static;
+    /// The resource's attributes as a serde struct named like the schema (see
+    /// `framework::typed`); `Default` is the empty object, e.g. for import stubs.
+    type Model: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
@@ -98,7 +53,14 @@ pub trait Resource: Send + Sync + 'static {
         None
     }
 
-    /// Checks that span several attributes. `config` may hold unknown values.
+    /// Checks that span several attributes, as named rules over the configuration read
+    /// as the model with the schema's defaults (see `framework::rules`).
+    fn rules(&self) -> &'static [Rule<Self::Model>] {
+        &[]
+    }
+
+    /// Checks over the raw configuration, which may hold unknown values. Being replaced
+    /// by `rules`; removed once every resource has moved.
     fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}
 
     /// Refines the framework's plan, e.g. with values known before apply.
@@ -194,11 +156,17 @@ pub struct Listed<M> {
 /// A data source written against a typed model.
 pub trait DataSource: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
-    type Model: Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Model: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
 
+    /// Checks that span several arguments (see `Resource::rules`).
+    fn rules(&self) -> &'static [Rule<Self::Model>] {
+        &[]
+    }
+
+    /// Checks over the raw configuration; being replaced by `rules`.
     fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}
 
     fn read(
@@ -211,13 +179,18 @@ pub trait DataSource: Send + Sync + 'static {
 /// The provider itself: its own schema, how it configures, what it offers.
 pub trait Provider: Send + Sync + 'static {
     type Client: Send + Sync + 'static;
+    /// The provider block as a model, for its validation rules.
+    type Config: DeserializeOwned + Send + Sync + 'static;
 
     /// The registry address, e.g. `registry.terraform.io/acme/thing`, for logs.
     fn address(&self) -> &'static str;
 
     fn schema(&self) -> Schema;
 
-    fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}
+    /// Checks that span several arguments of the provider block.
+    fn rules(&self) -> &'static [Rule<Self::Config>] {
+        &[]
+    }
 
     /// Builds the client from the provider block. The configuration may hold unknown
     /// values while planning: configure must not fail for that reason alone.

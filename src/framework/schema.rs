@@ -2,7 +2,7 @@
 //! defaults, validators and replace rules. The wire form is produced in `wire.rs`;
 //! the rules are applied once, for every resource, in `plan.rs` and `validate.rs`.
 
-use super::validators::Validator;
+use super::validators::{OneOf, Validator};
 use super::value::{Type, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -235,6 +235,21 @@ impl Attribute {
     pub fn computed(mut self) -> Self {
         self.computed = true;
         self
+    }
+
+    /// A string attribute whose values are the serde names of enum `T`'s variants:
+    /// the model holds `T` itself, and `OneOf` and the docs list exactly what serde
+    /// accepts (see `OneOf::variants_of`).
+    pub fn enumeration<T: serde::de::DeserializeOwned>(name: impl Into<String>) -> Self {
+        Attribute::string(name).validate(OneOf::variants_of::<T>())
+    }
+
+    /// [`Attribute::default`] with an enum variant, written as its serde name. A value
+    /// that is no unit variant leaves a null default, which the consistency test refuses.
+    #[must_use]
+    pub fn default_variant<T: serde::Serialize>(self, variant: T) -> Self {
+        let name = super::typed::to_value(&variant, &Type::String).unwrap_or(Value::Null);
+        self.default(name)
     }
 
     /// Optional, and planned as `value` when the configuration leaves it out.

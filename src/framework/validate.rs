@@ -45,8 +45,23 @@ fn validate_attributes(
                     .at(attribute_path.clone()),
             );
         }
-        if value.is_wholly_known() {
+        if value.is_wholly_known() && !attribute.validators.is_empty() {
+            let ty = attribute.value_type();
             for validator in &attribute.validators {
+                if !validator.applies_to(&ty) {
+                    out.push(
+                        Diagnostic::error(
+                            "Provider bug: validator of the wrong type",
+                            format!(
+                                "`{}` is {ty}, and its validator ({}) judges no such values. Please report this to the natsforge maintainers.",
+                                attribute.name,
+                                validator.allowed()
+                            ),
+                        )
+                        .at(attribute_path.clone()),
+                    );
+                    continue;
+                }
                 for violation in validator.check(value) {
                     let mut at = attribute_path.clone();
                     for step in violation.at {

@@ -1,7 +1,7 @@
 //! Attribute validators. Each says in words what it allows, so the same text serves the
 //! generated documentation and the diagnostic a user gets for a bad value.
 
-use super::value::{PathStep, Value};
+use super::value::{PathStep, Type, Value};
 
 /// One problem found in a value; `at` is relative to the validated attribute
 /// (empty for the attribute itself, an index for an element of a list).
@@ -26,12 +26,27 @@ pub trait Validator: Send + Sync {
     /// What the validator allows, as a sentence fragment ("one of `old`, `new`").
     fn allowed(&self) -> String;
     fn check(&self, value: &Value) -> Vec<Violation>;
+    /// Whether it can judge values of type `ty` at all: a validator on an attribute of
+    /// another type would pass everything, so the framework refuses it.
+    fn applies_to(&self, ty: &Type) -> bool;
 }
 
 /// One of a fixed set of strings.
 pub struct OneOf(pub &'static [&'static str]);
 
+impl OneOf {
+    /// The serde names of enum `T`'s variants: the values the model accepts. A `T`
+    /// that is no enum gives an empty list, which refuses everything.
+    pub fn variants_of<'de, T: serde::Deserialize<'de>>() -> Self {
+        OneOf(super::typed::variant_names::<T>().unwrap_or(&[]))
+    }
+}
+
 impl Validator for OneOf {
+    fn applies_to(&self, ty: &Type) -> bool {
+        *ty == Type::String
+    }
+
     fn allowed(&self) -> String {
         let quoted: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
         format!("one of {}", quoted.join(", "))
@@ -67,6 +82,10 @@ pub fn int_between(min: i64, max: i64) -> IntRange {
 }
 
 impl Validator for IntRange {
+    fn applies_to(&self, ty: &Type) -> bool {
+        *ty == Type::Number
+    }
+
     fn allowed(&self) -> String {
         match (self.min, self.max) {
             (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
@@ -98,6 +117,10 @@ pub struct StringRule {
 }
 
 impl Validator for StringRule {
+    fn applies_to(&self, ty: &Type) -> bool {
+        *ty == Type::String
+    }
+
     fn allowed(&self) -> String {
         self.allowed.to_string()
     }
@@ -114,6 +137,15 @@ impl Validator for StringRule {
 pub struct Each<V>(pub V);
 
 impl<V: Validator> Validator for Each<V> {
+    fn applies_to(&self, ty: &Type) -> bool {
+        match ty {
+            Type::List(element) | Type::Set(element) | Type::Map(element) => {
+                self.0.applies_to(element)
+            }
+            _ => false,
+        }
+    }
+
     fn allowed(&self) -> String {
         format!("each element {}", self.0.allowed())
     }
@@ -160,6 +192,13 @@ pub struct SizeRange {
 }
 
 impl Validator for SizeRange {
+    fn applies_to(&self, ty: &Type) -> bool {
+        matches!(
+            ty,
+            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_)
+        )
+    }
+
     fn allowed(&self) -> String {
         match self.max {
             Some(max) => format!("between {} and {max} elements", self.min),
@@ -201,6 +240,30 @@ mod tests {
         assert_eq!(v.check(&Value::from(6)).len(), 1);
         let half = Value::Number("2.5".parse().unwrap());
         assert_eq!(v.check(&half).len(), 1);
+    }
+
+    #[test]
+    fn validators_name_the_types_they_judge() {
+        assert!(OneOf(&["a"]).applies_to(&Type::String));
+        assert!(!OneOf(&["a"]).applies_to(&Type::Number));
+        assert!(int_between(1, 2).applies_to(&Type::Number));
+        assert!(!int_between(1, 2).applies_to(&Type::String));
+        assert!(Each(OneOf(&["a"])).applies_to(&Type::list(Type::String)));
+        assert!(!Each(OneOf(&["a"])).applies_to(&Type::list(Type::Number)));
+        assert!(!Each(OneOf(&["a"])).applies_to(&Type::String));
+    }
+
+    #[test]
+    fn one_of_an_enum_lists_its_serde_names() {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[allow(dead_code)]
+        enum Ack {
+            None,
+            FlowControl,
+        }
+        assert_eq!(OneOf::variants_of::<Ack>().0, &["none", "flow_control"]);
+        assert!(OneOf::variants_of::<String>().0.is_empty());
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! can also come from the environment, as with the `nats` CLI, and from a `nats` CLI
 //! context; explicit arguments win over the environment, which wins over the context.
 
-use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::int_at_least;
-use crate::framework::value::{AttributePath, Type, Value};
+use crate::framework::value::{AttributePath, Type};
+use crate::framework::{Field, Rule};
 use crate::nats::{load_context, parse_servers, ConnectionSettings, Secret};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -107,101 +107,191 @@ pub fn schema() -> Schema {
     )
 }
 
-/// The provider block as written (null where absent).
+/// The provider block as written: null where left out, unknown while it depends on
+/// values not known yet (connecting then waits; rules judge what is known).
 #[derive(Debug, Default, Deserialize)]
 pub struct ProviderConfig {
-    pub servers: Option<serde_json::Value>,
-    pub credentials: Option<String>,
-    pub credentials_data: Option<String>,
-    pub credential_data: Option<String>,
-    pub nkey_seed: Option<String>,
-    pub user: Option<String>,
-    pub password: Option<String>,
-    pub token: Option<String>,
-    pub context: Option<String>,
-    pub jetstream_domain: Option<String>,
-    pub system_credentials: Option<String>,
-    pub system_credentials_data: Option<String>,
-    pub timeout: Option<u64>,
-    pub connection_name: Option<String>,
-    #[serde(default)]
+    pub servers: Field<Servers>,
+    pub credentials: Field<String>,
+    pub credentials_data: Field<String>,
+    pub credential_data: Field<String>,
+    pub nkey_seed: Field<String>,
+    pub user: Field<String>,
+    pub password: Field<String>,
+    pub token: Field<String>,
+    pub context: Field<String>,
+    pub jetstream_domain: Field<String>,
+    pub system_credentials: Field<String>,
+    pub system_credentials_data: Field<String>,
+    pub timeout: Field<u64>,
+    pub connection_name: Field<String>,
     pub tls: Vec<TlsConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct TlsConfig {
-    pub ca_file: Option<String>,
-    pub ca_pem: Option<String>,
-    pub cert_file: Option<String>,
-    pub cert_pem: Option<String>,
-    pub key_file: Option<String>,
-    pub key_pem: Option<String>,
-    pub insecure_skip_verify: Option<bool>,
-    pub handshake_first: Option<bool>,
+    pub ca_file: Field<String>,
+    pub ca_pem: Field<String>,
+    pub cert_file: Field<String>,
+    pub cert_pem: Field<String>,
+    pub key_file: Field<String>,
+    pub key_pem: Field<String>,
+    pub insecure_skip_verify: Field<bool>,
+    pub handshake_first: Field<bool>,
 }
 
-/// Conflicts visible in the block itself, reported at their attribute.
-pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
-    let set = |name: &str| config.attr(name).is_some_and(|v| !v.is_null());
-    let auth_methods = [
-        "user",
-        "token",
-        "nkey_seed",
-        "credentials",
-        "credentials_data",
-        "credential_data",
-    ];
-    let chosen: Vec<&str> = auth_methods
-        .iter()
-        .copied()
-        .filter(|name| set(name))
-        .collect();
-    if chosen.len() > 1 {
-        diagnostics.attribute_error(
-            &AttributePath::attr(chosen[1]),
-            "Conflicting authentication options",
-            format!(
-                "`{}` and `{}` are both set: choose one way to authenticate (user/password, token, nkey_seed, or credentials).",
-                chosen[0], chosen[1]
-            ),
-        );
+/// `servers` as written: one comma-separated string (as in `NATS_URL`), or a list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Servers {
+    Text(String),
+    List(Vec<Field<String>>),
+    /// Anything else, e.g. a number, or a list holding one: see `SERVERS_ARE_URLS`.
+    Invalid,
+}
+
+impl<'de> Deserialize<'de> for Servers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ServersVisitor)
     }
-    if set("password") && config.attr("user").is_some_and(Value::is_null) {
-        diagnostics.attribute_error(
-            &AttributePath::attr("password"),
-            "Password without user",
-            "`password` needs `user` as well.",
-        );
+}
+
+struct ServersVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ServersVisitor {
+    type Value = Servers;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of URLs or one comma-separated string")
     }
-    if set("system_credentials") && set("system_credentials_data") {
-        diagnostics.attribute_error(
-            &AttributePath::attr("system_credentials_data"),
-            "Conflicting system credentials",
-            "Give the system user's creds as a file (`system_credentials`) or inline (`system_credentials_data`), not both.",
-        );
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Servers, E> {
+        Ok(Servers::Text(text.to_string()))
     }
-    let servers_ok = match config.attr("servers").map(strip_dynamic) {
-        None | Some(Value::Null | Value::Unknown | Value::String(_)) => true,
-        Some(Value::List(items) | Value::Tuple(items)) => items
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Servers, A::Error> {
+        let mut urls = Vec::new();
+        let mut invalid = false;
+        while let Some(item) = seq.next_element::<Field<Servers>>()? {
+            match item {
+                Field::Known(Servers::Text(url)) => urls.push(Field::Known(url)),
+                Field::Unknown => urls.push(Field::Unknown),
+                Field::Null | Field::Known(_) => invalid = true,
+            }
+        }
+        Ok(if invalid {
+            Servers::Invalid
+        } else {
+            Servers::List(urls)
+        })
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Servers, E> {
+        Ok(Servers::Invalid)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Servers, E> {
+        Ok(Servers::Invalid)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Servers, E> {
+        Ok(Servers::Invalid)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Servers, E> {
+        Ok(Servers::Invalid)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Servers, A::Error> {
+        Ok(Servers::Invalid)
+    }
+}
+
+/// The ways to authenticate, in the order a conflict is reported.
+const AUTH_METHODS: [&str; 6] = [
+    "user",
+    "token",
+    "nkey_seed",
+    "credentials",
+    "credentials_data",
+    "credential_data",
+];
+
+impl ProviderConfig {
+    /// The authentication arguments that are set (or will be: unknown counts).
+    fn auth_methods_set(&self) -> Vec<&'static str> {
+        let fields = [
+            &self.user,
+            &self.token,
+            &self.nkey_seed,
+            &self.credentials,
+            &self.credentials_data,
+            &self.credential_data,
+        ];
+        AUTH_METHODS
             .iter()
-            .all(|item| matches!(item, Value::String(_) | Value::Unknown)),
-        Some(_) => false,
-    };
-    if !servers_ok {
-        diagnostics.attribute_error(
-            &AttributePath::attr("servers"),
-            "Invalid servers",
-            "`servers` must be a list of URL strings or one comma-separated string.",
-        );
+            .zip(fields)
+            .filter(|(_, field)| !field.is_null())
+            .map(|(name, _)| *name)
+            .collect()
     }
 }
 
-fn strip_dynamic(value: &Value) -> &Value {
-    match value {
-        Value::Dynamic(_, inner) => inner,
-        other => other,
-    }
-}
+pub const ONE_AUTH_METHOD: Rule<ProviderConfig> = Rule::new(
+    "one way to authenticate",
+    |config, out| {
+        if let [first, second, ..] = config.auth_methods_set()[..] {
+            out.attribute_error(
+                &AttributePath::attr(second),
+                "Conflicting authentication options",
+                format!(
+                    "`{first}` and `{second}` are both set: choose one way to authenticate (user/password, token, nkey_seed, or credentials)."
+                ),
+            );
+        }
+    },
+);
+
+pub const PASSWORD_NEEDS_USER: Rule<ProviderConfig> =
+    Rule::new("a password comes with a user", |config, out| {
+        if !config.password.is_null() && config.user.is_null() {
+            out.attribute_error(
+                &AttributePath::attr("password"),
+                "Password without user",
+                "`password` needs `user` as well.",
+            );
+        }
+    });
+
+pub const ONE_SYSTEM_CREDENTIALS: Rule<ProviderConfig> = Rule::new(
+    "system credentials from one place",
+    |config, out| {
+        if !config.system_credentials.is_null() && !config.system_credentials_data.is_null() {
+            out.attribute_error(
+                &AttributePath::attr("system_credentials_data"),
+                "Conflicting system credentials",
+                "Give the system user's creds as a file (`system_credentials`) or inline (`system_credentials_data`), not both.",
+            );
+        }
+    },
+);
+
+pub const SERVERS_ARE_URLS: Rule<ProviderConfig> =
+    Rule::new("servers are URL strings", |config, out| {
+        if config.servers == Field::Known(Servers::Invalid) {
+            out.attribute_error(
+                &AttributePath::attr("servers"),
+                "Invalid servers",
+                "`servers` must be a list of URL strings or one comma-separated string.",
+            );
+        }
+    });
+
+pub const RULES: &[Rule<ProviderConfig>] = &[
+    ONE_AUTH_METHOD,
+    PASSWORD_NEEDS_USER,
+    ONE_SYSTEM_CREDENTIALS,
+    SERVERS_ARE_URLS,
+];
 
 /// Reads the environment like the NATS tools do; `lookup` is `std::env::var` outside tests.
 pub struct Environment<'a> {
@@ -235,12 +325,14 @@ pub enum ResolveError {
     SeedFile { path: String, reason: String },
     #[error("`servers` must be a list of URLs or one comma-separated string")]
     Servers,
+    #[error("NATS_TIMEOUT is {value:?}, not a number of seconds: set it to a whole number of at least 1 (e.g. 5), or unset it for the default of 5 seconds")]
+    Timeout { value: String },
 }
 
 impl ProviderConfig {
     pub fn resolve(self, env: &Environment<'_>) -> Result<Resolved, ResolveError> {
         let explicit = self.explicit_settings(env)?;
-        let context_name = self.context.clone().or_else(|| env.get("NATS_CONTEXT"));
+        let context_name = given(&self.context).or_else(|| env.get("NATS_CONTEXT"));
         let (main, context_domain) = match context_name {
             Some(name) => {
                 let context = load_context(&name)?;
@@ -249,11 +341,10 @@ impl ProviderConfig {
             }
             None => (explicit, None),
         };
-        let system_creds_file = self
-            .system_credentials
-            .clone()
-            .or_else(|| env.get("NATS_SYSTEM_CREDS"));
-        let system = if system_creds_file.is_some() || self.system_credentials_data.is_some() {
+        let system_creds_file =
+            given(&self.system_credentials).or_else(|| env.get("NATS_SYSTEM_CREDS"));
+        let system_creds_data = given(&self.system_credentials_data);
+        let system = if system_creds_file.is_some() || system_creds_data.is_some() {
             // Same servers and TLS, the system user's identity instead of the main one.
             Some(ConnectionSettings {
                 user: None,
@@ -261,7 +352,7 @@ impl ProviderConfig {
                 token: None,
                 nkey_seed: None,
                 credentials_file: system_creds_file.map(PathBuf::from),
-                credentials: self.system_credentials_data.clone().map(Secret::new),
+                credentials: system_creds_data.map(Secret::new),
                 connection_name: main
                     .connection_name
                     .as_ref()
@@ -274,8 +365,7 @@ impl ProviderConfig {
         Ok(Resolved {
             main,
             system,
-            jetstream_domain: self
-                .jetstream_domain
+            jetstream_domain: given(&self.jetstream_domain)
                 .or_else(|| env.get("NATS_JETSTREAM_DOMAIN"))
                 .or(context_domain),
         })
@@ -283,87 +373,89 @@ impl ProviderConfig {
 
     fn explicit_settings(&self, env: &Environment<'_>) -> Result<ConnectionSettings, ResolveError> {
         let servers = match &self.servers {
-            None | Some(serde_json::Value::Null) => env
+            Field::Null | Field::Unknown => env
                 .get("NATS_URL")
                 .map(|s| parse_servers(&s))
                 .unwrap_or_default(),
-            Some(serde_json::Value::String(list)) => parse_servers(list),
-            Some(serde_json::Value::Array(items)) => items
+            Field::Known(Servers::Text(list)) => parse_servers(list),
+            Field::Known(Servers::List(items)) => items
                 .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map(str::to_string)
-                        .ok_or(ResolveError::Servers)
-                })
+                .map(|item| given(item).ok_or(ResolveError::Servers))
                 .collect::<Result<_, _>>()?,
-            Some(_) => return Err(ResolveError::Servers),
+            Field::Known(Servers::Invalid) => return Err(ResolveError::Servers),
         };
         let tls = self.tls.first();
-        let tls_value =
-            |explicit: Option<&String>, var: &str| explicit.cloned().or_else(|| env.get(var));
-        let credentials_data = self
-            .credentials_data
-            .clone()
-            .or_else(|| self.credential_data.clone());
+        let tls_text = |pick: fn(&TlsConfig) -> &Field<String>| tls.and_then(|t| given(pick(t)));
+        let tls_value = |pick: fn(&TlsConfig) -> &Field<String>, var: &str| {
+            tls_text(pick).or_else(|| env.get(var))
+        };
+        let tls_flag =
+            |pick: fn(&TlsConfig) -> &Field<bool>| tls.and_then(|t| pick(t).known().copied());
+        let credentials_data =
+            given(&self.credentials_data).or_else(|| given(&self.credential_data));
         // The block's own authentication choice replaces the environment's entirely,
         // so a leftover NATS_USER never conflicts with an explicit creds file.
-        let explicit_auth = self.user.is_some()
-            || self.token.is_some()
-            || self.nkey_seed.is_some()
-            || self.credentials.is_some()
-            || credentials_data.is_some();
+        let explicit_auth = !self.auth_methods_set().is_empty();
         let from_env = |var: &str| if explicit_auth { None } else { env.get(var) };
         let nkey_seed = match (
-            &self.nkey_seed,
+            given(&self.nkey_seed),
             from_env("NATS_NKEY_SEED"),
             from_env("NATS_NKEY"),
         ) {
-            (Some(seed), _, _) => Some(seed.clone()),
+            (Some(seed), _, _) => Some(seed),
             (None, Some(seed), _) => Some(seed),
             (None, None, Some(path)) => Some(read_seed_file(&path)?),
             (None, None, None) => None,
         };
         Ok(ConnectionSettings {
             servers,
-            user: self.user.clone().or_else(|| from_env("NATS_USER")),
-            password: self
-                .password
-                .clone()
+            user: given(&self.user).or_else(|| from_env("NATS_USER")),
+            password: given(&self.password)
                 .or_else(|| from_env("NATS_PASSWORD"))
                 .map(Secret::new),
-            token: self
-                .token
-                .clone()
+            token: given(&self.token)
                 .or_else(|| from_env("NATS_TOKEN"))
                 .map(Secret::new),
             nkey_seed: nkey_seed.map(Secret::new),
-            credentials_file: self
-                .credentials
-                .clone()
+            credentials_file: given(&self.credentials)
                 .or_else(|| from_env("NATS_CREDS"))
                 .map(PathBuf::from),
             credentials: credentials_data.map(Secret::new),
-            ca_file: tls_value(tls.and_then(|t| t.ca_file.as_ref()), "NATS_CA").map(PathBuf::from),
-            ca_pem: tls.and_then(|t| t.ca_pem.clone()),
-            cert_file: tls_value(tls.and_then(|t| t.cert_file.as_ref()), "NATS_CERT")
-                .map(PathBuf::from),
-            cert_pem: tls.and_then(|t| t.cert_pem.clone()),
-            key_file: tls_value(tls.and_then(|t| t.key_file.as_ref()), "NATS_KEY")
-                .map(PathBuf::from),
-            key_pem: tls.and_then(|t| t.key_pem.clone()).map(Secret::new),
-            insecure_skip_verify: tls.and_then(|t| t.insecure_skip_verify),
-            tls_first: tls.and_then(|t| t.handshake_first),
-            timeout: self
-                .timeout
-                .or_else(|| env.get("NATS_TIMEOUT").and_then(|t| t.parse().ok()))
-                .map(Duration::from_secs),
+            ca_file: tls_value(|t| &t.ca_file, "NATS_CA").map(PathBuf::from),
+            ca_pem: tls_text(|t| &t.ca_pem),
+            cert_file: tls_value(|t| &t.cert_file, "NATS_CERT").map(PathBuf::from),
+            cert_pem: tls_text(|t| &t.cert_pem),
+            key_file: tls_value(|t| &t.key_file, "NATS_KEY").map(PathBuf::from),
+            key_pem: tls_text(|t| &t.key_pem).map(Secret::new),
+            insecure_skip_verify: tls_flag(|t| &t.insecure_skip_verify),
+            tls_first: tls_flag(|t| &t.handshake_first),
+            timeout: match self.timeout.known() {
+                Some(seconds) => Some(*seconds),
+                None => env_timeout(env)?,
+            }
+            .map(Duration::from_secs),
             connection_name: Some(
-                self.connection_name
-                    .clone()
+                given(&self.connection_name)
                     .unwrap_or_else(|| "terraform-provider-nats".to_string()),
             ),
             inbox_prefix: None,
         })
+    }
+}
+
+/// A known string argument.
+fn given(field: &Field<String>) -> Option<String> {
+    field.known().cloned()
+}
+
+/// `NATS_TIMEOUT`, whole seconds as with the `timeout` argument.
+fn env_timeout(env: &Environment<'_>) -> Result<Option<u64>, ResolveError> {
+    let Some(text) = env.get("NATS_TIMEOUT") else {
+        return Ok(None);
+    };
+    match text.trim().parse::<u64>() {
+        Ok(seconds) if seconds >= 1 => Ok(Some(seconds)),
+        _ => Err(ResolveError::Timeout { value: text }),
     }
 }
 

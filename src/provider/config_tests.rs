@@ -1,4 +1,7 @@
 use super::*;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::rules::run_rules;
+use crate::framework::value::Value;
 use crate::nats::Auth;
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,6 +27,7 @@ fn block(pairs: &[(&str, Value)]) -> Value {
         .iter()
         .map(|a| (a.name.clone(), Value::Null))
         .collect();
+    attrs.insert("tls".into(), Value::List(Vec::new()));
     for (k, v) in pairs {
         attrs.insert(k.to_string(), v.clone());
     }
@@ -34,7 +38,7 @@ fn block(pairs: &[(&str, Value)]) -> Value {
 fn servers_accept_a_list_or_a_comma_separated_string() {
     let from_string = resolve(
         ProviderConfig {
-            servers: Some(serde_json::json!("nats://a:4222, nats://b:4222")),
+            servers: Field::Known(Servers::Text("nats://a:4222, nats://b:4222".into())),
             ..Default::default()
         },
         &[],
@@ -45,7 +49,7 @@ fn servers_accept_a_list_or_a_comma_separated_string() {
     );
     let from_list = resolve(
         ProviderConfig {
-            servers: Some(serde_json::json!(["nats://c:4222"])),
+            servers: Field::Known(Servers::List(vec![Field::Known("nats://c:4222".into())])),
             ..Default::default()
         },
         &[],
@@ -77,7 +81,7 @@ fn environment_fills_what_the_block_leaves_out() {
 fn explicit_authentication_replaces_the_environments() {
     let resolved = resolve(
         ProviderConfig {
-            token: Some("tok".into()),
+            token: Field::Known("tok".into()),
             ..Default::default()
         },
         &[("NATS_USER", "alice"), ("NATS_PASSWORD", "pw")],
@@ -90,10 +94,10 @@ fn explicit_authentication_replaces_the_environments() {
 fn system_credentials_reuse_servers_with_their_own_identity() {
     let resolved = resolve(
         ProviderConfig {
-            servers: Some(serde_json::json!("nats://hub:4222")),
-            user: Some("admin".into()),
-            password: Some("pw".into()),
-            system_credentials: Some("/creds/sys.creds".into()),
+            servers: Field::Known(Servers::Text("nats://hub:4222".into())),
+            user: Field::Known("admin".into()),
+            password: Field::Known("pw".into()),
+            system_credentials: Field::Known("/creds/sys.creds".into()),
             ..Default::default()
         },
         &[],
@@ -111,7 +115,7 @@ fn system_credentials_reuse_servers_with_their_own_identity() {
 fn official_provider_spelling_is_accepted() {
     let resolved = resolve(
         ProviderConfig {
-            credential_data: Some("-----BEGIN NATS USER JWT-----".into()),
+            credential_data: Field::Known("-----BEGIN NATS USER JWT-----".into()),
             ..Default::default()
         },
         &[],
@@ -140,43 +144,136 @@ fn nats_nkey_names_a_seed_file() {
     assert!(matches!(missing, Err(ResolveError::SeedFile { .. })));
 }
 
+fn errors_at(diagnostics: &Diagnostics) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            d.path
+                .as_ref()
+                .map_or_else(|| d.detail.clone(), ToString::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn a_malformed_nats_timeout_is_an_error_naming_the_variable() {
+    for bad in ["5s", "0", "-1", "soon"] {
+        let result = ProviderConfig::default().resolve(&Environment {
+            lookup: &env(&[("NATS_TIMEOUT", bad)]),
+        });
+        let Err(error) = result else {
+            panic!("NATS_TIMEOUT={bad} was accepted");
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with(&format!("NATS_TIMEOUT is {bad:?}")),
+            "{text}"
+        );
+        assert!(text.contains("whole number of at least 1"), "{text}");
+    }
+    // The argument wins over the variable, even a malformed one.
+    let explicit = resolve(
+        ProviderConfig {
+            timeout: Field::Known(3),
+            ..Default::default()
+        },
+        &[("NATS_TIMEOUT", "5s")],
+    );
+    assert_eq!(explicit.main.timeout, Some(Duration::from_secs(3)));
+}
+
 #[test]
 fn conflicting_authentication_is_reported_at_the_attribute() {
-    let mut diagnostics = Diagnostics::new();
-    validate(
-        &block(&[
-            ("user", Value::string("alice")),
-            ("nkey_seed", Value::string("SU...")),
-        ]),
-        &mut diagnostics,
+    let config = ProviderConfig {
+        user: Field::Known("alice".into()),
+        nkey_seed: Field::Known("SU...".into()),
+        ..Default::default()
+    };
+    let found = ONE_AUTH_METHOD.run(&config);
+    assert_eq!(errors_at(&found), vec!["nkey_seed"]);
+    assert!(found
+        .iter()
+        .all(|d| d.detail.contains("`user` and `nkey_seed`")));
+    let unknown_user = ProviderConfig {
+        user: Field::Unknown,
+        ..config
+    };
+    assert_eq!(
+        errors_at(&ONE_AUTH_METHOD.run(&unknown_user)),
+        vec!["nkey_seed"],
+        "an unknown value will be set: it conflicts already"
     );
-    let found: Vec<_> = diagnostics.iter().collect();
-    assert_eq!(found.len(), 1);
-    assert_eq!(found[0].path, Some(AttributePath::attr("nkey_seed")));
-    assert!(found[0].detail.contains("`user` and `nkey_seed`"));
 }
 
 #[test]
-fn password_needs_user_and_servers_need_strings() {
-    let mut diagnostics = Diagnostics::new();
-    validate(
+fn a_password_needs_a_user_that_may_be_unknown_yet() {
+    let alone = ProviderConfig {
+        password: Field::Known("pw".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        errors_at(&PASSWORD_NEEDS_USER.run(&alone)),
+        vec!["password"]
+    );
+    let later = ProviderConfig {
+        user: Field::Unknown,
+        ..alone
+    };
+    assert!(PASSWORD_NEEDS_USER.run(&later).is_empty());
+}
+
+#[test]
+fn system_credentials_come_from_one_place() {
+    let both = ProviderConfig {
+        system_credentials: Field::Known("/sys.creds".into()),
+        system_credentials_data: Field::Unknown,
+        ..Default::default()
+    };
+    assert_eq!(
+        errors_at(&ONE_SYSTEM_CREDENTIALS.run(&both)),
+        vec!["system_credentials_data"]
+    );
+}
+
+#[test]
+fn servers_are_read_from_the_block_with_unknown_entries_allowed() {
+    let config = |servers: Value| {
+        run_rules(
+            RULES,
+            &schema(),
+            "the provider block",
+            &block(&[("servers", servers)]),
+        )
+    };
+    let numbers = Value::Dynamic(
+        Type::Tuple(vec![Type::Number]),
+        Box::new(Value::Tuple(vec![Value::from(1)])),
+    );
+    assert_eq!(errors_at(&config(numbers)), vec!["servers"]);
+    let partly_known = Value::Dynamic(
+        Type::Tuple(vec![Type::String, Type::String]),
+        Box::new(Value::Tuple(vec![
+            Value::string("nats://a"),
+            Value::Unknown,
+        ])),
+    );
+    assert!(config(partly_known).is_empty());
+    let text = Value::Dynamic(Type::String, Box::new(Value::string("nats://a,nats://b")));
+    assert!(config(text).is_empty());
+    assert!(config(Value::Unknown).is_empty());
+}
+
+#[test]
+fn every_rule_reads_the_provider_block_through_the_framework() {
+    let found = run_rules(
+        RULES,
+        &schema(),
+        "the provider block",
         &block(&[
             ("password", Value::string("pw")),
-            ("servers", Value::Tuple(vec![Value::from(1)])),
+            ("token", Value::string("t")),
+            ("credentials", Value::Unknown),
         ]),
-        &mut diagnostics,
     );
-    let paths: Vec<_> = diagnostics.iter().filter_map(|d| d.path.clone()).collect();
-    assert!(paths.contains(&AttributePath::attr("password")));
-    assert!(paths.contains(&AttributePath::attr("servers")));
-}
-
-#[test]
-fn unknown_values_are_not_judged_yet() {
-    let mut diagnostics = Diagnostics::new();
-    validate(
-        &block(&[("user", Value::Unknown), ("password", Value::string("pw"))]),
-        &mut diagnostics,
-    );
-    assert!(diagnostics.is_empty());
+    assert_eq!(errors_at(&found), vec!["credentials", "password"]);
 }

@@ -15,7 +15,7 @@ use crate::framework::server::ProviderService;
 use crate::framework::typed;
 use crate::framework::value::Value;
 use crate::framework::{
-    self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider,
+    self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider, Rule,
 };
 use crate::nats::SharedConnection;
 use client::NatsClient;
@@ -34,6 +34,7 @@ pub fn service() -> ProviderService<NatsProvider> {
 
 impl Provider for NatsProvider {
     type Client = NatsClient;
+    type Config = ProviderConfig;
 
     fn address(&self) -> &'static str {
         PROVIDER_ADDRESS
@@ -43,8 +44,8 @@ impl Provider for NatsProvider {
         config::schema()
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        config::validate(config, diagnostics);
+    fn rules(&self) -> &'static [Rule<ProviderConfig>] {
+        config::RULES
     }
 
     async fn configure(&self, config: &Value) -> Result<NatsClient, Diagnostics> {

@@ -2,6 +2,7 @@
 
 use super::ProviderService;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::lookup::check_paths;
 use crate::framework::validate::validate_config;
 use crate::framework::wire;
 use crate::framework::{DynEphemeralResource, Function, Provider};
@@ -116,6 +117,7 @@ impl<P: Provider> ProviderService<P> {
         let config = wire::decode(request.config.as_ref(), &resource.schema().value_type())?;
         let mut diagnostics = validate_config(&resource.schema().block, &config);
         resource.validate(&config, &mut diagnostics);
+        let diagnostics = check_paths(&resource.schema().block, &request.type_name, diagnostics);
         Ok(pb::validate_ephemeral_resource_config::Response {
             diagnostics: wire::diagnostics(diagnostics),
         })

@@ -4,7 +4,9 @@
 use super::discovery::identity_data;
 use super::ProviderService;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::lookup::check_paths;
 use crate::framework::plan::{clear_write_only, plan_resource_change};
+use crate::framework::rules::run_rules;
 use crate::framework::schema::Schema;
 use crate::framework::validate::validate_config;
 use crate::framework::value::{self, Type, Value};
@@ -133,7 +135,13 @@ impl<P: Provider> ProviderService<P> {
         let schema = self.provider.schema();
         let config = decode(request.config.as_ref(), &schema.value_type())?;
         let mut diagnostics = validate_config(&schema.block, &config);
-        self.provider.validate(&config, &mut diagnostics);
+        diagnostics.extend(run_rules(
+            self.provider.rules(),
+            &schema,
+            "the provider block",
+            &config,
+        ));
+        let diagnostics = check_paths(&schema.block, "the provider block", diagnostics);
         Ok(pb::validate_provider_config::Response {
             diagnostics: wire::diagnostics(diagnostics),
         })
@@ -147,6 +155,7 @@ impl<P: Provider> ProviderService<P> {
         let config = decode(request.config.as_ref(), &resource.schema().value_type())?;
         let mut diagnostics = validate_config(&resource.schema().block, &config);
         resource.validate(&config, &mut diagnostics);
+        let diagnostics = check_paths(&resource.schema().block, &request.type_name, diagnostics);
         Ok(pb::validate_resource_config::Response {
             diagnostics: wire::diagnostics(diagnostics),
         })
@@ -160,6 +169,7 @@ impl<P: Provider> ProviderService<P> {
         let config = decode(request.config.as_ref(), &data_source.schema().value_type())?;
         let mut diagnostics = validate_config(&data_source.schema().block, &config);
         data_source.validate(&config, &mut diagnostics);
+        let diagnostics = check_paths(&data_source.schema().block, &request.type_name, diagnostics);
         Ok(pb::validate_data_resource_config::Response {
             diagnostics: wire::diagnostics(diagnostics),
         })
@@ -251,15 +261,18 @@ impl<P: Provider> ProviderService<P> {
         let mut diagnostics = Diagnostics::new();
         if !change.planned.is_null() {
             let client = self.client()?;
-            let mut context = PlanContext {
-                config: &config,
-                prior: &prior,
-                change: &mut change,
-                diagnostics: &mut diagnostics,
-            };
+            let mut context = PlanContext::new(
+                resource.type_name(),
+                schema,
+                &ty,
+                (&config, &prior),
+                &mut change,
+                &mut diagnostics,
+            );
             resource.modify_plan(&client, &mut context).await;
         }
         let planned = returned(schema, change.planned);
+        let diagnostics = check_paths(&schema.block, &request.type_name, diagnostics);
         Ok(pb::plan_resource_change::Response {
             planned_identity: identity_data(resource.as_ref(), &planned)?,
             planned_state: Some(encode(&planned, &ty)?),
@@ -295,7 +308,7 @@ impl<P: Provider> ProviderService<P> {
                 resource.update(&client, &prior, &planned).await
             }
         };
-        let mut diagnostics = outcome.diagnostics;
+        let mut diagnostics = check_paths(&schema.block, &request.type_name, outcome.diagnostics);
         let mut state = returned(schema, outcome.state);
         if !state.is_wholly_known() {
             diagnostics.error(

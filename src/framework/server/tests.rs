@@ -16,7 +16,7 @@ use std::time::Duration;
 
 struct TestProvider;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct Model {
     mode: Option<String>,
 }
@@ -47,6 +47,7 @@ impl DataSource for Behaving {
 
 impl Provider for TestProvider {
     type Client = ();
+    type Config = Model;
 
     fn address(&self) -> &'static str {
         "registry.terraform.io/test/test"

@@ -186,6 +186,12 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
         match self.known()? {
+            // A block Terraform has not sent (older state) is as good as none.
+            Value::Null => visitor.visit_seq(Elements {
+                items: [].iter().enumerate(),
+                path: self.path,
+                audit: self.audit,
+            }),
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
                 visitor.visit_seq(Elements {
                     items: items.iter().enumerate(),
@@ -332,9 +338,14 @@ impl<'de> de::MapAccess<'de> for Entries<'_, '_> {
         seed.deserialize(key.as_str().into_deserializer()).map(Some)
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, TypedError> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TypedError> {
         let Some((key, value)) = self.current.take() else {
-            return Err(TypedError::mismatch("a map value was asked for before its key".into()));
+            return Err(TypedError::mismatch(
+                "a map value was asked for before its key".into(),
+            ));
         };
         let path = if self.attributes {
             Path::Attr(self.path, key)

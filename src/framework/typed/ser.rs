@@ -53,9 +53,8 @@ impl ValueSerializer<'_, '_> {
     }
 
     fn number(&self, number: Option<Number>) -> Result<Value, TypedError> {
-        let number = number.ok_or_else(|| {
-            TypedError::mismatch("not a finite number".into()).within(self.path)
-        })?;
+        let number = number
+            .ok_or_else(|| TypedError::mismatch("not a finite number".into()).within(self.path))?;
         self.scalar(Value::Number(number), &Type::Number, "a number")
     }
 }

@@ -229,7 +229,10 @@ fn dynamic_attributes_take_the_type_of_what_the_model_holds() {
     };
     assert_eq!(types, &vec![Type::String, Type::String]);
     let back: Model = from_value(&value).unwrap();
-    assert_eq!(back.servers, Some(serde_json::json!(["nats://a", "nats://b"])));
+    assert_eq!(
+        back.servers,
+        Some(serde_json::json!(["nats://a", "nats://b"]))
+    );
 }
 
 #[test]
