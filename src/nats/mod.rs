@@ -13,6 +13,7 @@ pub mod info;
 pub mod jetstream;
 pub mod jwt;
 pub mod leafnodes;
+pub mod nsc;
 pub mod options;
 pub mod secret;
 pub mod server_config;
