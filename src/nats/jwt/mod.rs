@@ -8,6 +8,7 @@
 //! `nats.type`/`nats.version`; [`decode`] checks header, size, version and signature.
 
 pub mod claims;
+pub mod compare;
 pub mod creds;
 
 #[cfg(test)]
@@ -401,6 +402,13 @@ pub fn decode_as<N: ClaimBody>(token: &str) -> Result<Claims<N>, JwtError> {
         });
     }
     check_signer(N::TYPE, &peek.iss)?;
+    parse_payload(&payload)
+}
+
+/// The payload of `token` as JSON, signature verified: for comparing every claim a
+/// JWT holds, including those this module has no field for.
+pub fn payload_json(token: &str) -> Result<serde_json::Value, JwtError> {
+    let (payload, _) = open(token, true)?;
     parse_payload(&payload)
 }
 

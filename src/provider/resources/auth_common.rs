@@ -245,6 +245,17 @@ pub fn parse_timestamp(text: &str) -> Result<i64, String> {
         .map_err(|_| format!("{text:?} is not an RFC 3339 timestamp such as 2030-01-31T23:59:59Z"))
 }
 
+/// Unix seconds as the RFC 3339 text [`parse_timestamp`] reads back.
+pub fn format_timestamp(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
 fn timestamp_rule(text: &str) -> Result<(), String> {
     parse_timestamp(text).map(drop)
 }
@@ -288,6 +299,24 @@ pub fn parse_duration_nanos(text: &str) -> Result<i64, String> {
             .ok_or_else(bad)?;
     }
     Ok(total)
+}
+
+/// Nanoseconds as the shortest text [`parse_duration_nanos`] reads back exactly
+/// (`2s`, `90s`, `1h`, `1500ms`).
+pub fn format_duration_nanos(nanos: i64) -> String {
+    const UNITS: [(&str, i64); 6] = [
+        ("h", 3_600_000_000_000),
+        ("m", 60_000_000_000),
+        ("s", 1_000_000_000),
+        ("ms", 1_000_000),
+        ("us", 1_000),
+        ("ns", 1),
+    ];
+    UNITS
+        .iter()
+        .find(|(_, size)| nanos % size == 0)
+        .map(|(unit, size)| format!("{}{unit}", nanos / size))
+        .unwrap_or_else(|| format!("{nanos}ns"))
 }
 
 fn duration_rule(text: &str) -> Result<(), String> {
@@ -399,5 +428,19 @@ mod tests {
             1_893_456_000
         );
         assert!(parse_timestamp("tomorrow").is_err());
+        for nanos in [
+            1,
+            250_000_000,
+            2_000_000_000,
+            90_000_000_000,
+            3_600_000_000_000,
+        ] {
+            assert_eq!(
+                parse_duration_nanos(&format_duration_nanos(nanos)).unwrap(),
+                nanos
+            );
+        }
+        assert_eq!(format_duration_nanos(60_000_000_000), "1m");
+        assert_eq!(format_timestamp(1_893_456_000), "2030-01-01T00:00:00Z");
     }
 }

@@ -1,10 +1,12 @@
 //! The permission and limit attributes users, scoped signing key templates and an
 //! account's default permissions have in common, and their models.
 
-use super::auth_common::{parse_duration_nanos, DURATION};
+use super::auth_common::{format_duration_nanos, parse_duration_nanos, DURATION};
 use crate::framework::schema::{Attribute, Nesting};
 use crate::framework::validators::{Each, OneOf, StringRule};
-use crate::nats::jwt::{Permission, ResponsePermission, TimeRange, UserPermissionLimits, NO_LIMIT};
+use crate::nats::jwt::{
+    Permission, Permissions, ResponsePermission, TimeRange, UserPermissionLimits, NO_LIMIT,
+};
 use crate::provider::rules::check_subject;
 use serde::{Deserialize, Serialize};
 
@@ -128,7 +130,30 @@ pub fn permission_attributes(who: &str) -> Vec<Attribute> {
     ]
 }
 
+/// A list attribute as configured: unset when empty.
+pub fn non_empty(list: &[String]) -> Option<Vec<String>> {
+    (!list.is_empty()).then(|| list.to_vec())
+}
+
+fn responses_from(response: Option<&ResponsePermission>) -> Option<ResponsesModel> {
+    response.map(|r| ResponsesModel {
+        max: Some(r.max),
+        ttl: (r.ttl != 0).then(|| format_duration_nanos(r.ttl)),
+    })
+}
+
 impl PermissionsModel {
+    /// The arguments stating `permissions` (for import); `None` when they say nothing.
+    pub fn from_claims(permissions: &Permissions) -> Option<PermissionsModel> {
+        (!permissions.is_empty()).then(|| PermissionsModel {
+            pub_allow: non_empty(&permissions.publish.allow),
+            pub_deny: non_empty(&permissions.publish.deny),
+            sub_allow: non_empty(&permissions.subscribe.allow),
+            sub_deny: non_empty(&permissions.subscribe.deny),
+            allow_responses: responses_from(permissions.response.as_ref()),
+        })
+    }
+
     pub fn publish(&self) -> Permission {
         Permission {
             allow: self.pub_allow.clone().unwrap_or_default(),
@@ -230,6 +255,36 @@ impl UserLimitsModel {
             sub_allow: self.sub_allow.clone(),
             sub_deny: self.sub_deny.clone(),
             allow_responses: self.allow_responses.clone(),
+        }
+    }
+
+    /// The arguments stating `limits` (for import), defaults written out as planning
+    /// writes them.
+    pub fn from_claims(limits: &UserPermissionLimits) -> UserLimitsModel {
+        UserLimitsModel {
+            pub_allow: non_empty(&limits.publish.allow),
+            pub_deny: non_empty(&limits.publish.deny),
+            sub_allow: non_empty(&limits.subscribe.allow),
+            sub_deny: non_empty(&limits.subscribe.deny),
+            allow_responses: responses_from(limits.response.as_ref()),
+            source_networks: non_empty(&limits.src),
+            connect_times: (!limits.times.is_empty()).then(|| {
+                limits
+                    .times
+                    .iter()
+                    .map(|t| TimeWindow {
+                        start: t.start.clone(),
+                        end: t.end.clone(),
+                    })
+                    .collect()
+            }),
+            connect_times_location: (!limits.times_location.is_empty())
+                .then(|| limits.times_location.clone()),
+            max_subscriptions: Some(limits.subs),
+            max_data: Some(limits.data),
+            max_payload: Some(limits.payload),
+            bearer_token: Some(limits.bearer_token),
+            allowed_connection_types: non_empty(&limits.allowed_connection_types),
         }
     }
 

@@ -1,7 +1,9 @@
 //! Managed resources, one module (file or directory) per resource type.
 
 pub mod auth_common;
+pub mod auth_import;
 pub mod auth_permissions;
+pub mod auth_signer;
 pub mod jetstream;
 pub mod jetstream_consumer;
 pub mod jetstream_kv_bucket;

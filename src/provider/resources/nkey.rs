@@ -11,8 +11,10 @@
 //! `seed_wo` (Terraform >= 1.11); `seed` then stays null and only `public_key` is stored.
 
 use super::auth_common::{inspect_seed, seed_public_key, KeyKind};
+use super::auth_import::keystore_seed;
+use super::nkey_account::public_key_identity;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::{Attribute, Schema};
+use crate::framework::schema::{Attribute, IdentitySchema, Schema};
 use crate::framework::validators::OneOf;
 use crate::framework::value::{AttributePath, Value};
 use crate::framework::{Failed, PlanContext, Resource};
@@ -78,6 +80,12 @@ impl Resource for NkeyResource {
                 .requires_replace()
                 .description("Change it to make Terraform take a new `seed_wo` (write-only values are not compared between runs)."),
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(public_key_identity(
+            "The public key; its seed is read from the nsc keystore.",
+        ))
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
@@ -146,6 +154,10 @@ impl Resource for NkeyResource {
         _client: &NatsClient,
         current: NkeyModel,
     ) -> Result<Option<NkeyModel>, Diagnostics> {
+        // Imported by identity: only the public key is known yet.
+        if current.kind.is_none() {
+            return from_keystore(current.public_key.as_deref().unwrap_or_default()).map(Some);
+        }
         Ok(Some(current))
     }
 
@@ -164,21 +176,59 @@ impl Resource for NkeyResource {
         Ok(())
     }
 
-    /// Imports a key from its seed. The import ID passes through Terraform's CLI and
-    /// logs; prefer `seed_wo` to keep a seed out of everything.
+    /// Imports a key by its public key, with the seed from the nsc keystore
+    /// (`$NKEYS_PATH`, else nsc's default), or from the seed itself. The seed is then
+    /// in the state (sensitive), as for a generated key; an ID passes through
+    /// Terraform's CLI and logs, so prefer the public key to the seed.
     async fn import(&self, _client: &NatsClient, id: &str) -> Result<NkeyModel, Diagnostics> {
-        let (kind, public_key) = inspect_seed(id).map_err(|problem| {
+        let id = id.trim();
+        if id.starts_with('S') {
+            let (kind, public_key) = inspect_seed(id).map_err(|problem| {
+                Diagnostics::from(Diagnostic::error(
+                    "Cannot import the nkey",
+                    format!("The import ID {problem}."),
+                ))
+            })?;
+            return Ok(NkeyModel {
+                kind: Some(kind.name().to_owned()),
+                public_key: Some(public_key),
+                seed: Some(id.to_owned()),
+                seed_wo: None,
+                seed_wo_version: None,
+            });
+        }
+        from_keystore(id)
+    }
+}
+
+/// The key with `public_key`, its seed read from the nsc keystore.
+fn from_keystore(public_key: &str) -> Result<NkeyModel, Diagnostics> {
+    let kind = public_key
+        .chars()
+        .next()
+        .and_then(|prefix| {
+            KeyKind::NAMES
+                .iter()
+                .filter_map(|name| KeyKind::from_name(name))
+                .find(|k| k.prefix() == prefix)
+        })
+        .ok_or_else(|| {
             Diagnostics::from(Diagnostic::error(
                 "Cannot import the nkey",
-                format!("The import ID must be the key's seed; the ID given {problem}."),
+                "The import ID must be a public key (`O...`, `A...`, `U...`, `N...`, `C...`, `X...`) whose seed is in the nsc keystore, or the seed itself.",
             ))
         })?;
-        Ok(NkeyModel {
-            kind: Some(kind.name().to_owned()),
-            public_key: Some(public_key),
-            seed: Some(id.trim().to_owned()),
-            seed_wo: None,
-            seed_wo_version: None,
-        })
-    }
+    let seed = keystore_seed(public_key).map_err(|problem| {
+        Diagnostics::from(Diagnostic::error(
+            "Cannot import the nkey",
+            format!("{problem}."),
+        ))
+    })?;
+    Ok(NkeyModel {
+        kind: Some(kind.name().to_owned()),
+        public_key: Some(public_key.to_owned()),
+        seed: Some(seed.expose().to_owned()),
+        seed_wo: None,
+        seed_wo_version: None,
+    })
 }

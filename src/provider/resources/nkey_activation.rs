@@ -10,16 +10,16 @@
 //! account's owner, as `nsc generate activation` does.
 
 use super::auth_common::{
-    any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
-    signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP,
+    any_changed, check_expiry, format_timestamp, parse_timestamp, KeyKind, ACCOUNT_KEY,
+    ACCOUNT_SEED, TIMESTAMP,
 };
+use super::auth_signer::{check_signer_available, plan_issuer, signing_key, validate_signer};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::OneOf;
 use crate::framework::value::{AttributePath, Value};
 use crate::framework::{Failed, PlanContext, Resource};
 use crate::nats::jwt::{self, Activation, Claims, ExportType};
-use crate::nats::Secret;
 use crate::provider::client::NatsClient;
 use crate::provider::rules::SUBJECT;
 use serde::{Deserialize, Serialize};
@@ -106,8 +106,10 @@ impl Resource for NkeyActivationResource {
         )
         .attribute(
             Attribute::string("issuer")
+                .optional()
                 .computed()
-                .description("Public key (`A...`) that signed the token; known at plan time."),
+                .validate(ACCOUNT_KEY)
+                .description("Public key (`A...`) of the exporting account or its signing key, which signs the token; known at plan time. Derived from the issuer seed when one is set; set it alone to sign with that key's seed from the nsc keystore."),
         )
         .attribute(
             Attribute::string("issuer_account")
@@ -129,21 +131,21 @@ impl Resource for NkeyActivationResource {
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        require_one_of(config, "issuer_seed", "issuer_seed_wo", diagnostics);
+        validate_signer(config, diagnostics);
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        let issuer_seed =
-            config_str(plan.config, "issuer_seed").or(config_str(plan.config, "issuer_seed_wo"));
-        if let Some(Ok(issuer)) = issuer_seed.map(|s| seed_public_key(s, KeyKind::Account)) {
-            plan.set("issuer", Value::string(issuer));
+        if plan.planned().is_null() {
+            return;
         }
+        plan_issuer(plan, KeyKind::Account);
         let reissue = match plan.prior {
             Value::Object(_) => any_changed(plan.planned(), plan.prior, CLAIMS),
             _ => true,
         };
         if reissue {
             check_expiry(plan.config, plan.diagnostics);
+            check_signer_available(plan, "exporting account");
             plan.set("token", Value::Unknown);
         } else {
             let prior = plan.prior.attr("token").cloned().unwrap_or(Value::Null);
@@ -188,38 +190,57 @@ impl Resource for NkeyActivationResource {
     ) -> Result<(), Diagnostics> {
         Ok(())
     }
+
+    /// Imports an existing token (the ID is the activation JWT, e.g. from an
+    /// importer's `imports[*].token`): not a secret, it admits only its account.
+    async fn import(&self, _client: &NatsClient, id: &str) -> Result<ActivationModel, Diagnostics> {
+        let failed = |detail: String| {
+            Diagnostics::from(Diagnostic::error("Cannot import the activation", detail))
+        };
+        let token = id.trim();
+        let claims = jwt::decode_as::<Activation>(token)
+            .map_err(|e| failed(format!("The import ID must be an activation JWT: {e}.")))?;
+        if !claims.nats.tags.is_empty() || claims.not_before != 0 || !claims.audience.is_empty() {
+            return Err(failed(
+                "The token holds claims natsforge cannot express (`tags`, `nbf` or `aud`).".into(),
+            ));
+        }
+        Ok(ActivationModel {
+            name: (!claims.name.is_empty()).then(|| claims.name.clone()),
+            account: claims.subject.clone(),
+            subject: claims.nats.import_subject.clone(),
+            kind: Some(match claims.nats.import_type {
+                ExportType::Stream => "stream".into(),
+                ExportType::Service => "service".into(),
+            }),
+            issuer: Some(claims.issuer.clone()),
+            issuer_account: (!claims.nats.issuer_account.is_empty())
+                .then(|| claims.nats.issuer_account.clone()),
+            expires: (claims.expires != 0).then(|| format_timestamp(claims.expires)),
+            token: Some(token.to_owned()),
+            ..ActivationModel::default()
+        })
+    }
 }
 
 /// Signs the activation with the seed given (write-only first) and fills `token` and
 /// `issuer`.
 fn issue(model: &mut ActivationModel) -> Result<(), Diagnostic> {
-    let (seed, attribute) = match (model.issuer_seed_wo.take(), &model.issuer_seed) {
-        (Some(seed), _) => (seed, "issuer_seed_wo"),
-        (None, Some(seed)) => (seed.clone(), "issuer_seed"),
-        (None, None) => {
-            return Err(Diagnostic::error(
-                "Issuer seed needed",
-                "Issuing the activation needs the exporting account's seed: set `issuer_seed` or `issuer_seed_wo`.",
-            )
-            .at(AttributePath::attr("issuer_seed")))
-        }
-    };
-    let (issuer, token) = issue_activation(model, &Secret::new(seed), attribute)?;
-    model.issuer = Some(issuer);
+    let key = signing_key(
+        model.issuer_seed_wo.take().as_deref(),
+        model.issuer_seed.as_deref(),
+        model.issuer.as_deref(),
+        KeyKind::Account,
+        "exporting account",
+    )?;
+    let token = sign_activation(model, &key)?;
+    model.issuer = Some(key.public_key());
     model.token = Some(token);
     Ok(())
 }
 
 /// The activation JWT: about the importing account, granting `subject` of `type`.
-fn issue_activation(
-    model: &ActivationModel,
-    seed: &Secret,
-    seed_attribute: &str,
-) -> Result<(String, String), Diagnostic> {
-    let key = signer(seed, KeyKind::Account).map_err(|problem| {
-        Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))
-            .at(AttributePath::attr(seed_attribute))
-    })?;
+fn sign_activation(model: &ActivationModel, key: &nkeys::KeyPair) -> Result<String, Diagnostic> {
     let body = Activation {
         import_subject: model.subject.clone(),
         import_type: match model.kind.as_deref() {
@@ -239,9 +260,8 @@ fn issue_activation(
             Diagnostic::error("Invalid expiry", problem).at(AttributePath::attr("expires"))
         })?;
     }
-    let token = jwt::encode(&claims, &key)
-        .map_err(|e| Diagnostic::error("Cannot issue the activation", e.to_string()))?;
-    Ok((key.public_key(), token))
+    jwt::encode(&claims, key)
+        .map_err(|e| Diagnostic::error("Cannot issue the activation", e.to_string()))
 }
 
 #[cfg(test)]
@@ -262,9 +282,15 @@ mod tests {
     fn the_token_is_about_the_importer_and_signed_by_the_exporter() {
         let (exporter, exporter_seed) = KeyKind::Account.generate().unwrap();
         let (importer, _) = KeyKind::Account.generate().unwrap();
-        let (issuer, token) =
-            issue_activation(&model(&importer), &exporter_seed, "issuer_seed").unwrap();
-        assert_eq!(issuer, exporter);
+        let key = signing_key(
+            None,
+            Some(exporter_seed.expose()),
+            None,
+            KeyKind::Account,
+            "e",
+        )
+        .unwrap();
+        let token = sign_activation(&model(&importer), &key).unwrap();
         let AnyClaims::Activation(claims) = jwt::decode(&token).unwrap() else {
             panic!("expected activation claims");
         };
@@ -278,8 +304,9 @@ mod tests {
     #[test]
     fn a_seed_of_another_kind_is_refused_without_echoing_it() {
         let (_, user_seed) = KeyKind::User.generate().unwrap();
-        let (importer, _) = KeyKind::Account.generate().unwrap();
-        let error = issue_activation(&model(&importer), &user_seed, "issuer_seed").unwrap_err();
+        let error = signing_key(None, Some(user_seed.expose()), None, KeyKind::Account, "e")
+            .err()
+            .unwrap();
         assert!(error.detail.contains("a user seed"), "{}", error.detail);
         assert!(!error.detail.contains(user_seed.expose()));
     }

@@ -16,21 +16,32 @@
 //! an unchanged configuration changes nothing.
 
 mod claims;
+mod import;
 mod push;
 mod schema;
 
-use super::auth_common::{
-    any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
-    signer, KeyKind,
-};
+use super::auth_common::{any_changed, check_expiry, config_str, parse_timestamp, KeyKind};
+use super::auth_signer::{check_signer_available, plan_issuer, signing_key, validate_signer};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::Schema;
-use crate::framework::value::{AttributePath, Value};
-use crate::framework::{Failed, PlanContext, Resource};
+use crate::framework::schema::{IdentityAttribute, IdentitySchema, Schema};
+use crate::framework::value::{AttributePath, Type, Value};
+use crate::framework::{Failed, Listed, PlanContext, Resource};
 use crate::nats::jwt::{self, Claims};
-use crate::nats::Secret;
 use crate::provider::client::NatsClient;
 pub use schema::AccountModel;
+
+/// Accounts are identified by their public key wherever they live.
+pub fn public_key_identity(what: &'static str) -> IdentitySchema {
+    IdentitySchema {
+        version: 0,
+        attributes: vec![IdentityAttribute {
+            name: "public_key",
+            ty: Type::String,
+            required_for_import: true,
+            description: what,
+        }],
+    }
+}
 
 pub struct NkeyAccountResource;
 
@@ -67,17 +78,20 @@ impl Resource for NkeyAccountResource {
         schema::schema()
     }
 
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(public_key_identity("The account's public key (`A...`)."))
+    }
+
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        require_one_of(config, "issuer_seed", "issuer_seed_wo", diagnostics);
+        validate_signer(config, diagnostics);
         claims::validate(config, diagnostics);
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        let issuer_seed =
-            config_str(plan.config, "issuer_seed").or(config_str(plan.config, "issuer_seed_wo"));
-        if let Some(Ok(issuer)) = issuer_seed.map(|s| seed_public_key(s, KeyKind::Operator)) {
-            plan.set("issuer", Value::string(issuer));
+        if plan.planned().is_null() {
+            return;
         }
+        plan_issuer(plan, KeyKind::Operator);
         if config_str(plan.config, "public_key").is_some() {
             plan.set("seed", Value::Null);
         }
@@ -85,6 +99,7 @@ impl Resource for NkeyAccountResource {
         if plan.is_create() || drifted || any_changed(plan.planned(), plan.prior, CLAIM_ATTRIBUTES)
         {
             check_expiry(plan.config, plan.diagnostics);
+            check_signer_available(plan, "operator");
             plan.set("jwt", Value::Unknown);
         } else {
             let prior_jwt = plan.prior.attr("jwt").cloned().unwrap_or(Value::Null);
@@ -119,6 +134,11 @@ impl Resource for NkeyAccountResource {
         client: &NatsClient,
         mut current: AccountModel,
     ) -> Result<Option<AccountModel>, Diagnostics> {
+        // Imported by identity: only the public key is known yet.
+        if current.name.is_none() {
+            let public_key = current.public_key.clone().unwrap_or_default();
+            return import::hydrate(client, &public_key).await.map(Some);
+        }
         if !push::matches_resolver(client, &current).await? {
             // Planned as drift: the next apply issues and pushes a fresh JWT.
             current.jwt = None;
@@ -151,26 +171,35 @@ impl Resource for NkeyAccountResource {
     async fn delete(&self, client: &NatsClient, prior: AccountModel) -> Result<(), Diagnostics> {
         push::remove(client, &prior).await
     }
+
+    /// `nsc://OPERATOR/ACCOUNT` (an nsc store) or the account's public key (the
+    /// servers' resolver, with the provider's system credentials).
+    async fn import(&self, client: &NatsClient, id: &str) -> Result<AccountModel, Diagnostics> {
+        import::import(client, id).await
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(import::list_schema())
+    }
+
+    async fn list(
+        &self,
+        client: &NatsClient,
+        config: &Value,
+    ) -> Result<Vec<Listed<AccountModel>>, Diagnostics> {
+        import::list(client, config).await
+    }
 }
 
-/// Signs a fresh account JWT with the issuer seed.
+/// Signs a fresh account JWT with the issuer's seed.
 fn issue(model: &mut AccountModel) -> Result<(), Diagnostic> {
-    let (seed, attribute) = match (&model.issuer_seed_wo, &model.issuer_seed) {
-        (Some(seed), _) => (seed.clone(), "issuer_seed_wo"),
-        (None, Some(seed)) => (seed.clone(), "issuer_seed"),
-        (None, None) => {
-            return Err(Diagnostic::error(
-                "Issuer seed needed",
-                "Issuing the account JWT needs the operator's seed: set `issuer_seed` or `issuer_seed_wo`.",
-            )
-            .at(AttributePath::attr("issuer_seed")))
-        }
-    };
-    let seed = Secret::new(seed);
-    let key = signer(&seed, KeyKind::Operator).map_err(|problem| {
-        Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))
-            .at(AttributePath::attr(attribute))
-    })?;
+    let key = signing_key(
+        model.issuer_seed_wo.as_deref(),
+        model.issuer_seed.as_deref(),
+        model.issuer.as_deref(),
+        KeyKind::Operator,
+        "operator",
+    )?;
     let public_key = model.public_key.clone().unwrap_or_default();
     let mut claims = Claims::new(
         public_key,

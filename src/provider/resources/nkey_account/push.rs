@@ -4,9 +4,10 @@
 use super::schema::AccountModel;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::nats::claims::{delete_request, ClaimsApi, ClaimsResult};
-use crate::nats::{Secret, ServerReply, SystemApi, SystemError};
+use crate::nats::{ServerReply, SystemApi, SystemError};
 use crate::provider::client::NatsClient;
-use crate::provider::resources::auth_common::{signer, KeyKind};
+use crate::provider::resources::auth_common::KeyKind;
+use crate::provider::resources::auth_signer::signing_key;
 use std::time::Duration;
 
 /// The resolver API, when the provider has system credentials and `push` is on.
@@ -164,17 +165,18 @@ pub async fn remove(client: &NatsClient, model: &AccountModel) -> Result<(), Dia
         return Ok(());
     };
     let account = model.public_key.clone().unwrap_or_default();
-    let Some(seed) = model.issuer_seed.as_deref() else {
-        return Err(Diagnostic::error(
-            "Cannot delete the account from the resolver",
-            format!("Deleting {account} needs a request signed by the operator, but its seed was given write-only (`issuer_seed_wo`) and is not available at destroy. Set `push = false` and apply to leave the resolver as it is, or delete it with `nsc`."),
-        )
-        .into());
-    };
-    let key = signer(&Secret::new(seed), KeyKind::Operator).map_err(|problem| {
+    // The write-only seed is gone at destroy: the stored seed, else the keystore's.
+    let key = signing_key(
+        None,
+        model.issuer_seed.as_deref(),
+        model.issuer.as_deref(),
+        KeyKind::Operator,
+        "operator",
+    )
+    .map_err(|problem| {
         Diagnostics::from(Diagnostic::error(
-            "Invalid issuer seed",
-            format!("The seed {problem}."),
+            "Cannot delete the account from the resolver",
+            format!("Deleting {account} needs a request signed by the operator: {} Set `push = false` and apply to leave the resolver as it is, or delete it with `nsc`.", problem.detail),
         ))
     })?;
     let request = delete_request(&key, std::slice::from_ref(&account)).map_err(|e| {

@@ -4,7 +4,9 @@
 use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::validators::{int_between, Each, OneOf};
 use crate::nats::jwt::NO_LIMIT;
-use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION, OPERATOR_SEED, TIMESTAMP};
+use crate::provider::resources::auth_common::{
+    ACCOUNT_KEY, DURATION, OPERATOR_KEY, OPERATOR_SEED, TIMESTAMP,
+};
 use crate::provider::resources::auth_permissions::{
     permission_attributes, user_limit_attributes, PermissionsModel, UserLimitsModel,
 };
@@ -181,8 +183,10 @@ pub fn schema() -> Schema {
     )
     .attribute(
         Attribute::string("issuer")
+            .optional()
             .computed()
-            .description("Public key (`O...`) that signed the JWT; known at plan time."),
+            .validate(OPERATOR_KEY)
+            .description("Public key (`O...`) of the operator or operator signing key that signs the JWT; known at plan time. Derived from the issuer seed when one is set; set it alone to sign with that key's seed from the nsc keystore (`$NKEYS_PATH`, else nsc's default), as after an import."),
     )
     .attribute(text("description", "A description stored in the JWT."))
     .attribute(text("info_url", "A link to more information, stored in the JWT."))

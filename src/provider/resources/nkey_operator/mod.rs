@@ -13,12 +13,16 @@
 //! The JWT is issued at create and re-issued only when a claim changes; changing only
 //! the resolver settings or the preloaded JWTs re-renders `server_config` alone.
 
+mod import;
+
 use super::auth_common::{
     any_changed, check_expiry, config_str, inspect_seed, parse_timestamp, seed_public_key, signer,
     KeyKind, ACCOUNT_KEY, OPERATOR_KEY, OPERATOR_SEED, TIMESTAMP,
 };
+use super::auth_import::keystore_seed;
+use super::nkey_account::public_key_identity;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::schema::{Attribute, IdentitySchema, Nesting, Schema};
 use crate::framework::validators::{Each, OneOf};
 use crate::framework::value::{AttributePath, Value};
 use crate::framework::{Failed, PlanContext, Resource};
@@ -180,6 +184,10 @@ impl Resource for NkeyOperatorResource {
         )
     }
 
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(public_key_identity("The operator's public key (`O...`)."))
+    }
+
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         let set = |name: &str| config.attr(name).is_some_and(|v| !v.is_null());
         if set("seed") && set("seed_wo") {
@@ -213,6 +221,9 @@ impl Resource for NkeyOperatorResource {
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        if plan.planned().is_null() {
+            return;
+        }
         let given_seed = config_str(plan.config, "seed").or(config_str(plan.config, "seed_wo"));
         if let Some(Ok((_, public_key))) = given_seed.map(inspect_seed) {
             if plan
@@ -232,6 +243,7 @@ impl Resource for NkeyOperatorResource {
         let reissue = plan.is_create() || any_changed(plan.planned(), plan.prior, CLAIM_ATTRIBUTES);
         if reissue {
             check_expiry(plan.config, plan.diagnostics);
+            check_seed_available(plan);
             plan.set("jwt", Value::Unknown);
             plan.set("server_config", Value::Unknown);
             return;
@@ -269,9 +281,14 @@ impl Resource for NkeyOperatorResource {
 
     async fn read(
         &self,
-        _client: &NatsClient,
+        client: &NatsClient,
         current: OperatorModel,
     ) -> Result<Option<OperatorModel>, Diagnostics> {
+        // Imported by identity: only the public key is known yet.
+        if current.name.is_none() {
+            let public_key = current.public_key.clone().unwrap_or_default();
+            return import::hydrate(client, &public_key).await.map(Some);
+        }
         Ok(Some(current))
     }
 
@@ -282,18 +299,19 @@ impl Resource for NkeyOperatorResource {
         mut planned: OperatorModel,
     ) -> Result<OperatorModel, Failed<OperatorModel>> {
         if planned.jwt.is_none() {
-            let seed = planned
-                .seed_wo
-                .take()
-                .or(planned.seed.clone())
-                .ok_or_else(|| {
-                    Diagnostic::error(
-                        "Operator seed needed",
-                        "Re-issuing the operator JWT needs its seed: set `seed` or `seed_wo`.",
-                    )
-                    .at(AttributePath::attr("seed_wo"))
-                })?;
-            issue(&mut planned, &Secret::new(seed))?;
+            let seed = match planned.seed_wo.take().or(planned.seed.clone()) {
+                Some(seed) => Secret::new(seed),
+                None => keystore_seed(planned.public_key.as_deref().unwrap_or_default()).map_err(
+                    |problem| {
+                        Diagnostic::error(
+                            "Operator seed needed",
+                            format!("Re-issuing the operator JWT needs its seed: set `seed` or `seed_wo`; {problem}."),
+                        )
+                        .at(AttributePath::attr("seed_wo"))
+                    },
+                )?,
+            };
+            issue(&mut planned, &seed)?;
         } else {
             planned.seed_wo = None;
             planned.server_config = Some(render_server_config(&planned)?);
@@ -303,6 +321,48 @@ impl Resource for NkeyOperatorResource {
 
     async fn delete(&self, _client: &NatsClient, _prior: OperatorModel) -> Result<(), Diagnostics> {
         Ok(())
+    }
+
+    /// `nsc://OPERATOR` (an nsc store) or the operator's public key (the servers that
+    /// trust it, or the nsc store nsc uses).
+    async fn import(&self, client: &NatsClient, id: &str) -> Result<OperatorModel, Diagnostics> {
+        import::import(client, id).await
+    }
+}
+
+/// A JWT about to be re-issued without `seed`/`seed_wo` (an imported operator) is
+/// signed with the nsc keystore's seed: say at plan time when it is not there.
+fn check_seed_available(plan: &mut PlanContext<'_>) {
+    let seeded = ["seed", "seed_wo"]
+        .iter()
+        .any(|name| plan.config.attr(name).is_some_and(|v| !v.is_null()));
+    let Some(Value::String(public_key)) = plan.prior.attr("public_key").cloned() else {
+        return;
+    };
+    if seeded || plan.prior.attr("seed").is_some_and(|v| !v.is_null()) {
+        return;
+    }
+    if let Err(problem) = keystore_seed(&public_key) {
+        plan.diagnostics.attribute_error(
+            &AttributePath::attr("seed_wo"),
+            "No seed to sign with",
+            format!("Re-issuing the operator JWT needs the seed of {public_key}: {problem}. Set `seed_wo` (or `seed`), or put the key into the nsc keystore."),
+        );
+    }
+}
+
+/// The operator's `nats` claims, as configured.
+fn operator_body(model: &OperatorModel) -> Operator {
+    let mut signing_keys = model.signing_keys.clone().unwrap_or_default();
+    signing_keys.sort();
+    Operator {
+        signing_keys,
+        account_server_url: model.account_server_url.clone().unwrap_or_default(),
+        operator_service_urls: model.operator_service_urls.clone().unwrap_or_default(),
+        system_account: model.system_account.clone().unwrap_or_default(),
+        assert_server_version: model.assert_server_version.clone().unwrap_or_default(),
+        strict_signing_key_usage: model.strict_signing_key_usage.unwrap_or(false),
+        tags: model.tags.clone().unwrap_or_default(),
     }
 }
 
@@ -314,17 +374,7 @@ fn issue(model: &mut OperatorModel, seed: &Secret) -> Result<(), Diagnostic> {
     };
     let key = signer(seed, KeyKind::Operator).map_err(bad_seed)?;
     let public_key = seed_public_key(seed.expose(), KeyKind::Operator).map_err(bad_seed)?;
-    let mut signing_keys = model.signing_keys.clone().unwrap_or_default();
-    signing_keys.sort();
-    let body = Operator {
-        signing_keys,
-        account_server_url: model.account_server_url.clone().unwrap_or_default(),
-        operator_service_urls: model.operator_service_urls.clone().unwrap_or_default(),
-        system_account: model.system_account.clone().unwrap_or_default(),
-        assert_server_version: model.assert_server_version.clone().unwrap_or_default(),
-        strict_signing_key_usage: model.strict_signing_key_usage.unwrap_or(false),
-        tags: model.tags.clone().unwrap_or_default(),
-    };
+    let body = operator_body(model);
     let mut claims = Claims::new(&public_key, model.name.clone().unwrap_or_default(), body);
     if let Some(expires) = &model.expires {
         claims.expires = parse_timestamp(expires).map_err(|problem| {

@@ -11,15 +11,19 @@
 //! `public_key` brings one; then `creds` is null. The JWT is issued at create and
 //! re-issued only when a claim changes.
 
+mod import;
+
 use super::auth_common::{
-    any_changed, check_expiry, config_str, parse_timestamp, require_one_of, seed_public_key,
-    signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED, TIMESTAMP, USER_KEY,
+    any_changed, check_expiry, config_str, parse_timestamp, signer, KeyKind, ACCOUNT_KEY,
+    ACCOUNT_SEED, TIMESTAMP, USER_KEY,
 };
 use super::auth_permissions::{user_limit_attributes, ResponsesModel, TimeWindow, UserLimitsModel};
+use super::auth_signer::{check_signer_available, plan_issuer, signing_key, validate_signer};
+use super::nkey_account::public_key_identity;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::schema::{Attribute, Schema};
+use crate::framework::schema::{Attribute, IdentitySchema, Schema};
 use crate::framework::value::{AttributePath, Value};
-use crate::framework::{Failed, PlanContext, Resource};
+use crate::framework::{Failed, Listed, PlanContext, Resource};
 use crate::nats::jwt::{self, format_user_creds, Claims, User};
 use crate::nats::Secret;
 use crate::provider::client::NatsClient;
@@ -126,7 +130,7 @@ pub fn user_claim_attributes() -> Vec<Attribute> {
 
 /// Checks shared by the user resource and the ephemeral user creds.
 pub fn validate_user(config: &Value, diagnostics: &mut Diagnostics) {
-    require_one_of(config, "issuer_seed", "issuer_seed_wo", diagnostics);
+    validate_signer(config, diagnostics);
     if config.attr("scoped").and_then(Value::as_bool) != Some(true) {
         return;
     }
@@ -160,8 +164,13 @@ pub fn issue_user_jwt(
         Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))
             .at(AttributePath::attr(seed_attribute))
     })?;
+    sign_user_jwt(model, public_key, &key, expires)
+}
+
+/// The user's `nats` claims, as configured.
+pub fn user_body(model: &UserModel) -> User {
     let issuer_account = model.issuer_account.clone().unwrap_or_default();
-    let body = if model.scoped == Some(true) {
+    let mut body = if model.scoped == Some(true) {
         User::scoped(issuer_account)
     } else {
         User {
@@ -170,8 +179,17 @@ pub fn issue_user_jwt(
             tags: Vec::new(),
         }
     };
-    let mut body = body;
     body.tags = model.tags.clone().unwrap_or_default();
+    body
+}
+
+fn sign_user_jwt(
+    model: &UserModel,
+    public_key: &str,
+    key: &nkeys::KeyPair,
+    expires: Option<i64>,
+) -> Result<(String, String), Diagnostic> {
+    let body = user_body(model);
     let mut claims = Claims::new(public_key, model.name.clone().unwrap_or_default(), body);
     if let Some(expires) = expires {
         claims.expires = expires;
@@ -180,7 +198,7 @@ pub fn issue_user_jwt(
             Diagnostic::error("Invalid expiry", problem).at(AttributePath::attr("expires"))
         })?;
     }
-    let token = jwt::encode(&claims, &key)
+    let token = jwt::encode(&claims, key)
         .map_err(|e| Diagnostic::error("Cannot issue the user JWT", e.to_string()))?;
     Ok((key.public_key(), token))
 }
@@ -232,8 +250,10 @@ impl Resource for NkeyUserResource {
         )
         .attribute(
             Attribute::string("issuer")
+                .optional()
                 .computed()
-                .description("Public key (`A...`) that signed the JWT; known at plan time."),
+                .validate(ACCOUNT_KEY)
+                .description("Public key (`A...`) of the account or account signing key that signs the JWT; known at plan time. Derived from the issuer seed when one is set; set it alone to sign with that key's seed from the nsc keystore (`$NKEYS_PATH`, else nsc's default), as after an import."),
         );
         for attribute in user_claim_attributes() {
             schema = schema.attribute(attribute);
@@ -248,16 +268,19 @@ impl Resource for NkeyUserResource {
             )
     }
 
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(public_key_identity("The user's public key (`U...`)."))
+    }
+
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         validate_user(config, diagnostics);
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        let issuer_seed =
-            config_str(plan.config, "issuer_seed").or(config_str(plan.config, "issuer_seed_wo"));
-        if let Some(Ok(issuer)) = issuer_seed.map(|s| seed_public_key(s, KeyKind::Account)) {
-            plan.set("issuer", Value::string(issuer));
+        if plan.planned().is_null() {
+            return;
         }
+        plan_issuer(plan, KeyKind::Account);
         if config_str(plan.config, "public_key").is_some() {
             plan.set("seed", Value::Null);
             plan.set("creds", Value::Null);
@@ -275,6 +298,7 @@ impl Resource for NkeyUserResource {
         };
         if claims_changed {
             check_expiry(plan.config, plan.diagnostics);
+            check_signer_available(plan, "account");
             plan.set("jwt", Value::Unknown);
             if config_str(plan.config, "public_key").is_none() {
                 plan.set("creds", Value::Unknown);
@@ -308,6 +332,10 @@ impl Resource for NkeyUserResource {
         _client: &NatsClient,
         current: UserModel,
     ) -> Result<Option<UserModel>, Diagnostics> {
+        // Imported by identity: only the public key is known yet.
+        if current.name.is_none() {
+            return import::hydrate(current.public_key.as_deref().unwrap_or_default()).map(Some);
+        }
         Ok(Some(current))
     }
 
@@ -327,21 +355,36 @@ impl Resource for NkeyUserResource {
     async fn delete(&self, _client: &NatsClient, _prior: UserModel) -> Result<(), Diagnostics> {
         Ok(())
     }
+
+    /// `nsc://OPERATOR/ACCOUNT/USER` or the user's public key (an nsc store).
+    async fn import(&self, _client: &NatsClient, id: &str) -> Result<UserModel, Diagnostics> {
+        import::import(id)
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(import::list_schema())
+    }
+
+    async fn list(
+        &self,
+        _client: &NatsClient,
+        config: &Value,
+    ) -> Result<Vec<Listed<UserModel>>, Diagnostics> {
+        import::list(config)
+    }
 }
 
 /// Issues the JWT and, when the seed is known, the creds text.
 fn issue(model: &mut UserModel) -> Result<(), Diagnostic> {
-    let (seed, attribute) = match (model.issuer_seed_wo.take(), &model.issuer_seed) {
-        (Some(seed), _) => (seed, "issuer_seed_wo"),
-        (None, Some(seed)) => (seed.clone(), "issuer_seed"),
-        (None, None) => return Err(Diagnostic::error(
-            "Issuer seed needed",
-            "Issuing the user JWT needs the account's seed: set `issuer_seed` or `issuer_seed_wo`.",
-        )
-        .at(AttributePath::attr("issuer_seed"))),
-    };
+    let key = signing_key(
+        model.issuer_seed_wo.take().as_deref(),
+        model.issuer_seed.as_deref(),
+        model.issuer.as_deref(),
+        KeyKind::Account,
+        "account",
+    )?;
     let public_key = model.public_key.clone().unwrap_or_default();
-    let (issuer, token) = issue_user_jwt(model, &public_key, &Secret::new(seed), attribute, None)?;
+    let (issuer, token) = sign_user_jwt(model, &public_key, &key, None)?;
     model.creds = match &model.seed {
         Some(seed) => Some(
             format_user_creds(&token, &Secret::new(seed.as_str()))
