@@ -20,6 +20,7 @@
 
 mod child;
 mod error;
+mod estate;
 mod fixtures;
 mod nats_server;
 mod operator;
@@ -29,6 +30,7 @@ mod tools;
 use std::time::{Duration, Instant};
 
 pub use error::HarnessError;
+pub use estate::Estate;
 pub use fixtures::{
     block_on, creds_options, edit_stream, hub_and_leaf, jetstream, official_provider_stand_in,
     plan_text, provider_config, stream_info, terraform_with, write_main,

@@ -22,7 +22,19 @@ fn is_zero(value: &Value) -> bool {
         Value::Number(n) => n.as_f64() == Some(0.0),
         Value::String(s) => s.is_empty(),
         Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
+        Value::Object(o) => o.values().all(is_empty_container),
+    }
+}
+
+/// Go writes struct fields such as `default_permissions: {"pub": {}, "sub": {}}`
+/// whether or not they say anything: empty all the way down is the same as absent.
+/// An object holding zero numbers (`resp: {"max": 0}`) is not.
+fn is_empty_container(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.values().all(is_empty_container),
+        _ => false,
     }
 }
 
@@ -107,7 +119,7 @@ mod tests {
     #[test]
     fn missing_values_equal_their_zero_and_order_of_lists_does_not_matter() {
         let original = json!({"limits": {"subs": -1, "conn": 0, "wildcards": false},
-            "tags": ["b", "a"], "exports": []});
+            "tags": ["b", "a"], "exports": [], "default_permissions": {"pub": {}, "sub": {}}});
         let rebuilt = json!({"limits": {"subs": -1}, "tags": ["a", "b"]});
         assert!(unexpressed(&original, &rebuilt).is_empty());
     }

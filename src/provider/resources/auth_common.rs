@@ -335,25 +335,6 @@ pub fn config_str<'a>(config: &'a Value, name: &str) -> Option<&'a str> {
     config.attr(name).and_then(Value::as_str)
 }
 
-/// Exactly one of two alternative attributes (e.g. `issuer_seed` / `issuer_seed_wo`);
-/// an unknown value counts as set.
-pub fn require_one_of(config: &Value, first: &str, second: &str, diagnostics: &mut Diagnostics) {
-    let set = |name: &str| config.attr(name).is_some_and(|v| !v.is_null());
-    match (set(first), set(second)) {
-        (true, true) => diagnostics.attribute_error(
-            &AttributePath::attr(second),
-            "Conflicting attributes",
-            format!("Set either `{first}` or `{second}`, not both."),
-        ),
-        (false, false) => diagnostics.attribute_error(
-            &AttributePath::attr(first),
-            "Missing attribute",
-            format!("Set `{first}` or, to keep the value out of the state, `{second}` (Terraform >= 1.11)."),
-        ),
-        _ => {}
-    }
-}
-
 /// When an expiry is set and already past, the JWT would be refused at once.
 pub fn check_expiry(config: &Value, diagnostics: &mut Diagnostics) {
     if let Some(expires) = config_str(config, "expires") {

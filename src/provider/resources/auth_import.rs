@@ -95,7 +95,11 @@ pub fn check_expressible<N: Serialize>(
         format!("Cannot import {what}: claims natsforge cannot express"),
         format!(
             "The JWT holds {}, which no argument of this resource states; importing it would re-issue a different JWT on the next apply. Remove the claim with nsc first, or manage this identity outside Terraform.",
-            missing.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|p| format!("`{}`", p.strip_prefix("nats.").unwrap_or(p)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
     .into())

@@ -120,13 +120,15 @@ pub fn signing_key(
             })?,
             "issuer",
         ),
-        (None, None, None) => return Err(Diagnostic::error(
-            "Issuer seed needed",
-            format!(
+        (None, None, None) => {
+            return Err(Diagnostic::error(
+                "Issuer seed needed",
+                format!(
                 "Issuing the JWT needs the {owner}'s seed: set `issuer_seed` or `issuer_seed_wo`."
             ),
-        )
-        .at(AttributePath::attr("issuer_seed"))),
+            )
+            .at(AttributePath::attr("issuer_seed")))
+        }
     };
     signer(&seed, kind).map_err(|problem| {
         Diagnostic::error("Invalid issuer seed", format!("The seed {problem}."))

@@ -20,7 +20,7 @@ mod import;
 mod push;
 mod schema;
 
-use super::auth_common::{any_changed, check_expiry, config_str, parse_timestamp, KeyKind};
+use super::auth_common::{any_changed, check_expiry, parse_timestamp, KeyKind};
 use super::auth_signer::{check_signer_available, plan_issuer, signing_key, validate_signer};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{IdentityAttribute, IdentitySchema, Schema};
@@ -92,7 +92,10 @@ impl Resource for NkeyAccountResource {
             return;
         }
         plan_issuer(plan, KeyKind::Operator);
-        if config_str(plan.config, "public_key").is_some() {
+        // A configured key (even one known only after apply) is not generated here:
+        // no seed, known at plan time, so references to it fail early.
+        let key_given = plan.config.attr("public_key").is_some_and(|v| !v.is_null());
+        if key_given {
             plan.set("seed", Value::Null);
         }
         let drifted = !plan.is_create() && plan.prior.attr("jwt").is_none_or(Value::is_null);

@@ -7,7 +7,7 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::Value;
 use crate::framework::Listed;
-use crate::nats::jwt::{self, Account, Claims, SigningKey, User, UserClaims};
+use crate::nats::jwt::{self, Account, Claims, SigningKey, User, UserClaims, UserPermissionLimits};
 use crate::nats::nsc::{find_user, NscEnv, NscUrl, Store};
 use crate::provider::resources::auth_common::{check_public_key, format_timestamp, KeyKind};
 use crate::provider::resources::auth_import::{
@@ -19,8 +19,13 @@ const WHAT: &str = "the user";
 
 /// The arguments that state `claims`; `scoped` when a scoped signing key signed it.
 pub fn model_from_claims(claims: &UserClaims, token: &str, scoped: bool) -> UserModel {
-    let limits = (!scoped).then(|| UserLimitsModel::from_claims(&claims.nats.limits));
-    let limits = limits.unwrap_or_default();
+    let default_limits = UserPermissionLimits::default();
+    // A scoped user's JWT carries no limits; its arguments keep their defaults.
+    let limits = UserLimitsModel::from_claims(if scoped {
+        &default_limits
+    } else {
+        &claims.nats.limits
+    });
     let body: &User = &claims.nats;
     UserModel {
         name: Some(claims.name.clone()),

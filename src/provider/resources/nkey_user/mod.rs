@@ -14,8 +14,8 @@
 mod import;
 
 use super::auth_common::{
-    any_changed, check_expiry, config_str, parse_timestamp, signer, KeyKind, ACCOUNT_KEY,
-    ACCOUNT_SEED, TIMESTAMP, USER_KEY,
+    any_changed, check_expiry, parse_timestamp, signer, KeyKind, ACCOUNT_KEY, ACCOUNT_SEED,
+    TIMESTAMP, USER_KEY,
 };
 use super::auth_permissions::{user_limit_attributes, ResponsesModel, TimeWindow, UserLimitsModel};
 use super::auth_signer::{check_signer_available, plan_issuer, signing_key, validate_signer};
@@ -281,7 +281,10 @@ impl Resource for NkeyUserResource {
             return;
         }
         plan_issuer(plan, KeyKind::Account);
-        if config_str(plan.config, "public_key").is_some() {
+        // A configured key (even one known only after apply) is not generated here:
+        // no seed, known at plan time, so references to it fail early.
+        let key_given = plan.config.attr("public_key").is_some_and(|v| !v.is_null());
+        if key_given {
             plan.set("seed", Value::Null);
             plan.set("creds", Value::Null);
         }
@@ -300,7 +303,7 @@ impl Resource for NkeyUserResource {
             check_expiry(plan.config, plan.diagnostics);
             check_signer_available(plan, "account");
             plan.set("jwt", Value::Unknown);
-            if config_str(plan.config, "public_key").is_none() {
+            if !key_given {
                 plan.set("creds", Value::Unknown);
             }
         } else {
