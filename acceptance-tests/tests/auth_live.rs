@@ -196,7 +196,7 @@ async fn push_change_drift_and_delete() {
     let operator = nkeys::KeyPair::from_seed(&live.operator_seed).unwrap();
     let request = delete_request(&operator, std::slice::from_ref(&account)).unwrap();
     ClaimsApi::new(&SystemApi::new(system))
-        .delete(&request)
+        .delete(&request, &[])
         .await
         .unwrap();
     assert!(resolver_holds(&live, &account).await.is_none());

@@ -62,12 +62,14 @@ impl ClaimsApi {
             .await
     }
 
-    /// Sends a delete request (see [`delete_request`]) to every resolver server.
+    /// Sends a delete request (see [`delete_request`]) to every resolver server;
+    /// `expected` as for [`update`](Self::update).
     pub async fn delete(
         &self,
         request_jwt: &str,
+        expected: &[String],
     ) -> Result<Vec<ServerReply<ClaimsResult>>, SystemError> {
-        self.gather(CLAIMS_DELETE, request_jwt.as_bytes().to_vec(), &[])
+        self.gather(CLAIMS_DELETE, request_jwt.as_bytes().to_vec(), expected)
             .await
     }
 
@@ -174,6 +176,102 @@ impl Patience {
         let left = self.timeout.saturating_sub(elapsed);
         (!all_answered && !left.is_zero()).then_some(left)
     }
+}
+
+/// One resolver server as learned from its VARZ: its name and the operators (subject
+/// and signing keys, with a display name) it trusts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolverServer {
+    pub name: String,
+    pub trusted: Vec<TrustedOperator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedOperator {
+    pub name: String,
+    pub subject: String,
+    pub signing_keys: Vec<String>,
+}
+
+impl TrustedOperator {
+    /// Whether accounts signed by `key` are trusted through this operator.
+    pub fn trusts(&self, key: &str) -> bool {
+        self.subject == key || self.signing_keys.iter().any(|k| k == key)
+    }
+}
+
+/// What one provider instance knows about the account resolver: which servers
+/// answer and whom they trust, learned from one VARZ round and kept until a server
+/// it does not know answers. Pushes then wait for exactly those servers, instead of
+/// a VARZ round and a quiet spell each.
+#[derive(Debug, Default)]
+pub struct ResolverCache {
+    servers: tokio::sync::Mutex<Option<Vec<ResolverServer>>>,
+}
+
+impl ResolverCache {
+    /// The known servers, learned over `system` when not known yet.
+    pub async fn servers(&self, system: &SystemApi) -> Result<Vec<ResolverServer>, SystemError> {
+        let mut known = self.servers.lock().await;
+        if let Some(servers) = known.as_ref() {
+            return Ok(servers.clone());
+        }
+        let learned = learn_servers(system).await?;
+        *known = Some(learned.clone());
+        Ok(learned)
+    }
+
+    /// Forgets what was learned (a server unknown to it answered): the next call to
+    /// [`servers`](Self::servers) asks again.
+    pub async fn forget(&self) {
+        *self.servers.lock().await = None;
+    }
+}
+
+#[derive(Deserialize)]
+struct TrustVarz {
+    #[serde(default)]
+    trusted_operators_claim: Vec<TrustClaim>,
+}
+
+#[derive(Deserialize)]
+struct TrustClaim {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    sub: String,
+    #[serde(default)]
+    nats: TrustBody,
+}
+
+#[derive(Deserialize, Default)]
+struct TrustBody {
+    #[serde(default)]
+    signing_keys: Vec<String>,
+}
+
+/// Every server's name and trusted operators, gathered from one VARZ round.
+async fn learn_servers(system: &SystemApi) -> Result<Vec<ResolverServer>, SystemError> {
+    let replies: Vec<ServerReply<TrustVarz>> = system
+        .ping("VARZ", &serde_json::json!({}), DEFAULT_QUIET_PERIOD)
+        .await?;
+    Ok(replies
+        .into_iter()
+        .map(|reply| ResolverServer {
+            name: reply.server.name,
+            trusted: reply
+                .data
+                .map(|d| d.trusted_operators_claim)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| TrustedOperator {
+                    name: c.name,
+                    subject: c.sub,
+                    signing_keys: c.nats.signing_keys,
+                })
+                .collect(),
+        })
+        .collect())
 }
 
 /// The request body of a claims delete: a JWT about the operator key itself

@@ -3,10 +3,13 @@
 //! every request of this instance.
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::nats::claims::ResolverCache;
 use crate::nats::{ConnectError, JetStreamApi, SharedConnection, SystemApi};
 
 pub struct NatsClient {
     state: ClientState,
+    /// The account resolver's servers, learned once per provider instance (AUTH).
+    resolver: ResolverCache,
 }
 
 enum ClientState {
@@ -32,13 +35,20 @@ impl NatsClient {
                 system,
                 jetstream_domain,
             },
+            resolver: ResolverCache::default(),
         }
     }
 
     pub fn deferred() -> Self {
         NatsClient {
             state: ClientState::Deferred,
+            resolver: ResolverCache::default(),
         }
+    }
+
+    /// What this instance learned about the account resolver's servers.
+    pub fn resolver_cache(&self) -> &ResolverCache {
+        &self.resolver
     }
 
     /// The shared connection, opened on first use.

@@ -3,12 +3,11 @@
 
 use super::schema::AccountModel;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::nats::claims::{delete_request, ClaimsApi, ClaimsResult};
+use crate::nats::claims::{delete_request, ClaimsApi, ClaimsResult, ResolverServer};
 use crate::nats::{ServerReply, SystemApi, SystemError};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::auth_common::KeyKind;
 use crate::provider::resources::auth_signer::signing_key;
-use std::time::Duration;
 
 /// The resolver API, when the provider has system credentials and `push` is on.
 async fn resolver(
@@ -28,6 +27,42 @@ fn failed(what: &str, error: SystemError) -> Diagnostics {
     Diagnostic::error(format!("Cannot {what}"), error.to_string()).into()
 }
 
+/// The resolver's servers as this provider instance knows them (learned once).
+async fn known_servers(
+    client: &NatsClient,
+    system: &SystemApi,
+) -> Result<Vec<ResolverServer>, Diagnostics> {
+    client
+        .resolver_cache()
+        .servers(system)
+        .await
+        .map_err(|e| failed("ask the servers which operator they trust", e))
+}
+
+fn names(servers: &[ResolverServer]) -> Vec<String> {
+    servers.iter().map(|s| s.name.clone()).collect()
+}
+
+/// A reply from a server this instance did not know means the cluster changed:
+/// learn it again, and hold the new servers to the same trust check.
+async fn relearn_if_new(
+    client: &NatsClient,
+    system: &SystemApi,
+    replies: &[ServerReply<ClaimsResult>],
+    known: &[String],
+    issuer: Option<&str>,
+) -> Result<(), Diagnostics> {
+    if replies.iter().all(|r| known.contains(&r.server.name)) {
+        return Ok(());
+    }
+    client.resolver_cache().forget().await;
+    let servers = known_servers(client, system).await?;
+    match issuer {
+        Some(issuer) => check_trust(&servers, issuer),
+        None => Ok(()),
+    }
+}
+
 /// Pushes the account JWT to every resolver server and fails naming each server that
 /// refused it or did not answer.
 pub async fn publish(client: &NatsClient, model: &AccountModel) -> Result<(), Diagnostics> {
@@ -36,8 +71,10 @@ pub async fn publish(client: &NatsClient, model: &AccountModel) -> Result<(), Di
     };
     let token = model.jwt.as_deref().unwrap_or_default();
     let issuer = model.issuer.as_deref().unwrap_or_default();
-    let servers = check_trust(&system, issuer).await?;
-    let replies = claims.update(token, &servers).await.map_err(|e| match e {
+    let servers = known_servers(client, &system).await?;
+    check_trust(&servers, issuer)?;
+    let expected = names(&servers);
+    let replies = claims.update(token, &expected).await.map_err(|e| match e {
         SystemError::NoResponders { .. } => Diagnostic::error(
             "No account resolver takes updates",
             "No server answered $SYS.REQ.CLAIMS.UPDATE: the servers need `resolver { type: full }` (or `cache`). With a `MEMORY` resolver, put the JWT into `resolver_preload` instead and set `push = false`.",
@@ -45,7 +82,8 @@ pub async fn publish(client: &NatsClient, model: &AccountModel) -> Result<(), Di
         .into(),
         other => failed("push the account JWT", other),
     })?;
-    let problems = refusals(&replies, &servers);
+    relearn_if_new(client, &system, &replies, &expected, Some(issuer)).await?;
+    let problems = refusals(&replies, &expected);
     if problems.is_empty() {
         tracing::info!(account = %model.public_key.as_deref().unwrap_or_default(), servers = replies.len(), "Account JWT pushed");
         Ok(())
@@ -85,56 +123,30 @@ fn refusals(replies: &[ServerReply<ClaimsResult>], servers: &[String]) -> Vec<St
 
 /// The update handlers accept a JWT from any operator, so check trust ourselves: the
 /// issuer must be a trusted operator or one of its signing keys on every server.
-/// Returns the names of the servers that answered.
-async fn check_trust(system: &SystemApi, issuer: &str) -> Result<Vec<String>, Diagnostics> {
-    let varz: Vec<ServerReply<serde_json::Value>> = system
-        .ping("VARZ", &serde_json::json!({}), Duration::from_millis(500))
-        .await
-        .map_err(|e| failed("ask the servers which operator they trust", e))?;
-    let mut untrusting = Vec::new();
-    for reply in &varz {
-        let operators = reply
-            .data
-            .as_ref()
-            .and_then(|d| d.get("trusted_operators_claim"))
-            .and_then(serde_json::Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let trusted = operators.iter().any(|operator| {
-            operator["sub"].as_str() == Some(issuer)
-                || operator["nats"]["signing_keys"]
-                    .as_array()
-                    .is_some_and(|keys| keys.iter().any(|k| k.as_str() == Some(issuer)))
-        });
-        if !trusted && !operators.is_empty() {
-            let names: Vec<String> = operators
+fn check_trust(servers: &[ResolverServer], issuer: &str) -> Result<(), Diagnostics> {
+    let untrusting: Vec<String> = servers
+        .iter()
+        .filter(|s| !s.trusted.is_empty() && !s.trusted.iter().any(|o| o.trusts(issuer)))
+        .map(|s| {
+            let names: Vec<String> = s
+                .trusted
                 .iter()
-                .map(|o| {
-                    format!(
-                        "{} ({})",
-                        o["name"].as_str().unwrap_or("?"),
-                        o["sub"].as_str().unwrap_or("?")
-                    )
-                })
+                .map(|o| format!("{} ({})", o.name, o.subject))
                 .collect();
-            untrusting.push(format!(
-                "server {} trusts {}",
-                reply.server.name,
-                names.join(", ")
-            ));
-        }
+            format!("server {} trusts {}", s.name, names.join(", "))
+        })
+        .collect();
+    if untrusting.is_empty() {
+        return Ok(());
     }
-    if !untrusting.is_empty() {
-        return Err(Diagnostic::error(
-            "The servers do not trust this account's operator",
-            format!(
-                "The JWT is signed by {issuer}, which is neither a trusted operator nor one of its signing keys: {}. Sign it with that operator's seed.",
-                untrusting.join("; ")
-            ),
-        )
-        .into());
-    }
-    Ok(varz.into_iter().map(|reply| reply.server.name).collect())
+    Err(Diagnostic::error(
+        "The servers do not trust this account's operator",
+        format!(
+            "The JWT is signed by {issuer}, which is neither a trusted operator nor one of its signing keys: {}. Sign it with that operator's seed.",
+            untrusting.join("; ")
+        ),
+    )
+    .into())
 }
 
 /// Whether the resolver holds exactly this JWT (true when nothing can be asked).
@@ -161,7 +173,7 @@ pub async fn matches_resolver(
 
 /// Deletes the account from a resolver that allows deletes.
 pub async fn remove(client: &NatsClient, model: &AccountModel) -> Result<(), Diagnostics> {
-    let Some((_, claims)) = resolver(client, model).await? else {
+    let Some((system, claims)) = resolver(client, model).await? else {
         return Ok(());
     };
     let account = model.public_key.clone().unwrap_or_default();
@@ -185,7 +197,8 @@ pub async fn remove(client: &NatsClient, model: &AccountModel) -> Result<(), Dia
             e.to_string(),
         ))
     })?;
-    let replies = claims.delete(&request).await.map_err(|e| match e {
+    let expected = names(&known_servers(client, &system).await?);
+    let replies = claims.delete(&request, &expected).await.map_err(|e| match e {
         SystemError::NoResponders { .. } => Diagnostic::error(
             "No account resolver takes deletes",
             "No server answered $SYS.REQ.CLAIMS.DELETE: it needs `resolver { type: full, allow_delete: true }`. Set `push = false` and apply to leave the resolver as it is.",
@@ -193,7 +206,8 @@ pub async fn remove(client: &NatsClient, model: &AccountModel) -> Result<(), Dia
         .into(),
         other => failed("delete the account from the resolver", other),
     })?;
-    let problems = refusals(&replies, &[]);
+    relearn_if_new(client, &system, &replies, &expected, None).await?;
+    let problems = refusals(&replies, &expected);
     if problems.is_empty() {
         Ok(())
     } else {
