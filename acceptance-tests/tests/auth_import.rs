@@ -4,7 +4,13 @@
 //! every kind (from the store and from the live resolver) under a configuration that
 //! states the same claims, and plans no changes; the JWTs are the estate's own.
 
-use acceptance_tests::{Estate, NatsServerBuilder, Terraform};
+use std::time::Duration;
+
+use acceptance_tests::{creds_options, Estate, NatsServerBuilder, Terraform};
+use futures::StreamExt;
+use natsforge::nats::claims::ClaimsApi;
+use natsforge::nats::jwt::{self, AnyClaims};
+use natsforge::nats::{connect, SystemApi};
 use serde_json::Value;
 
 const REQUIRED: &str =
@@ -356,4 +362,109 @@ fn query_over_the_resolver_generates_configuration_that_imports_with_no_changes(
     tf.apply().unwrap();
     tf.expect_no_changes().unwrap();
     let _: Value = tf.show_json().unwrap();
+}
+
+/// Publishes on `subject` until the client's own subscription receives it (its
+/// interest may take a moment to reach the server), for at most 5 s.
+macro_rules! round_trip {
+    ($client:expr, $subject:expr) => {{
+        let mut subscriber = $client.subscribe($subject).await.unwrap();
+        let mut received = false;
+        for _ in 0..25 {
+            $client.publish($subject, "ping".into()).await.unwrap();
+            let next = tokio::time::timeout(Duration::from_millis(200), subscriber.next());
+            if let Ok(Some(_)) = next.await {
+                received = true;
+                break;
+            }
+        }
+        received
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_from_the_resolver_a_changed_limit_pushes_only_that_account() {
+    let estate = Estate::new(false);
+    let server = NatsServerBuilder::new()
+        .extra(&estate.server_config())
+        .start()
+        .unwrap();
+    let url = server.client_url().to_owned();
+    // A user of APP is connected and working throughout.
+    let app = connect(&creds_options(&url, &estate.creds("APP", "app")))
+        .await
+        .unwrap();
+    assert!(round_trip!(app, "orders.before"));
+    let app_client_id = app.server_info().client_id;
+
+    let tf = terraform(&estate);
+    let provider = live_provider(&tf, &estate, &url);
+    let imports = [
+        import_block("nats_nkey.operator_signing", estate.key("operator_signing")),
+        import_block("nats_nkey_operator.op", estate.key("operator")),
+        import_block("nats_nkey_account.sys", estate.key("SYS")),
+        import_block("nats_nkey_account.app", estate.key("APP")),
+        import_block("nats_nkey_account.other", estate.key("OTHER")),
+        import_block("nats_nkey_user.app", estate.key("app_user")),
+        import_block("nats_nkey_user.signed", estate.key("signed_user")),
+        import_block("nats_nkey_user.scoped", estate.key("scoped_user")),
+        import_block("nats_nkey_user.other", estate.key("other_user")),
+    ]
+    .concat();
+    tf.write_file(
+        "main.tf",
+        &format!("{REQUIRED}{provider}{}{imports}", configuration(&estate)),
+    )
+    .unwrap();
+    let plan = tf.run_ok(&["plan", "-no-color"]).unwrap().stdout;
+    assert!(
+        plan.contains("Plan: 9 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{plan}"
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+
+    // One limit of OTHER changes: its JWT is re-signed with the operator signing key's
+    // seed from the nsc keystore and pushed; nothing else is touched.
+    let apply = tf
+        .run_with_env(
+            [
+                "apply",
+                "-auto-approve",
+                "-no-color",
+                "-var=other_connections=6",
+            ],
+            &[("TF_LOG", "trace")],
+        )
+        .unwrap();
+    assert!(apply.success(), "{}\n{}", apply.stdout, apply.stderr);
+    assert!(
+        apply.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    assert_no_seed(&estate, &format!("{}{}", apply.stdout, apply.stderr));
+
+    let system = connect(&creds_options(&url, &estate.creds("SYS", "sys")))
+        .await
+        .unwrap();
+    let claims = ClaimsApi::new(&SystemApi::new(system));
+    let held_app = claims.lookup(estate.key("APP")).await.unwrap().unwrap();
+    assert_eq!(held_app.trim(), store_jwt(&estate, "accounts/APP/APP.jwt"));
+    let held_other = claims.lookup(estate.key("OTHER")).await.unwrap().unwrap();
+    assert_ne!(
+        held_other.trim(),
+        store_jwt(&estate, "accounts/OTHER/OTHER.jwt")
+    );
+    let AnyClaims::Account(other) = jwt::decode(&held_other).unwrap() else {
+        panic!("OTHER is not an account JWT");
+    };
+    assert_eq!(other.nats.limits.conn, 6);
+    assert_eq!(other.issuer, estate.key("operator_signing"));
+    assert_eq!(state_jwt(&tf, "nats_nkey_account.other"), held_other.trim());
+
+    // The APP user never noticed: same connection, still working.
+    assert_eq!(app.server_info().client_id, app_client_id);
+    assert!(round_trip!(app, "orders.after"));
+    tf.expect_no_changes().unwrap();
 }

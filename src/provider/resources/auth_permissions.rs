@@ -66,6 +66,23 @@ fn cidr_rule(text: &str) -> Result<(), String> {
     }
 }
 
+/// An IANA zone name as Go's `time.LoadLocation` (the server) reads it; `Local` is
+/// the server's own zone.
+fn zone_rule(text: &str) -> Result<(), String> {
+    if text == "Local" || text.parse::<chrono_tz::Tz>().is_ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{text:?} is not an IANA time zone name: the server would refuse every connect"
+        ))
+    }
+}
+
+const ZONE: StringRule = StringRule {
+    allowed: "an IANA time zone name such as `Europe/Berlin`, `America/New_York` or `UTC`",
+    rule: zone_rule,
+};
+
 const CIDR: StringRule = StringRule {
     allowed: "an IP address or CIDR block",
     rule: cidr_rule,
@@ -232,6 +249,7 @@ pub fn user_limit_attributes(who: &str) -> Vec<Attribute> {
         .description(format!("Daily windows in which {who} may connect (empty: any time).")),
         Attribute::string("connect_times_location")
             .optional()
+            .validate(ZONE)
             .description("IANA time zone of `connect_times`, e.g. `Europe/Berlin` (default: the server's)."),
         limit("max_subscriptions", "Subscriptions per connection."),
         limit("max_data", "Bytes in flight per connection."),
@@ -328,5 +346,9 @@ mod tests {
         assert!(cidr_rule("10.0.0.0/33").is_err());
         assert!(subscribe_rule("orders.* workers").is_ok());
         assert!(subscribe_rule("orders..x").is_err());
+        assert!(zone_rule("Europe/Berlin").is_ok());
+        assert!(zone_rule("UTC").is_ok());
+        assert!(zone_rule("Europe/Atlantis").is_err());
+        assert!(zone_rule("CEST+2").is_err());
     }
 }

@@ -18,6 +18,7 @@
 mod claims;
 mod import;
 mod push;
+mod rules;
 mod schema;
 
 use super::auth_common::{any_changed, check_expiry, parse_timestamp, KeyKind};
@@ -85,6 +86,7 @@ impl Resource for NkeyAccountResource {
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
         validate_signer(config, diagnostics);
         claims::validate(config, diagnostics);
+        rules::validate(config, diagnostics);
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {

@@ -14,6 +14,7 @@
 //! the resolver settings or the preloaded JWTs re-renders `server_config` alone.
 
 mod import;
+mod rules;
 
 use super::auth_common::{
     any_changed, check_expiry, config_str, inspect_seed, parse_timestamp, seed_public_key, signer,
@@ -86,7 +87,6 @@ impl Resource for NkeyOperatorResource {
     }
 
     fn schema(&self) -> Schema {
-        let text = |name: &str, doc: &str| Attribute::string(name).optional().description(doc);
         Schema::new(
             "An operator JWT and the nats-server configuration that trusts it. Works offline: \
              nothing is sent to a server.",
@@ -132,10 +132,16 @@ impl Resource for NkeyOperatorResource {
                 .validate(ACCOUNT_KEY)
                 .description("Public key (`A...`) of the system account, e.g. a `nats_nkey`'s."),
         )
-        .attribute(text("account_server_url", "URL of an account server (for `nsc` and URL resolvers)."))
+        .attribute(
+            Attribute::string("account_server_url")
+                .optional()
+                .validate(rules::ACCOUNT_SERVER_URL)
+                .description("URL of an account server (for `nsc` and URL resolvers)."),
+        )
         .attribute(
             Attribute::string_list("operator_service_urls")
                 .optional()
+                .validate(Each(rules::SERVICE_URL))
                 .description("URLs of the operator's NATS servers (`nats://...`), for tools."),
         )
         .attribute(
@@ -143,7 +149,12 @@ impl Resource for NkeyOperatorResource {
                 .default(false)
                 .description("Require accounts and users to be signed by signing keys, never by identity keys."),
         )
-        .attribute(text("assert_server_version", "Oldest nats-server version (`2.10.0`) allowed to load this operator."))
+        .attribute(
+            Attribute::string("assert_server_version")
+                .optional()
+                .validate(rules::SERVER_VERSION)
+                .description("Oldest nats-server version (`2.10.0`) allowed to load this operator."),
+        )
         .attribute(Attribute::string_list("tags").optional().description("Tags stored in the JWT."))
         .attribute(
             Attribute::string("expires")
