@@ -115,6 +115,27 @@ install_pinned_nats_server() {
   echo "$BIN/nats-server"
 }
 
+# The auth import tests build an nsc-style estate with the reference Go libraries
+# (acceptance-tests/estate): Debian ships Go and the nats-io/jwt and nkeys sources,
+# which build offline in GOPATH mode. Installed only when missing, and only where
+# apt-get and root are at hand; elsewhere the estate tests fail saying what is missing.
+GOCODE_JWT=/usr/share/gocode/src/github.com/nats-io/jwt/v2
+ensure_estate_toolchain() {
+  if command -v go >/dev/null 2>&1 && [ -d "$GOCODE_JWT" ] \
+    && [ -d /usr/share/gocode/src/github.com/nats-io/nkeys ]; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    say "Go and Debian's nats-io jwt/nkeys sources are missing; install golang-go golang-github-nats-io-jwt-dev golang-github-nats-io-nkeys-dev for the auth estate tests"
+    return 0
+  fi
+  say "installing Go and the nats-io jwt/nkeys sources (apt) for the auth estate tests"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    golang-go golang-github-nats-io-jwt-dev golang-github-nats-io-nkeys-dev >&2
+}
+ensure_estate_toolchain
+
 terraform_path="$(suitable_on_path terraform terraform_version "$TERRAFORM_MIN")"
 [ -n "$terraform_path" ] || terraform_path="$(install_pinned_terraform)"
 nats_server_path="$(suitable_on_path nats-server nats_server_version "$NATS_SERVER_MIN")"
