@@ -66,7 +66,7 @@ fn limits(l: &AccountLimits) -> Option<LimitsModel> {
     ] == [NO; 7]
         && l.wildcard_exports == defaults.wildcard_exports
         && l.disallow_bearer == defaults.disallow_bearer;
-    (!unlimited).then(|| LimitsModel {
+    (!unlimited).then_some(LimitsModel {
         connections: Some(l.conn),
         leaf_connections: Some(l.leaf),
         subscriptions: Some(l.subs),
