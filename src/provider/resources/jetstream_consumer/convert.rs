@@ -3,6 +3,7 @@
 //! back keeps the user's own spelling where two mean the same, so nothing flip-flops.
 
 use super::model::{ConsumerAddress, ConsumerModel};
+use super::schema::PIN_TIMEOUT;
 use crate::nats::jetstream::{
     nanos_to_seconds, seconds_to_nanos, user_metadata, AckPolicy, ConsumerConfig, ConsumerInfo,
     DeliverPolicy, PriorityPolicy, ReplayPolicy,
@@ -124,6 +125,18 @@ fn same_time(server: Option<&str>, written: Option<&String>) -> Option<String> {
     }
 }
 
+/// The pin timeout, spelled `0` when written so: with `pinned_client` the server turns
+/// 0 into its default, and both mean the same.
+fn pin_timeout(config: &ConsumerConfig, written: Option<i64>) -> i64 {
+    let seconds = nanos_to_seconds(config.priority_timeout);
+    let pinned = config.priority_policy == PriorityPolicy::PinnedClient;
+    if pinned && written == Some(0) && seconds == PIN_TIMEOUT {
+        0
+    } else {
+        seconds
+    }
+}
+
 /// The percentage in `sample_freq` (`"30%"` or `"30"`).
 fn percent(text: Option<&str>) -> i64 {
     text.and_then(|t| t.trim().trim_end_matches('%').trim().parse().ok())
@@ -210,7 +223,7 @@ pub fn from_info(info: &ConsumerInfo, as_written: &ConsumerModel) -> ConsumerMod
         memory: Some(config.mem_storage),
         priority_groups: Some(config.priority_groups.clone()).filter(|g| !g.is_empty()),
         priority_policy: word(&config.priority_policy),
-        priority_timeout: Some(nanos_to_seconds(config.priority_timeout)),
+        priority_timeout: Some(pin_timeout(config, as_written.priority_timeout)),
         pause_until: same_time(
             config.pause_until.as_deref(),
             as_written.pause_until.as_ref(),

@@ -19,14 +19,17 @@
 mod convert;
 pub(crate) mod model;
 mod moved;
+mod plan;
 mod schema;
+mod stream_rules;
+mod subjects;
 mod validate;
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, IdentitySchema, Schema};
-use crate::framework::value::{AttributePath, Value};
+use crate::framework::value::Value;
 use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::nats::jetstream::{ConsumerAction, DeliverPolicy};
+use crate::nats::jetstream::ConsumerAction;
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
@@ -34,76 +37,42 @@ use model::{ConsumerAddress, ConsumerModel, StreamRef};
 
 pub struct ConsumerResource;
 
-fn failed(action: &str, model: &ConsumerModel, error: JetStreamError) -> Diagnostics {
-    Diagnostic::error(
-        format!(
-            "Cannot {action} consumer {} of stream {}",
-            model.durable_name, model.stream_id
+/// "consumer C of stream S" (with "in domain D" when it has one, named or the
+/// provider's default): the names the user knows from the server, not the
+/// `stream_id` spelling that led there.
+fn consumer_label(model: &ConsumerModel, client: &NatsClient) -> String {
+    let address = model.address();
+    match address.domain.or_else(|| client.default_domain()) {
+        Some(domain) => format!(
+            "consumer {} of stream {} in domain {domain}",
+            address.name, address.stream
         ),
+        None => format!("consumer {} of stream {}", address.name, address.stream),
+    }
+}
+
+fn failed(
+    action: &str,
+    model: &ConsumerModel,
+    client: &NatsClient,
+    error: JetStreamError,
+) -> Diagnostics {
+    Diagnostic::error(
+        format!("Cannot {action} {}", consumer_label(model, client)),
         error.to_string(),
     )
     .into()
 }
 
-fn invalid(model: &ConsumerModel, problem: String) -> Diagnostics {
+fn invalid(model: &ConsumerModel, client: &NatsClient, problem: String) -> Diagnostics {
     Diagnostic::error(
-        format!("Invalid configuration for consumer {}", model.durable_name),
+        format!(
+            "Invalid configuration for {}",
+            consumer_label(model, client)
+        ),
         problem,
     )
     .into()
-}
-
-const DELIVER_FLAGS: [(&str, DeliverPolicy); 4] = [
-    ("deliver_all", DeliverPolicy::All),
-    ("deliver_last", DeliverPolicy::Last),
-    ("deliver_new", DeliverPolicy::New),
-    ("deliver_last_per_subject", DeliverPolicy::LastPerSubject),
-];
-
-/// Plans the four deliver flags from the configuration: the flags left out follow
-/// the policy the configured ones (or `stream_sequence`/`start_time`) spell.
-fn plan_deliver_flags(plan: &mut PlanContext<'_>) -> Option<ConsumerModel> {
-    let mut spelled = ConsumerModel {
-        stream_sequence: plan
-            .planned()
-            .attr("stream_sequence")
-            .and_then(Value::as_number)
-            .and_then(|n| n.to_u64()),
-        start_time: plan
-            .planned()
-            .attr("start_time")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        ..ConsumerModel::default()
-    };
-    let known = |name: &str| {
-        plan.planned()
-            .attr(name)
-            .is_some_and(Value::is_wholly_known)
-    };
-    if !known("stream_sequence") || !known("start_time") {
-        return None;
-    }
-    for (name, _) in DELIVER_FLAGS {
-        let configured = plan.config.attr(name).cloned().unwrap_or(Value::Null);
-        if !configured.is_wholly_known() {
-            return None;
-        }
-        let on = configured.as_bool();
-        match name {
-            "deliver_all" => spelled.deliver_all = on,
-            "deliver_last" => spelled.deliver_last = on,
-            "deliver_new" => spelled.deliver_new = on,
-            _ => spelled.deliver_last_per_subject = on,
-        }
-    }
-    let policy = convert::deliver_policy(&spelled);
-    for (name, flag_policy) in DELIVER_FLAGS {
-        if plan.config.attr(name).is_some_and(Value::is_null) {
-            plan.set(name, Value::Bool(policy == flag_policy));
-        }
-    }
-    Some(spelled)
 }
 
 /// `CONSUMER.PAUSE`: a time pauses the consumer until then, none resumes it.
@@ -113,18 +82,44 @@ struct PauseRequest {
     pause_until: Option<String>,
 }
 
-fn time_of(text: Option<&str>) -> Option<time::OffsetDateTime> {
-    text.and_then(|t| {
-        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+/// The consumer an import ID names. An official ID that reads two ways names the one
+/// that exists on the server; when none does, natsforge's reading (its stream name
+/// ends at the last `_CONSUMER_`), which the read after import reports as missing.
+async fn one_reading(
+    client: &NatsClient,
+    id: &str,
+    mut readings: Vec<ConsumerAddress>,
+) -> Result<ConsumerAddress, Diagnostics> {
+    if readings.len() > 1 {
+        let mut existing = Vec::new();
+        for reading in &readings {
+            let api = client.jetstream(reading.domain.as_deref()).await?;
+            if let Ok(Some(_)) = api.consumer_info(&reading.stream, &reading.name).await {
+                existing.push(reading.clone());
+            }
+        }
+        match existing.as_slice() {
+            [one] => return Ok(one.clone()),
+            [] => {}
+            several => {
+                let named: Vec<String> = several
+                    .iter()
+                    .map(|r| format!("{}:{}", r.stream, r.name))
+                    .collect();
+                return Err(Diagnostic::error(
+                    "Ambiguous import ID",
+                    format!(
+                        "{id:?} names more than one existing consumer: {}. Import by STREAM:CONSUMER (DOMAIN:STREAM:CONSUMER) instead.",
+                        named.join(" and ")
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    readings.pop().ok_or_else(|| {
+        Diagnostic::error("Invalid import ID", format!("{id:?} names no consumer")).into()
     })
-}
-
-/// Where a consumer starts, as the server compares it on update.
-fn start_of(model: &ConsumerModel) -> (DeliverPolicy, u64, Option<time::OffsetDateTime>) {
-    let policy = convert::deliver_policy(model);
-    let sequence = model.stream_sequence.unwrap_or(0);
-    let time = time_of(model.start_time.as_deref());
-    (policy, sequence, time)
 }
 
 impl Resource for ConsumerResource {
@@ -150,62 +145,26 @@ impl Resource for ConsumerResource {
         validate::validate(config, diagnostics);
     }
 
-    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+    async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
         // The ID follows from stream, name and domain: known before apply.
-        let planned_model = plan.planned_model::<ConsumerModel>().ok();
         let identity_known = ["stream_id", "durable_name", "domain"].iter().all(|name| {
             plan.planned()
                 .attr(name)
                 .is_some_and(Value::is_wholly_known)
         });
-        if let Some(model) = planned_model.as_ref().filter(|_| identity_known) {
-            plan.set("id", Value::String(model.address().id()));
-        }
-        // With backoff, the server waits the first step for an acknowledgement.
-        let first_step = plan
-            .planned()
-            .attr("backoff")
-            .and_then(Value::as_elements)
-            .and_then(|steps| steps.first().cloned())
-            .filter(Value::is_wholly_known);
-        if let Some(step) = first_step {
-            if plan.config.attr("ack_wait").is_some_and(Value::is_null) {
-                plan.set("ack_wait", step);
+        if let Ok(model) = plan.planned_model::<ConsumerModel>() {
+            if identity_known {
+                plan.set("id", Value::String(model.address().id()));
             }
         }
-        let Some(spelled) = plan_deliver_flags(plan) else {
-            return;
-        };
-        let Ok(Some(prior)) = plan.prior_model::<ConsumerModel>() else {
-            return;
-        };
-        // A consumer belongs to one stream in one domain: another one means a new consumer.
-        if let Some(model) = planned_model.as_ref().filter(|_| identity_known) {
-            let (before, after) = (prior.address(), model.address());
-            if before.stream != after.stream {
-                plan.require_replace(AttributePath::attr("stream_id"));
-            }
-            if before.domain != after.domain {
-                plan.require_replace(AttributePath::attr("domain"));
-            }
+        plan::plan_server_defaults(plan);
+        let spelled = plan::plan_deliver_flags(plan);
+        if let (Some(spelled), Ok(Some(prior))) = (spelled, plan.prior_model::<ConsumerModel>()) {
+            plan::plan_replacement(plan, &prior, &spelled);
         }
-        // The server never moves a consumer's starting point: a new one replaces it.
-        let (before, after) = (start_of(&prior), start_of(&spelled));
-        if before.0 != after.0 {
-            let flag = DELIVER_FLAGS
-                .iter()
-                .find(|(_, p)| *p == after.0)
-                .map(|(name, _)| *name)
-                .unwrap_or(match after.0 {
-                    DeliverPolicy::ByStartSequence => "stream_sequence",
-                    _ => "start_time",
-                });
-            plan.require_replace(AttributePath::attr(flag));
-        } else if before.1 != after.1 {
-            plan.require_replace(AttributePath::attr("stream_sequence"));
-        } else if before.2 != after.2 {
-            plan.require_replace(AttributePath::attr("start_time"));
-        }
+        plan::keep_unchanged(plan);
+        plan::plan_pause(plan);
+        plan::check_against_stream(client, plan).await;
     }
 
     async fn create(
@@ -213,14 +172,14 @@ impl Resource for ConsumerResource {
         client: &NatsClient,
         planned: ConsumerModel,
     ) -> Result<ConsumerModel, Failed<ConsumerModel>> {
-        let config = convert::to_config(&planned).map_err(|p| invalid(&planned, p))?;
+        let config = convert::to_config(&planned).map_err(|p| invalid(&planned, client, p))?;
         let api = client
             .jetstream(planned.effective_domain().as_deref())
             .await?;
         let info = api
             .create_consumer(&planned.stream().name, &config, ConsumerAction::Create)
             .await
-            .map_err(|e| failed("create", &planned, e))?;
+            .map_err(|e| failed("create", &planned, client, e))?;
         Ok(convert::from_info(&info, &planned))
     }
 
@@ -235,7 +194,7 @@ impl Resource for ConsumerResource {
         let info = api
             .consumer_info(&current.stream().name, &current.durable_name)
             .await
-            .map_err(|e| failed("read", &current, e))?;
+            .map_err(|e| failed("read", &current, client, e))?;
         Ok(info.map(|info| convert::from_info(&info, &current)))
     }
 
@@ -245,16 +204,18 @@ impl Resource for ConsumerResource {
         prior: ConsumerModel,
         planned: ConsumerModel,
     ) -> Result<ConsumerModel, Failed<ConsumerModel>> {
-        let config = convert::to_config(&planned).map_err(|p| invalid(&planned, p))?;
+        let config = convert::to_config(&planned).map_err(|p| invalid(&planned, client, p))?;
         let api = client
             .jetstream(planned.effective_domain().as_deref())
             .await?;
         let mut info = api
             .create_consumer(&planned.stream().name, &config, ConsumerAction::Update)
             .await
-            .map_err(|e| failed("update", &planned, e))?;
+            .map_err(|e| failed("update", &planned, client, e))?;
         // An update leaves the pause alone; pausing and resuming has its own request.
-        if time_of(prior.pause_until.as_deref()) != time_of(planned.pause_until.as_deref()) {
+        if plan::time_of(prior.pause_until.as_deref())
+            != plan::time_of(planned.pause_until.as_deref())
+        {
             let stream = planned.stream().name;
             let request = PauseRequest {
                 pause_until: planned.pause_until.clone(),
@@ -264,14 +225,14 @@ impl Resource for ConsumerResource {
                 &request,
             )
             .await
-            .map_err(|e| failed("pause or resume", &planned, e))?;
+            .map_err(|e| failed("pause or resume", &planned, client, e))?;
             info = api
                 .consumer_info(&stream, &planned.durable_name)
                 .await
-                .map_err(|e| failed("read", &planned, e))?
+                .map_err(|e| failed("read", &planned, client, e))?
                 .ok_or_else(|| {
                     Diagnostics::from(Diagnostic::error(
-                        format!("Consumer {} vanished", planned.durable_name),
+                        format!("The {} vanished", consumer_label(&planned, client)),
                         "It was deleted while being updated; plan again to create it.",
                     ))
                 })?;
@@ -287,11 +248,11 @@ impl Resource for ConsumerResource {
         api.delete_consumer(&prior.stream().name, &prior.durable_name)
             .await
             .map(|_| ())
-            .map_err(|e| failed("delete", &prior, e))
+            .map_err(|e| failed("delete", &prior, client, e))
     }
 
-    async fn import(&self, _client: &NatsClient, id: &str) -> Result<ConsumerModel, Diagnostics> {
-        let address = ConsumerAddress::parse(id).map_err(|problem| {
+    async fn import(&self, client: &NatsClient, id: &str) -> Result<ConsumerModel, Diagnostics> {
+        let readings = ConsumerAddress::readings(id).map_err(|problem| {
             Diagnostics::from(Diagnostic::error(
                 "Invalid import ID",
                 format!(
@@ -299,6 +260,7 @@ impl Resource for ConsumerResource {
                 ),
             ))
         })?;
+        let address = one_reading(client, id, readings).await?;
         // Whoever imports by the official ID likely names the stream by its `id` too
         // (`nats_jetstream_stream.x.id`, which carries the domain).
         let official_form =

@@ -152,6 +152,32 @@ impl ConsumerAddress {
         })
     }
 
+    /// Every consumer an import ID can name: one, except for an official ID whose
+    /// names hold `_CONSUMER_` themselves (`JETSTREAM_STREAM_A_CONSUMER_B_CONSUMER_C`
+    /// is stream `A_CONSUMER_B` with consumer `C`, or stream `A` with `B_CONSUMER_C`).
+    /// The official provider reads it the first way, natsforge's `parse` the last.
+    pub fn readings(id: &str) -> Result<Vec<Self>, String> {
+        let chosen = Self::parse(id)?;
+        let official = match id.split_once(':') {
+            None => id,
+            Some((_, rest)) if rest.starts_with(OFFICIAL_STREAM) => rest,
+            Some(_) => return Ok(vec![chosen]),
+        };
+        let readings = official_splits(official)?
+            .into_iter()
+            .filter(|(stream, name)| {
+                crate::provider::rules::check_name(stream).is_ok()
+                    && crate::provider::rules::check_name(name).is_ok()
+            })
+            .map(|(stream, name)| ConsumerAddress {
+                domain: chosen.domain.clone(),
+                stream: stream.to_string(),
+                name: name.to_string(),
+            })
+            .collect();
+        Ok(readings)
+    }
+
     /// The resource ID in state: the official provider's form, domain-qualified.
     pub fn id(&self) -> String {
         let official = format!(
@@ -166,15 +192,27 @@ impl ConsumerAddress {
 }
 
 /// Splits `JETSTREAM_STREAM_<s>_CONSUMER_<c>`. A stream name may itself hold
-/// `_CONSUMER_`; the last occurrence separates them, as consumer names rarely do.
+/// `_CONSUMER_`; the last occurrence separates them, as consumer names rarely do
+/// (import asks the server when the ID can be read more than one way).
 fn split_official(id: &str) -> Result<(&str, &str), String> {
+    official_splits(id)?
+        .pop()
+        .ok_or_else(|| format!("{id:?} lacks `_CONSUMER_<consumer>`"))
+}
+
+/// Every way to read `JETSTREAM_STREAM_<s>_CONSUMER_<c>` as a stream and a consumer
+/// name, first `_CONSUMER_` first.
+fn official_splits(id: &str) -> Result<Vec<(&str, &str)>, String> {
     let rest = id.strip_prefix(OFFICIAL_STREAM).ok_or_else(|| {
         format!(
             "{id:?} is neither STREAM:CONSUMER nor JETSTREAM_STREAM_<stream>_CONSUMER_<consumer>"
         )
     })?;
-    rest.rsplit_once(OFFICIAL_CONSUMER)
-        .ok_or_else(|| format!("{id:?} lacks `_CONSUMER_<consumer>`"))
+    Ok(rest
+        .match_indices(OFFICIAL_CONSUMER)
+        .map(|(at, marker)| (&rest[..at], &rest[at + marker.len()..]))
+        .filter(|(stream, name)| !stream.is_empty() && !name.is_empty())
+        .collect())
 }
 
 #[cfg(test)]
@@ -212,6 +250,27 @@ mod tests {
         let parsed =
             ConsumerAddress::parse("JETSTREAM_STREAM_MY_CONSUMER_STREAM_CONSUMER_C_1").unwrap();
         assert_eq!(parsed, address(None, "MY_CONSUMER_STREAM", "C_1"));
+    }
+
+    #[test]
+    fn ambiguous_official_ids_have_every_reading() {
+        let readings =
+            ConsumerAddress::readings("hub:JETSTREAM_STREAM_A_CONSUMER_B_CONSUMER_C").unwrap();
+        assert_eq!(
+            readings,
+            vec![
+                address(Some("hub"), "A", "B_CONSUMER_C"),
+                address(Some("hub"), "A_CONSUMER_B", "C"),
+            ]
+        );
+        for plain in ["JETSTREAM_STREAM_A_CONSUMER_B", "A:B", "hub:A:B_CONSUMER_C"] {
+            let readings = ConsumerAddress::readings(plain).unwrap();
+            assert_eq!(
+                readings,
+                vec![ConsumerAddress::parse(plain).unwrap()],
+                "{plain}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,13 @@ use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
 use crate::framework::value::{Type, Value};
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
 
+/// The pin timeout nats-server gives a `pinned_client` consumer that sets none, in
+/// seconds (its `JsDefaultPinnedTTL`).
+pub const PIN_TIMEOUT: i64 = 120;
+
+/// The one heartbeat nats-server accepts with `ack_policy = "flow_control"`, in seconds.
+pub const FLOW_CONTROL_HEARTBEAT: i64 = 1;
+
 fn is_set(value: &Value) -> bool {
     value.as_str().is_some_and(|s| !s.is_empty())
 }
@@ -105,20 +112,20 @@ pub fn schema() -> Schema {
             .default("explicit")
             .validate(OneOf(&["explicit", "all", "none", "flow_control"]))
             .requires_replace()
-            .description("How messages are acknowledged: each (`explicit`), cumulatively (`all`), not at all (`none`), or by flow control (`flow_control`, push consumers with flow control only)."),
+            .description("How messages are acknowledged: each (`explicit`), cumulatively (`all`), not at all (`none`), or by flow control (`flow_control`: push consumers only, the kind a stream's `source`/`mirror` `consumer` block reads through; the server wants `flow_control = true`, `heartbeat = 1`, `ack_wait = 0`, no `backoff`, `max_delivery = -1` and `max_ack_pending` above 0, and the first three are planned so when left out). A stream with `retention = \"workqueue\"` takes `explicit` or `flow_control` only."),
     )
-    .attribute(seconds("ack_wait", 30, "How long to wait for an acknowledgement before redelivering. With `backoff` left at its default it follows the first backoff step"))
+    .attribute(seconds("ack_wait", 30, "How long to wait for an acknowledgement before redelivering. Left out, it follows the first `backoff` step, and is `0` with `ack_policy = \"flow_control\"`. Written together with `backoff`, it must equal the first step: the server refuses anything else in the pedantic mode natsforge always uses (`first backoff value has to equal batch AckWait`), so natsforge says so at plan time where the official provider fails at apply"))
     .attribute(
         Attribute::number("max_delivery")
             .default(-1)
             .validate(int_at_least(-1))
-            .description("Most deliveries of one message; `-1` for unlimited."),
+            .description("Most deliveries of one message; `-1` for unlimited. `0` is refused at plan time (the official provider accepts it): the server reads it as unlimited and answers `-1`, so the plan would never settle."),
     )
     .attribute(
         Attribute::new("backoff", Type::list(Type::Number))
             .optional()
             .validate(Each(int_at_least(1)))
-            .description("Redelivery delays, in seconds, one per delivery attempt; `max_delivery` must exceed their count."),
+            .description("Redelivery delays, in seconds, one per delivery attempt; `max_delivery` must exceed their count. Each step is at least 1 (the official provider accepts any number; the server refuses negative steps, and a 0 s step redelivers at once)."),
     )
     .attribute(Attribute::string("filter_subject").optional().validate(SUBJECT).description(
         "Only messages stored on subjects matching this.",
@@ -152,13 +159,13 @@ pub fn schema() -> Schema {
         Attribute::number("max_ack_pending")
             .default(20000)
             .validate(int_at_least(-1))
-            .description("Most messages delivered and not yet acknowledged; delivery pauses there. `-1` for unlimited."),
+            .description("Most messages delivered and not yet acknowledged; delivery pauses there. `-1` for unlimited. Left out on a push consumer with `ack_policy = \"none\"` it is `-1` (the server refuses a limit there: `consumer requires ack policy for max ack pending`). `0` is refused at plan time (the official provider accepts it): the server replaces it with its own default, so the plan would never settle."),
     )
     .attribute(
-        seconds("heartbeat", 0, "Push consumers: idle heartbeat interval (`0` for none)")
+        seconds("heartbeat", 0, "Push consumers: idle heartbeat interval (`0` for none). With `ack_policy = \"flow_control\"` it must be 1, and is planned so when left out")
             .requires_replace(),
     )
-    .attribute(flag("flow_control", "Push consumers: flow control (needs `heartbeat`).").requires_replace())
+    .attribute(flag("flow_control", "Push consumers: flow control (needs `heartbeat`). Planned `true` when left out with `ack_policy = \"flow_control\"`, which needs it.").requires_replace())
     .attribute(
         Attribute::number("max_waiting")
             .optional()
@@ -166,7 +173,7 @@ pub fn schema() -> Schema {
             .use_state_for_unknown()
             .validate(int_at_least(1))
             .requires_replace()
-            .description("Pull consumers: most pull requests waiting at once. Left out, the server's default (512)."),
+            .description("Pull consumers: most pull requests waiting at once. Left out, the server's default (512). At least 1: the official provider's `0` meant the server default, which is what leaving it out does here."),
     )
     .attribute(flag("headers_only", "Deliver headers only, with the payload size in `Nats-Msg-Size`."))
     .attribute(
@@ -202,8 +209,8 @@ pub fn schema() -> Schema {
             .validate(OneOf(&["none", "overflow", "pinned_client", "prioritized"]))
             .description("Pull consumers: how the priority groups share messages."),
     )
-    .attribute(seconds("priority_timeout", 0, "With `pinned_client`: how long a pinned client keeps its pin without pulling (`0` for the server's default)"))
-    .attribute(Attribute::string("pause_until").optional().description(
-        "Pause delivery until this time (RFC 3339); remove to resume.",
+    .attribute(seconds("priority_timeout", 0, &format!("With `pinned_client`: how long a pinned client keeps its pin without pulling. Left out, the server's default of {PIN_TIMEOUT} s, planned as such; `0` also means the server's default and stays `0` in state")))
+    .attribute(Attribute::string("pause_until").optional().computed().description(
+        "Pause delivery until this time (RFC 3339); a time in the past resumes delivery (e.g. `1970-01-01T00:00:00Z`). Left out, the pause is not managed: whatever pause the server holds is kept and shown (as the official provider, which has no such attribute, leaves a `nats consumer pause` in place), and a new consumer starts unpaused. Removing the attribute therefore does not resume the consumer: set a past time.",
     ))
 }
