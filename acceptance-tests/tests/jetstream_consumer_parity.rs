@@ -99,7 +99,7 @@ resource "nats_jetstream_consumer" "TEST_C7" {
     }
     assert!(!flat.contains("JETSTREAM_STREAM_TEST"), "{error}");
     assert_eq!(
-        flat.matches("consumer max request batch exceeds server limit of 1")
+        flat.matches("consumer max request batch exceeds server limit of 1 (10125)")
             .count(),
         2,
         "{error}"
