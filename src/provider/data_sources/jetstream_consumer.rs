@@ -7,8 +7,10 @@
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
+use crate::framework::value::AttributePath;
 use crate::framework::DataSource;
 use crate::nats::jetstream::{nanos_to_seconds, user_metadata, ConsumerInfo};
+use crate::nats::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_consumer::model::{StreamRef, STREAM_REF};
 use crate::provider::rules::{DOMAIN, NAME};
@@ -93,6 +95,22 @@ fn outputs(info: &ConsumerInfo, query: ConsumerDataModel) -> ConsumerDataModel {
     }
 }
 
+/// Which of the two is missing, pinned to the argument that names it.
+async fn not_found(api: &JetStreamApi, stream: &str, name: &str) -> Diagnostic {
+    match api.stream_info(stream).await {
+        Ok(None) => Diagnostic::error(
+            format!("Stream {stream} not found"),
+            "No stream of that name exists in this JetStream domain (check `stream_id` and `domain`).",
+        )
+        .at(AttributePath::attr("stream_id")),
+        _ => Diagnostic::error(
+            format!("Consumer {name} of stream {stream} not found"),
+            format!("Stream {stream} has no consumer named {name}."),
+        )
+        .at(AttributePath::attr("durable_name")),
+    }
+}
+
 impl DataSource for ConsumerDataSource {
     type Client = NatsClient;
     type Model = ConsumerDataModel;
@@ -150,21 +168,16 @@ impl DataSource for ConsumerDataSource {
         let domain = query.domain.clone().or(stream.domain);
         let name = query.durable_name.clone();
         let api = client.jetstream(domain.as_deref()).await?;
-        let info = api
-            .consumer_info(&stream.name, &name)
-            .await
-            .map_err(|e| {
-                Diagnostics::from(Diagnostic::error(
-                    format!("Cannot read consumer {name} of stream {}", stream.name),
-                    e.to_string(),
-                ))
-            })?
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::error(
-                    format!("Consumer {name} of stream {} not found", stream.name),
-                    "Neither the consumer nor, perhaps, its stream exists in this JetStream domain.",
-                ))
-            })?;
+        let stream_name = stream.name;
+        let read = api.consumer_info(&stream_name, &name).await.map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                format!("Cannot read consumer {name} of stream {stream_name}"),
+                e.to_string(),
+            ))
+        })?;
+        let Some(info) = read else {
+            return Err(not_found(&api, &stream_name, &name).await.into());
+        };
         Ok(outputs(&info, query))
     }
 }
