@@ -518,3 +518,139 @@ async fn shutdown_does_not_wait_forever_for_a_call_that_never_ends() {
     );
     drop(watch);
 }
+
+/// Whether `pid` is a live process (a zombie waiting to be reaped has exited).
+fn is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        // The state follows the command name, which may itself hold spaces or ')'.
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+            !state.is_some_and(|state| state.starts_with('Z'))
+        })
+    } else {
+        let output = std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", &pid.to_string()])
+            .output()
+            .unwrap();
+        let state = String::from_utf8_lossy(&output.stdout);
+        output.status.success() && !state.trim().starts_with('Z')
+    }
+}
+
+async fn exits_within(pid: u32, limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if !is_running(pid) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    !is_running(pid)
+}
+
+#[tokio::test]
+async fn terraform_closing_the_connection_without_shutdown_stops_the_plugin() {
+    let client = terraform_like_client_identity();
+    let mut child = spawn_like_terraform(&client, &[]);
+    let (handshake, _stdout) = read_handshake(&mut child).await;
+    let tls = tls_connector(&handshake, Some(&client));
+    let channel = connect("unix", &handshake.address, Some(tls))
+        .await
+        .unwrap();
+    assert_eq!(
+        health_of_plugin(channel.clone()).await.unwrap(),
+        ServingStatus::Serving as i32
+    );
+    // Idle but connected: the plugin keeps serving.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "stopped while connected"
+    );
+
+    // What a killed Terraform leaves: the connection closes, no Shutdown call.
+    drop(channel);
+    exits_cleanly_in_time(child).await;
+    assert!(!std::path::Path::new(&handshake.address).exists());
+}
+
+#[tokio::test]
+async fn the_plugin_stops_when_the_process_that_started_it_dies() {
+    // A shell starts the plugin (inheriting the go-plugin environment and stdout),
+    // tells us its pid and waits; SIGKILL of the shell orphans the plugin before any
+    // connection was made, so only the parent watch can notice.
+    let client = terraform_like_client_identity();
+    let mut shell = tokio::process::Command::new("sh");
+    shell
+        .args(["-c", "\"$0\" & echo \"$!\" >&2; wait"])
+        .arg(env!("CARGO_BIN_EXE_terraform-provider-nats"))
+        .env(COOKIE_KEY, COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_CLIENT_CERT", &client.pem)
+        .env_remove("PLUGIN_UNIX_SOCKET_DIR")
+        .env_remove("NATSFORGE_PLUGIN_NETWORK")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut shell = shell.spawn().unwrap();
+    let mut stderr = BufReader::new(shell.stderr.take().unwrap());
+    let mut pid = String::new();
+    tokio::time::timeout(STARTUP_TIMEOUT, stderr.read_line(&mut pid))
+        .await
+        .expect("the shell names the plugin's pid")
+        .unwrap();
+    let plugin: u32 = pid.trim().parse().unwrap();
+    let (handshake, _stdout) = read_handshake(&mut shell).await;
+
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(is_running(plugin), "stopped while its parent lives");
+    shell.start_kill().unwrap();
+    shell.wait().await.unwrap();
+    let exited = exits_within(plugin, TERRAFORM_KILL_DELAY).await;
+    if !exited {
+        // Not left behind by a failing test.
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &plugin.to_string()])
+            .status();
+    }
+    assert!(
+        exited,
+        "plugin {plugin} still running two seconds after its parent died"
+    );
+    assert!(
+        !std::path::Path::new(&handshake.address).exists(),
+        "it stopped cleanly, removing its socket"
+    );
+}
+
+#[tokio::test]
+async fn debug_mode_serves_one_terraform_command_after_another() {
+    let mut child = spawn_plugin(&["-debug"], &[]);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let socket = tokio::time::timeout(STARTUP_TIMEOUT, async {
+        loop {
+            text.clear();
+            assert_ne!(stdout.read_line(&mut text).await.unwrap(), 0);
+            if let Some((_, rest)) = text.split_once(r#""String":""#) {
+                return rest.split('"').next().unwrap().to_owned();
+            }
+        }
+    })
+    .await
+    .unwrap();
+
+    // Each terraform command attaches through TF_REATTACH_PROVIDERS and leaves.
+    for _ in 0..3 {
+        let channel = connect("unix", &socket, None).await.unwrap();
+        assert_eq!(
+            health_of_plugin(channel).await.unwrap(),
+            ServingStatus::Serving as i32
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(child.try_wait().unwrap().is_none(), "debug plugin stopped");
+    }
+    let channel = connect("unix", &socket, None).await.unwrap();
+    shut_down_like_terraform(channel, child).await;
+}

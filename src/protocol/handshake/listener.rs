@@ -21,6 +21,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::server::Connected;
 
 use super::env::{Network, PluginEnv};
+use super::host_watch::{Connections, OpenConnection};
 use super::ServeError;
 
 /// Name of the socket inside our own private directory.
@@ -165,16 +166,20 @@ fn bind_tcp(env: &PluginEnv) -> Result<BoundSocket, ServeError> {
 }
 
 /// Accepts connections in a background task and yields them (TLS-wrapped when an
-/// acceptor is given) as a stream for tonic. The task ends once tonic drops the stream.
+/// acceptor is given) as a stream for tonic. Each connection handed over is counted in
+/// `connections`, when given, for as long as tonic holds it. The task ends once tonic
+/// drops the stream.
 pub fn incoming(
     listener: Listener,
     tls: Option<TlsAcceptor>,
+    connections: Option<Connections>,
 ) -> ReceiverStream<io::Result<PluginStream>> {
     let (ready, stream) = mpsc::channel(16);
+    let handover = Handover { ready, connections };
     tokio::spawn(async move {
         loop {
             let accepted = tokio::select! {
-                () = ready.closed() => break,
+                () = handover.ready.closed() => break,
                 accepted = listener.accept() => accepted,
             };
             let raw = match accepted {
@@ -187,12 +192,16 @@ pub fn incoming(
             };
             match &tls {
                 None => {
-                    if ready.send(Ok(raw.into_plain())).await.is_err() {
+                    if !handover.send(Transport::Plain(raw)).await {
                         break;
                     }
                 }
                 Some(acceptor) => {
-                    tokio::spawn(finish_tls_handshake(acceptor.clone(), raw, ready.clone()));
+                    tokio::spawn(finish_tls_handshake(
+                        acceptor.clone(),
+                        raw,
+                        handover.clone(),
+                    ));
                 }
             }
         }
@@ -200,15 +209,29 @@ pub fn incoming(
     ReceiverStream::new(stream)
 }
 
-async fn finish_tls_handshake(
-    acceptor: TlsAcceptor,
-    raw: RawStream,
+/// Passes finished connections to tonic, counting each.
+#[derive(Clone)]
+struct Handover {
     ready: mpsc::Sender<io::Result<PluginStream>>,
-) {
+    connections: Option<Connections>,
+}
+
+impl Handover {
+    /// False once tonic no longer takes connections (the server is stopping).
+    async fn send(&self, transport: Transport) -> bool {
+        let stream = PluginStream {
+            transport,
+            _open: self.connections.as_ref().map(Connections::opened),
+        };
+        self.ready.send(Ok(stream)).await.is_ok()
+    }
+}
+
+async fn finish_tls_handshake(acceptor: TlsAcceptor, raw: RawStream, handover: Handover) {
     match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(raw)).await {
         Ok(Ok(tls)) => {
-            // A send error only means the server is shutting down.
-            let _ = ready.send(Ok(PluginStream::Tls(Box::new(tls)))).await;
+            // False only means the server is shutting down.
+            handover.send(Transport::Tls(Box::new(tls))).await;
         }
         Ok(Err(error)) => {
             tracing::warn!(%error, "refused a plugin connection: TLS handshake failed");
@@ -233,15 +256,16 @@ pub enum RawStream {
     Tcp(TcpStream),
 }
 
-impl RawStream {
-    fn into_plain(self) -> PluginStream {
-        PluginStream::Plain(self)
-    }
-}
-
 /// One connection as tonic sees it.
 #[derive(Debug)]
-pub enum PluginStream {
+pub struct PluginStream {
+    transport: Transport,
+    /// Counts this connection open until tonic drops it.
+    _open: Option<OpenConnection>,
+}
+
+#[derive(Debug)]
+enum Transport {
     Plain(RawStream),
     Tls(Box<TlsStream<RawStream>>),
 }
@@ -254,18 +278,58 @@ impl Connected for PluginStream {
     fn connect_info(&self) -> Self::ConnectInfo {}
 }
 
-/// Forwards the tokio IO traits to whichever variant is inside.
+/// What every layer of a connection is read and written through.
+trait Io: AsyncRead + AsyncWrite + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Unpin> Io for T {}
+
+/// A connection type that reads and writes through whichever stream is inside.
+trait Layered {
+    fn inner(&self) -> &dyn Io;
+    fn inner_mut(&mut self) -> &mut dyn Io;
+}
+
+impl Layered for RawStream {
+    fn inner(&self) -> &dyn Io {
+        match self {
+            RawStream::Unix(stream) => stream,
+            RawStream::Tcp(stream) => stream,
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut dyn Io {
+        match self {
+            RawStream::Unix(stream) => stream,
+            RawStream::Tcp(stream) => stream,
+        }
+    }
+}
+
+impl Layered for PluginStream {
+    fn inner(&self) -> &dyn Io {
+        match &self.transport {
+            Transport::Plain(raw) => raw,
+            Transport::Tls(tls) => tls.as_ref(),
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut dyn Io {
+        match &mut self.transport {
+            Transport::Plain(raw) => raw,
+            Transport::Tls(tls) => tls.as_mut(),
+        }
+    }
+}
+
+/// Forwards the tokio IO traits to [`Layered::inner_mut`].
 macro_rules! forward_io {
-    ($ty:ty { $($variant:path),+ }) => {
+    ($($ty:ty),+) => {$(
         impl AsyncRead for $ty {
             fn poll_read(
                 self: Pin<&mut Self>,
                 cx: &mut Context<'_>,
                 buf: &mut ReadBuf<'_>,
             ) -> Poll<io::Result<()>> {
-                match self.get_mut() {
-                    $($variant(inner) => Pin::new(inner).poll_read(cx, buf),)+
-                }
+                Pin::new(self.get_mut().inner_mut()).poll_read(cx, buf)
             }
         }
 
@@ -275,9 +339,7 @@ macro_rules! forward_io {
                 cx: &mut Context<'_>,
                 buf: &[u8],
             ) -> Poll<io::Result<usize>> {
-                match self.get_mut() {
-                    $($variant(inner) => Pin::new(inner).poll_write(cx, buf),)+
-                }
+                Pin::new(self.get_mut().inner_mut()).poll_write(cx, buf)
             }
 
             fn poll_write_vectored(
@@ -285,34 +347,25 @@ macro_rules! forward_io {
                 cx: &mut Context<'_>,
                 bufs: &[io::IoSlice<'_>],
             ) -> Poll<io::Result<usize>> {
-                match self.get_mut() {
-                    $($variant(inner) => Pin::new(inner).poll_write_vectored(cx, bufs),)+
-                }
+                Pin::new(self.get_mut().inner_mut()).poll_write_vectored(cx, bufs)
             }
 
             fn is_write_vectored(&self) -> bool {
-                match self {
-                    $($variant(inner) => inner.is_write_vectored(),)+
-                }
+                self.inner().is_write_vectored()
             }
 
             fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                match self.get_mut() {
-                    $($variant(inner) => Pin::new(inner).poll_flush(cx),)+
-                }
+                Pin::new(self.get_mut().inner_mut()).poll_flush(cx)
             }
 
             fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                match self.get_mut() {
-                    $($variant(inner) => Pin::new(inner).poll_shutdown(cx),)+
-                }
+                Pin::new(self.get_mut().inner_mut()).poll_shutdown(cx)
             }
         }
-    };
+    )+};
 }
 
-forward_io!(RawStream { RawStream::Unix, RawStream::Tcp });
-forward_io!(PluginStream { PluginStream::Plain, PluginStream::Tls });
+forward_io!(RawStream, PluginStream);
 
 #[cfg(test)]
 mod tests {
@@ -374,17 +427,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn plain_connections_flow_through() {
+    async fn plain_connections_flow_through_counted_while_held() {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         use tokio_stream::StreamExt;
 
         let bound = bind(&plugin_env(None, None)).unwrap();
-        let mut accepted = incoming(bound.listener, None);
+        let connections = Connections::default();
+        let mut accepted = incoming(bound.listener, None, Some(connections.clone()));
+        let all_closed = tokio::spawn(async move { connections.all_closed().await });
         let mut client = UnixStream::connect(&bound.address).await.unwrap();
         let mut server = accepted.next().await.unwrap().unwrap();
         client.write_all(b"ping").await.unwrap();
         let mut buf = [0u8; 4];
         server.read_exact(&mut buf).await.unwrap();
         assert_eq!(&buf, b"ping");
+        assert!(!all_closed.is_finished(), "the connection is held");
+
+        drop(server);
+        tokio::time::timeout(Duration::from_secs(5), all_closed)
+            .await
+            .expect("dropping the last connection counts it closed")
+            .unwrap();
     }
 }

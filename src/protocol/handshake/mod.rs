@@ -1,13 +1,14 @@
 //! The go-plugin side of being a Terraform provider: checking we were launched by
 //! Terraform, listening on a private socket, AutoMTLS, announcing ourselves on
 //! stdout, serving `tfplugin6.Provider` next to go-plugin's housekeeping services,
-//! and exiting promptly when Terraform says so.
+//! and exiting promptly when Terraform says so, or when it is gone without a word.
 //!
 //! [`serve`] is generic over the provider service so this layer never depends on
 //! how the provider is implemented.
 
 mod announce;
 mod env;
+mod host_watch;
 mod listener;
 mod services;
 mod tls;
@@ -81,6 +82,7 @@ pub enum ServeError {
 /// `GRPCController.Shutdown`, SIGTERM or SIGHUP arrives, or (debug mode only) Ctrl-C:
 /// outside debug mode SIGINT is ignored, because a Ctrl-C in Terraform's terminal
 /// reaches the whole process group and Terraform itself decides how to stop us.
+/// Outside debug mode it also stops once Terraform is gone (see [`host_watch`]).
 pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<(), ServeError> {
     let plugin_env = env::read_plugin_env(|key| std::env::var(key).ok(), options.debug)?;
     let signals = StopSignals::install(options.debug);
@@ -115,10 +117,14 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<()
         .add_service(GrpcControllerServer::new(services::Controller::new(
             stop.clone(),
         )))
-        .add_service(GrpcStdioServer::new(services::Stdio))
+        .add_service(GrpcStdioServer::new(services::Stdio::new(
+            stop_requested.clone(),
+        )))
         .add_service(GrpcBrokerServer::new(services::Broker))
         .add_service(health_service);
-    let incoming = listener::incoming(bound.listener, acceptor);
+    // In debug mode Terraform connects and disconnects once per command.
+    let connections = (!options.debug).then(host_watch::Connections::default);
+    let incoming = listener::incoming(bound.listener, acceptor, connections.clone());
 
     let announcement = if options.debug {
         let json = announce::reattach_json(
@@ -134,6 +140,9 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<()
     };
     print_to_stdout(&announcement)?;
 
+    if let Some(connections) = connections {
+        tokio::spawn(stop_when_host_gone(connections, stop.clone()));
+    }
     tokio::spawn(signals.forward_to(stop));
     let serving =
         router.serve_with_incoming_shutdown(incoming, stop_requested_by(stop_requested.clone()));
@@ -162,6 +171,14 @@ fn print_to_stdout(text: &str) -> Result<(), ServeError> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(ServeError::Announce)
+}
+
+async fn stop_when_host_gone(connections: host_watch::Connections, stop: watch::Sender<bool>) {
+    let gone = host_watch::host_gone(connections).await;
+    if !*stop.borrow() {
+        tracing::info!(reason = %gone, "Terraform is gone: stopping");
+        stop.send_replace(true);
+    }
 }
 
 async fn stop_requested_by(mut stop_requested: watch::Receiver<bool>) {

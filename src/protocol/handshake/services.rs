@@ -1,6 +1,7 @@
 //! go-plugin's housekeeping services, which every plugin process offers next to
 //! `tfplugin6.Provider`.
 
+use futures::StreamExt;
 use tokio::sync::watch;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -37,11 +38,21 @@ impl GrpcController for Controller {
 
 /// `GRPCStdio` exists so hosts can pull a plugin's stdout/stderr over gRPC. We
 /// never write to stdout after the handshake and log to stderr, which Terraform
-/// already reads, so the stream ends at once: go-plugin's client treats the end
-/// of the stream as "nothing more to copy" (an UNIMPLEMENTED answer would also be
-/// tolerated, but logged by Terraform as a warning).
-#[derive(Debug, Default)]
-pub struct Stdio;
+/// already reads, so the stream carries nothing; it stays open until the plugin
+/// stops, as a go-plugin server's does. That open call matters: gRPC's client closes
+/// an idle connection (no call in progress) after 30 minutes and dials again on the
+/// next call, and the plugin takes a closed connection to mean Terraform is gone
+/// (see `host_watch`).
+#[derive(Debug)]
+pub struct Stdio {
+    stop_requested: watch::Receiver<bool>,
+}
+
+impl Stdio {
+    pub fn new(stop_requested: watch::Receiver<bool>) -> Self {
+        Self { stop_requested }
+    }
+}
 
 #[tonic::async_trait]
 impl GrpcStdio for Stdio {
@@ -49,7 +60,10 @@ impl GrpcStdio for Stdio {
         &self,
         _request: Request<()>,
     ) -> Result<Response<tonic::codegen::BoxStream<StdioData>>, Status> {
-        Ok(Response::new(Box::pin(tokio_stream::empty())))
+        let stopping = super::stop_requested_by(self.stop_requested.clone());
+        let silent_until_stop = futures::stream::once(stopping)
+            .filter_map(|()| std::future::ready(None::<Result<StdioData, Status>>));
+        Ok(Response::new(Box::pin(silent_until_stop)))
     }
 }
 
@@ -74,7 +88,7 @@ impl GrpcBroker for Broker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio_stream::StreamExt;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn shutdown_raises_the_stop_flag() {
@@ -86,8 +100,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn stdio_stream_ends_immediately() {
-        let response = Stdio.stream_stdio(Request::new(())).await.unwrap();
-        assert!(response.into_inner().next().await.is_none());
+    async fn stdio_stream_stays_open_until_stop() {
+        let (stop, stop_requested) = watch::channel(false);
+        let response = Stdio::new(stop_requested)
+            .stream_stdio(Request::new(()))
+            .await
+            .unwrap();
+        let mut stream = response.into_inner();
+        let early = tokio::time::timeout(Duration::from_millis(50), stream.next()).await;
+        assert!(early.is_err(), "nothing arrives and the stream stays open");
+        stop.send_replace(true);
+        assert!(stream.next().await.is_none(), "the stream ends at stop");
     }
 }
