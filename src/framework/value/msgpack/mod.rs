@@ -3,14 +3,19 @@
 //! objects are maps carrying every attribute, lists, sets and tuples are arrays, and a
 //! `dynamic` value is the pair `[type JSON as bin, value]`.
 
+mod encode;
+
 use super::error::PathTrail;
-use super::{DecodeError, EncodeError, Number, PathStep, Type, Value};
+use super::{DecodeError, Number, PathStep, Type, Value};
 use std::collections::BTreeMap;
+
+pub use encode::encode_msgpack;
 
 /// Hostile input may nest `dynamic` values without end; deeper than this is refused
 /// before the stack runs out. Real schemas nest a handful of levels.
 pub const MAX_DEPTH: usize = 256;
 
+/// nil: null.
 const NIL: u8 = 0xc0;
 
 /// The unknown value as Terraform writes it: fixext1, extension type 0, one zero byte.
@@ -29,20 +34,6 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
         0 => Ok(value),
         count => Err(DecodeError::TrailingBytes { count }),
     }
-}
-
-/// Writes `value` as type `ty`. Object attributes missing from the value are written as
-/// nil; a value under a `dynamic` type is written with its carried (or implied) type.
-/// Where the wire form is the same, kinds are interchangeable: list, set and tuple values
-/// under any of those types, map and object values under either; a `Value::Dynamic`
-/// under a concrete type is written as its inner value.
-pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
-    let mut encoder = Encoder {
-        out: Vec::new(),
-        path: PathTrail::default(),
-    };
-    encoder.value(value, ty)?;
-    Ok(encoder.out)
 }
 
 /// One msgpack item as far as its header (strings and binaries with their payload).
@@ -270,7 +261,8 @@ impl<'a> Decoder<'a> {
         Ok(Value::Map(entries))
     }
 
-    /// Attributes in any order; missing ones are null, unknown names an error.
+    /// Attributes in any order; missing ones are null, unknown names an error, a name
+    /// given twice keeps its last value.
     fn object(
         &mut self,
         head: Head<'_>,
@@ -280,7 +272,8 @@ impl<'a> Decoder<'a> {
         let Head::Map(len) = head else {
             return Err(self.mismatch(ty, &head));
         };
-        let mut values = BTreeMap::new();
+        // Every attribute takes at least two bytes: never reserve more than is left.
+        let mut given = Vec::with_capacity(len.min(self.input.len() - self.pos));
         for _ in 0..len {
             let name = self.key()?;
             let Some(attribute_type) = attributes.get(&name) else {
@@ -292,14 +285,9 @@ impl<'a> Decoder<'a> {
             self.path.push(PathStep::Attribute(name.clone()));
             let value = self.value(attribute_type)?;
             self.path.pop();
-            values.insert(name, value);
+            given.push((name, value));
         }
-        for name in attributes.keys() {
-            if !values.contains_key(name) {
-                values.insert(name.clone(), Value::Null);
-            }
-        }
-        Ok(Value::Object(values))
+        Ok(Value::Object(complete_object(given, attributes)))
     }
 
     fn key(&mut self) -> Result<String, DecodeError> {
@@ -370,233 +358,60 @@ impl<'a> Decoder<'a> {
     }
 }
 
-struct Encoder {
-    out: Vec<u8>,
-    path: PathTrail,
+/// The object holding `given` and null for every other attribute. go-cty writes
+/// attributes in name order, so sorting is a check and the merge with the (sorted)
+/// type walks both once; the map is then built in one go rather than by inserts.
+fn complete_object(
+    mut given: Vec<(String, Value)>,
+    attributes: &BTreeMap<String, Type>,
+) -> BTreeMap<String, Value> {
+    // Stable, so that of two equal names the later stays later and wins below.
+    if !given.is_sorted_by(|a, b| a.0 <= b.0) {
+        given.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut given = given.into_iter().peekable();
+    let mut complete = Vec::with_capacity(attributes.len());
+    for name in attributes.keys() {
+        let mut entry = None;
+        while let Some(found) = given.next_if(|(given_name, _)| given_name == name) {
+            entry = Some(found);
+        }
+        complete.push(entry.unwrap_or_else(|| (name.clone(), Value::Null)));
+    }
+    // Sorted and unique: collecting builds the tree without comparisons per insert.
+    complete.into_iter().collect()
 }
 
-impl Encoder {
-    fn value(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
-        if *ty == Type::Dynamic {
-            return self.dynamic(value);
-        }
-        match value {
-            Value::Null => self.out.push(NIL),
-            Value::Unknown => self.out.extend_from_slice(&UNKNOWN),
-            // The schema's type wins over a carried one.
-            Value::Dynamic(_, inner) => return self.value(inner, ty),
-            known => return self.known(known, ty),
-        }
-        Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object_type() -> Type {
+        Type::object([("a", Type::String), ("b", Type::Bool), ("c", Type::Bool)])
     }
 
-    fn known(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
-        match (ty, value) {
-            (Type::Bool, Value::Bool(b)) => self.out.push(if *b { 0xc3 } else { 0xc2 }),
-            (Type::Number, Value::Number(n)) => self.number(n)?,
-            (Type::String, Value::String(s)) => self.str(s.as_bytes())?,
-            (
-                Type::List(element) | Type::Set(element),
-                Value::List(items) | Value::Set(items) | Value::Tuple(items),
-            ) => {
-                self.header(0x90, [0xdc, 0xdd], items.len())?;
-                self.elements(items, |_| element)?;
-            }
-            (Type::Tuple(types), Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
-                if items.len() != types.len() {
-                    return Err(EncodeError::TupleLength {
-                        path: self.path.current(),
-                        expected: types.len(),
-                        found: items.len(),
-                    });
-                }
-                self.header(0x90, [0xdc, 0xdd], items.len())?;
-                self.elements(items, |i| &types[i])?;
-            }
-            (Type::Map(element), Value::Map(entries) | Value::Object(entries)) => {
-                self.header(0x80, [0xde, 0xdf], entries.len())?;
-                for (key, item) in entries {
-                    self.str(key.as_bytes())?;
-                    self.path.push(PathStep::ElementKeyString(key.clone()));
-                    self.value(item, element)?;
-                    self.path.pop();
-                }
-            }
-            (Type::Object(attributes, _), Value::Object(values) | Value::Map(values)) => {
-                if let Some(extra) = values.keys().find(|name| !attributes.contains_key(*name)) {
-                    return Err(EncodeError::UnsupportedAttribute {
-                        path: self.path.current(),
-                        name: extra.clone(),
-                    });
-                }
-                self.header(0x80, [0xde, 0xdf], attributes.len())?;
-                for (name, attribute_type) in attributes {
-                    self.str(name.as_bytes())?;
-                    self.path.push(PathStep::Attribute(name.clone()));
-                    self.value(values.get(name).unwrap_or(&Value::Null), attribute_type)?;
-                    self.path.pop();
-                }
-            }
-            _ => {
-                return Err(EncodeError::Mismatch {
-                    path: self.path.current(),
-                    expected: ty.clone(),
-                    found: value.kind_name(),
-                })
-            }
-        }
-        Ok(())
+    #[test]
+    fn attributes_in_any_order_repeated_or_missing() {
+        // {"c": true, "a": "x", "c": false}: out of order, "c" twice, "b" missing.
+        let bytes = [
+            0x83, 0xa1, b'c', 0xc3, 0xa1, b'a', 0xa1, b'x', 0xa1, b'c', 0xc2,
+        ];
+        let decoded = decode_msgpack(&bytes, &object_type()).unwrap();
+        let expected = Value::Object(BTreeMap::from([
+            ("a".to_owned(), Value::string("x")),
+            ("b".to_owned(), Value::Null),
+            ("c".to_owned(), Value::Bool(false)),
+        ]));
+        assert_eq!(decoded, expected);
     }
 
-    fn elements<'t>(
-        &mut self,
-        items: &[Value],
-        type_of: impl Fn(usize) -> &'t Type,
-    ) -> Result<(), EncodeError> {
-        for (i, item) in items.iter().enumerate() {
-            self.path.push_index(i);
-            self.value(item, type_of(i))?;
-            self.path.pop();
-        }
-        Ok(())
-    }
-
-    /// Under `dynamic`, a known type travels as `[type JSON bin, value]`; bare nulls and
-    /// unknowns, whose type nobody knows, are written plainly (as go-cty does).
-    fn dynamic(&mut self, value: &Value) -> Result<(), EncodeError> {
-        match value {
-            Value::Null => {
-                self.out.push(NIL);
-                Ok(())
-            }
-            Value::Unknown => {
-                self.out.extend_from_slice(&UNKNOWN);
-                Ok(())
-            }
-            Value::Dynamic(Type::Dynamic, inner) => self.dynamic(inner),
-            Value::Dynamic(concrete, inner) => self.typed(concrete, inner),
-            other => {
-                let concrete =
-                    other
-                        .implied_type()
-                        .ok_or_else(|| EncodeError::CannotInferType {
-                            path: self.path.current(),
-                        })?;
-                self.typed(&concrete, other)
-            }
-        }
-    }
-
-    fn typed(&mut self, concrete: &Type, value: &Value) -> Result<(), EncodeError> {
-        self.out.push(0x92);
-        let type_json = concrete.to_json_bytes();
-        self.bin(&type_json)?;
-        self.value(value, concrete)
-    }
-
-    /// int when an exact i64 or u64, else float64 when exact, else plain decimal text.
-    fn number(&mut self, n: &Number) -> Result<(), EncodeError> {
-        if let Some(i) = n.to_i64() {
-            self.int(i);
-        } else if let Some(u) = n.to_u64() {
-            self.uint(u);
-        } else if let Some(f) = n.to_f64_exact() {
-            self.marked(0xcb, &f.to_be_bytes());
-        } else {
-            self.str(n.to_string().as_bytes())?;
-        }
-        Ok(())
-    }
-
-    /// The most compact form, non-negative numbers with unsigned markers as go-cty does.
-    fn int(&mut self, i: i64) {
-        if let Ok(u) = u64::try_from(i) {
-            self.uint(u);
-        } else if let Ok(n @ -32..=-1) = i8::try_from(i) {
-            self.out.extend_from_slice(&n.to_be_bytes());
-        } else if let Ok(n) = i8::try_from(i) {
-            self.marked(0xd0, &n.to_be_bytes());
-        } else if let Ok(n) = i16::try_from(i) {
-            self.marked(0xd1, &n.to_be_bytes());
-        } else if let Ok(n) = i32::try_from(i) {
-            self.marked(0xd2, &n.to_be_bytes());
-        } else {
-            self.marked(0xd3, &i.to_be_bytes());
-        }
-    }
-
-    fn uint(&mut self, u: u64) {
-        if let Ok(n @ 0..=0x7f) = u8::try_from(u) {
-            self.out.push(n);
-        } else if let Ok(n) = u8::try_from(u) {
-            self.marked(0xcc, &[n]);
-        } else if let Ok(n) = u16::try_from(u) {
-            self.marked(0xcd, &n.to_be_bytes());
-        } else if let Ok(n) = u32::try_from(u) {
-            self.marked(0xce, &n.to_be_bytes());
-        } else {
-            self.marked(0xcf, &u.to_be_bytes());
-        }
-    }
-
-    fn marked(&mut self, marker: u8, bytes: &[u8]) {
-        self.out.push(marker);
-        self.out.extend_from_slice(bytes);
-    }
-
-    fn str(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        self.payload(Some(0xa0), [0xd9, 0xda, 0xdb], bytes)
-    }
-
-    fn bin(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        self.payload(None, [0xc4, 0xc5, 0xc6], bytes)
-    }
-
-    /// A length-prefixed payload: the fix form (strings only) below 32 bytes, else an
-    /// 8-, 16- or 32-bit length.
-    fn payload(
-        &mut self,
-        fix: Option<u8>,
-        sized: [u8; 3],
-        bytes: &[u8],
-    ) -> Result<(), EncodeError> {
-        match fix {
-            // Lossless: the length is below 32 here.
-            Some(fix) if bytes.len() < 32 => self.out.push(fix | bytes.len() as u8),
-            _ => {
-                if let Ok(n) = u8::try_from(bytes.len()) {
-                    self.out.extend_from_slice(&[sized[0], n]);
-                } else if let Ok(n) = u16::try_from(bytes.len()) {
-                    self.out.push(sized[1]);
-                    self.out.extend_from_slice(&n.to_be_bytes());
-                } else {
-                    let n = u32::try_from(bytes.len()).map_err(|_| EncodeError::TooLong {
-                        path: self.path.current(),
-                    })?;
-                    self.out.push(sized[2]);
-                    self.out.extend_from_slice(&n.to_be_bytes());
-                }
-            }
-        }
-        self.out.extend_from_slice(bytes);
-        Ok(())
-    }
-
-    /// An array or map header: the fix form below 16 entries, else a 16- or 32-bit length.
-    fn header(&mut self, fix: u8, sized: [u8; 2], len: usize) -> Result<(), EncodeError> {
-        if len < 16 {
-            // Lossless: the length is below 16 here.
-            self.out.push(fix | len as u8);
-        } else if let Ok(n) = u16::try_from(len) {
-            self.out.push(sized[0]);
-            self.out.extend_from_slice(&n.to_be_bytes());
-        } else {
-            let n = u32::try_from(len).map_err(|_| EncodeError::TooLong {
-                path: self.path.current(),
-            })?;
-            self.out.push(sized[1]);
-            self.out.extend_from_slice(&n.to_be_bytes());
-        }
-        Ok(())
+    #[test]
+    fn an_unknown_attribute_is_refused_by_name() {
+        let bytes = [0x81, 0xa1, b'z', 0xc3];
+        let error = decode_msgpack(&bytes, &object_type()).unwrap_err();
+        assert!(
+            matches!(&error, DecodeError::UnsupportedAttribute { name, .. } if name == "z"),
+            "{error:?}"
+        );
     }
 }
