@@ -18,6 +18,8 @@ PROVIDER_BIN := $(TARGET_DIR)/debug/terraform-provider-nats
 # there are cores (CI has 2).
 ACCEPTANCE_THREADS ?= 6
 BENCH_RUNS ?= 15
+BENCH_HEAVY_RUNS ?= 3
+BENCH_ONLY ?=
 FUZZ_SECONDS ?= 60
 
 # cargo-nextest runs every test in its own process (parallel, and a crash or hang
@@ -103,10 +105,13 @@ demo: build
 demo-down:
 	scripts/demo.sh down
 
-## Provider start-up and plan timings against a real server (release build).
+## Provider start-up, CPU, memory and plan/apply timings vs Terraform's own (release build).
+# BENCH_RUNS repeats the quick measurements, BENCH_HEAVY_RUNS the 200/1000-stream and
+# 100-account ones; BENCH_ONLY=handshake,plan,streams,accounts picks sections.
 bench:
 	$(CARGO) build --release --bin terraform-provider-nats
 	NATSFORGE_PROVIDER_BIN="$(TARGET_DIR)/release/terraform-provider-nats" BENCH_RUNS=$(BENCH_RUNS) \
+	  BENCH_HEAVY_RUNS=$(BENCH_HEAVY_RUNS) BENCH_ONLY="$(BENCH_ONLY)" \
 	  $(CARGO) bench -p acceptance-tests --bench provider
 
 ## Static linux_amd64 release zip, SHA256SUMS, registry manifest and a filesystem mirror in dist/.
