@@ -464,9 +464,8 @@ async fn under_terraform_ctrl_c_is_ignored_and_sigterm_stops() {
     assert!(!std::path::Path::new(&handshake.address).exists());
 }
 
-#[tokio::test]
-async fn in_debug_mode_ctrl_c_stops_and_cleans_up() {
-    let mut child = spawn_plugin(&["-debug"], &[]);
+/// The socket a plugin started with `-debug` names in its reattach instructions.
+async fn debug_socket(child: &mut Child) -> String {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut text = String::new();
     let socket = tokio::time::timeout(STARTUP_TIMEOUT, async {
@@ -480,6 +479,13 @@ async fn in_debug_mode_ctrl_c_stops_and_cleans_up() {
     })
     .await
     .unwrap();
+    socket
+}
+
+#[tokio::test]
+async fn in_debug_mode_ctrl_c_stops_and_cleans_up() {
+    let mut child = spawn_plugin(&["-debug"], &[]);
+    let socket = debug_socket(&mut child).await;
     assert!(std::path::Path::new(&socket).exists());
 
     send_signal(&child, "INT");
@@ -627,19 +633,7 @@ async fn the_plugin_stops_when_the_process_that_started_it_dies() {
 #[tokio::test]
 async fn debug_mode_serves_one_terraform_command_after_another() {
     let mut child = spawn_plugin(&["-debug"], &[]);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut text = String::new();
-    let socket = tokio::time::timeout(STARTUP_TIMEOUT, async {
-        loop {
-            text.clear();
-            assert_ne!(stdout.read_line(&mut text).await.unwrap(), 0);
-            if let Some((_, rest)) = text.split_once(r#""String":""#) {
-                return rest.split('"').next().unwrap().to_owned();
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let socket = debug_socket(&mut child).await;
 
     // Each terraform command attaches through TF_REATTACH_PROVIDERS and leaves.
     for _ in 0..3 {

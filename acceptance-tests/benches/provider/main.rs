@@ -22,7 +22,9 @@ mod usage;
 
 use std::time::Duration;
 
-use acceptance_tests::{provider_binary, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    provider_binary, provider_config, NatsServer, NatsServerBuilder, Terraform,
+};
 
 use report::{ratio, timed, BenchResult, Report};
 
@@ -106,7 +108,7 @@ fn small_plan(report: &mut Report, runs: usize) -> BenchResult<()> {
         .server_name("bench")
         .start()?;
     let with_provider = Terraform::new()?;
-    with_provider.write_file("main.tf", &data_source_config(server.client_url()))?;
+    with_provider.write_file("main.tf", &data_source_config(&server))?;
     let empty = Terraform::new()?;
     empty.write_file("main.tf", "")?;
 
@@ -132,23 +134,15 @@ fn small_plan(report: &mut Report, runs: usize) -> BenchResult<()> {
     Ok(())
 }
 
-fn data_source_config(url: &str) -> String {
+fn data_source_config(server: &NatsServer) -> String {
     format!(
-        r#"terraform {{
-  required_providers {{
-    nats = {{ source = "natsforge/nats" }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{url}"
-}}
-
+        r#"{provider}
 data "nats_server" "this" {{}}
 
 output "version" {{
   value = data.nats_server.this.version
 }}
-"#
+"#,
+        provider = provider_config(server)
     )
 }
