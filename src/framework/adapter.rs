@@ -118,6 +118,10 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
         &self.schema
     }
 
+    fn value_type(&self) -> &Type {
+        &self.ty
+    }
+
     fn identity(&self) -> Option<&IdentitySchema> {
         self.identity.as_ref()
     }
@@ -252,6 +256,10 @@ impl<D: DataSource> DynDataSource<D::Client> for Typed<D> {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn value_type(&self) -> &Type {
+        &self.ty
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

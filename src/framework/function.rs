@@ -85,6 +85,8 @@ pub trait EphemeralResource: Send + Sync + 'static {
 pub trait DynEphemeralResource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    /// The schema's value type, built once.
+    fn value_type(&self) -> &Type;
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics);
     fn open<'a>(&'a self, client: &'a C, config: &'a Value) -> BoxFuture<'a, ValueOutcome>;
 }
@@ -114,6 +116,10 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn value_type(&self) -> &Type {
+        &self.ty
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

@@ -7,7 +7,7 @@ use super::function::{DynEphemeralResource, Function};
 use super::plan_context::PlanContext;
 use super::rules::Rule;
 use super::schema::{IdentitySchema, Schema};
-use super::value::Value;
+use super::value::{Type, Value};
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -182,9 +182,6 @@ pub trait Provider: Send + Sync + 'static {
     /// The provider block as a model, for its validation rules.
     type Config: DeserializeOwned + Send + Sync + 'static;
 
-    /// The registry address, e.g. `registry.terraform.io/acme/thing`, for logs.
-    fn address(&self) -> &'static str;
-
     fn schema(&self) -> Schema;
 
     /// Checks that span several arguments of the provider block.
@@ -222,6 +219,8 @@ pub struct ValueOutcome {
 pub trait DynResource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    /// The schema's value type, built once.
+    fn value_type(&self) -> &Type;
     fn identity(&self) -> Option<&IdentitySchema>;
     fn list_schema(&self) -> Option<&Schema>;
     fn move_state(&self, source: &MoveSource) -> Option<ValueOutcome>;
@@ -249,6 +248,8 @@ pub trait DynResource<C>: Send + Sync {
 pub trait DynDataSource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    /// The schema's value type, built once.
+    fn value_type(&self) -> &Type;
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics);
     fn read<'a>(&'a self, client: &'a C, config: &'a Value) -> BoxFuture<'a, ValueOutcome>;
 }

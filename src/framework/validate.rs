@@ -39,6 +39,18 @@ fn validate_attributes(
         if value.is_null() {
             continue;
         }
+        if attribute.computed && !attribute.optional && !attribute.required {
+            out.push(
+                Diagnostic::error(
+                    "Invalid configuration for read-only attribute",
+                    format!(
+                        "`{attribute_path}` is set by the provider and cannot be configured: remove it from the configuration."
+                    ),
+                )
+                .at(attribute_path.clone()),
+            );
+            continue;
+        }
         if let Some(message) = &attribute.deprecation {
             out.push(
                 Diagnostic::warning("Deprecated attribute", message.clone())
@@ -166,6 +178,25 @@ mod tests {
             Some(AttributePath::attr("source").index(1).child("replicas"))
         );
         assert!(diagnostics[1].detail.contains("from 1 to 5"));
+    }
+
+    #[test]
+    fn a_read_only_attribute_cannot_be_configured() {
+        let schema = Schema::new("t")
+            .attribute(Attribute::string("id").computed())
+            .attribute(Attribute::string("name").optional().computed());
+        let config = object(vec![
+            ("id", Value::string("mine")),
+            ("name", Value::string("fine")),
+        ]);
+        let found: Vec<_> = validate_config(&schema.block, &config)
+            .into_iter()
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, Some(AttributePath::attr("id")));
+        assert!(found[0].detail.contains("set by the provider"));
+        let unknown = object(vec![("id", Value::Unknown), ("name", Value::Null)]);
+        assert_eq!(validate_config(&schema.block, &unknown).into_iter().count(), 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::framework::{
     self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider, Rule,
 };
 use crate::nats::SharedConnection;
+use crate::protocol::server::Server;
 use client::NatsClient;
 use config::{Environment, ProviderConfig};
 use std::sync::Arc;
@@ -28,17 +29,13 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/natsforge/nats";
 pub struct NatsProvider;
 
 /// The tfplugin6 service for this provider, ready to be served.
-pub fn service() -> ProviderService<NatsProvider> {
-    ProviderService::new(NatsProvider)
+pub fn service() -> Server<ProviderService<NatsProvider>> {
+    Server::new(ProviderService::new(NatsProvider), PROVIDER_ADDRESS)
 }
 
 impl Provider for NatsProvider {
     type Client = NatsClient;
     type Config = ProviderConfig;
-
-    fn address(&self) -> &'static str {
-        PROVIDER_ADDRESS
-    }
 
     fn schema(&self) -> Schema {
         config::schema()

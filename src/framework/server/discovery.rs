@@ -102,7 +102,7 @@ impl<P: Provider> ProviderService<P> {
         request: pb::import_resource_state::Request,
     ) -> Result<pb::import_resource_state::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
-        let ty = resource.schema().value_type();
+        let ty = resource.value_type();
         let by_identity = request
             .identity
             .as_ref()
@@ -139,7 +139,7 @@ impl<P: Provider> ProviderService<P> {
             imported_resources: vec![pb::import_resource_state::ImportedResource {
                 type_name: request.type_name,
                 identity: identity_data(resource.as_ref(), &state)?,
-                state: Some(wire::encode(&state, &ty).map_err(Diagnostics::from)?),
+                state: Some(wire::encode(&state, ty).map_err(Diagnostics::from)?),
                 private: Vec::new(),
             }],
             diagnostics: wire::diagnostics(diagnostics),
@@ -173,10 +173,10 @@ impl<P: Provider> ProviderService<P> {
         if outcome.diagnostics.has_errors() {
             return Err(outcome.diagnostics);
         }
-        let ty = resource.schema().value_type();
+        let ty = resource.value_type();
         Ok(pb::move_resource_state::Response {
             target_identity: identity_data(resource.as_ref(), &outcome.state)?,
-            target_state: Some(wire::encode(&outcome.state, &ty).map_err(Diagnostics::from)?),
+            target_state: Some(wire::encode(&outcome.state, ty).map_err(Diagnostics::from)?),
             diagnostics: wire::diagnostics(outcome.diagnostics),
             target_private: Vec::new(),
         })
@@ -194,21 +194,7 @@ impl<P: Provider> ProviderService<P> {
         })
     }
 
-    /// One event per object, each with its identity; errors travel as an event too.
-    pub(super) async fn list_events(
-        &self,
-        request: pb::list_resource::Request,
-    ) -> Vec<pb::list_resource::Event> {
-        match self.list_objects(request).await {
-            Ok(events) => events,
-            Err(diagnostics) => vec![pb::list_resource::Event {
-                diagnostic: wire::diagnostics(diagnostics),
-                ..Default::default()
-            }],
-        }
-    }
-
-    async fn list_objects(
+    pub(super) async fn list_objects(
         &self,
         request: pb::list_resource::Request,
     ) -> Result<Vec<pb::list_resource::Event>, Diagnostics> {
@@ -222,13 +208,13 @@ impl<P: Provider> ProviderService<P> {
             .ok()
             .filter(|l| *l > 0)
             .unwrap_or(usize::MAX);
-        let ty = resource.schema().value_type();
+        let ty = resource.value_type();
         listed
             .into_iter()
             .take(limit)
             .map(|object| {
                 let resource_object = if request.include_resource_object {
-                    Some(wire::encode(&object.state, &ty).map_err(Diagnostics::from)?)
+                    Some(wire::encode(&object.state, ty).map_err(Diagnostics::from)?)
                 } else {
                     None
                 };
@@ -256,11 +242,11 @@ impl<P: Provider> ProviderService<P> {
         request: pb::generate_resource_config::Request,
     ) -> Result<pb::generate_resource_config::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
-        let ty = resource.schema().value_type();
-        let state = wire::decode(request.state.as_ref(), &ty).map_err(Diagnostics::from)?;
+        let ty = resource.value_type();
+        let state = wire::decode(request.state.as_ref(), ty).map_err(Diagnostics::from)?;
         let config = config_from_state(&resource.schema().block, &state);
         Ok(pb::generate_resource_config::Response {
-            config: Some(wire::encode(&config, &ty).map_err(Diagnostics::from)?),
+            config: Some(wire::encode(&config, ty).map_err(Diagnostics::from)?),
             diagnostics: Vec::new(),
         })
     }

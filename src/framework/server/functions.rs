@@ -114,7 +114,7 @@ impl<P: Provider> ProviderService<P> {
         request: pb::validate_ephemeral_resource_config::Request,
     ) -> Result<pb::validate_ephemeral_resource_config::Response, Diagnostics> {
         let resource = self.ephemeral(&request.type_name)?;
-        let config = wire::decode(request.config.as_ref(), &resource.schema().value_type())?;
+        let config = wire::decode(request.config.as_ref(), resource.value_type())?;
         let mut diagnostics = validate_config(&resource.schema().block, &config);
         resource.validate(&config, &mut diagnostics);
         let diagnostics = check_paths(&resource.schema().block, &request.type_name, diagnostics);
@@ -128,15 +128,15 @@ impl<P: Provider> ProviderService<P> {
         request: pb::open_ephemeral_resource::Request,
     ) -> Result<pb::open_ephemeral_resource::Response, Diagnostics> {
         let resource = self.ephemeral(&request.type_name)?;
-        let ty = resource.schema().value_type();
-        let config = wire::decode(request.config.as_ref(), &ty)?;
+        let ty = resource.value_type();
+        let config = wire::decode(request.config.as_ref(), ty)?;
         let client = self.client()?;
         let outcome = resource.open(&client, &config).await;
         if outcome.diagnostics.has_errors() {
             return Err(outcome.diagnostics);
         }
         Ok(pb::open_ephemeral_resource::Response {
-            result: Some(wire::encode(&outcome.state, &ty)?),
+            result: Some(wire::encode(&outcome.state, ty)?),
             diagnostics: wire::diagnostics(outcome.diagnostics),
             ..Default::default()
         })

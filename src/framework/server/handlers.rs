@@ -99,7 +99,7 @@ impl<P: Provider> ProviderService<P> {
 
     pub(super) fn provider_schema(&self) -> pb::get_provider_schema::Response {
         pb::get_provider_schema::Response {
-            provider: Some(wire::schema(&self.provider.schema())),
+            provider: Some(wire::schema(&self.provider_schema)),
             resource_schemas: self
                 .resources
                 .iter()
@@ -132,12 +132,12 @@ impl<P: Provider> ProviderService<P> {
         &self,
         request: pb::validate_provider_config::Request,
     ) -> Result<pb::validate_provider_config::Response, Diagnostics> {
-        let schema = self.provider.schema();
-        let config = decode(request.config.as_ref(), &schema.value_type())?;
+        let schema = &self.provider_schema;
+        let config = decode(request.config.as_ref(), &self.provider_type)?;
         let mut diagnostics = validate_config(&schema.block, &config);
         diagnostics.extend(run_rules(
             self.provider.rules(),
-            &schema,
+            schema,
             "the provider block",
             &config,
         ));
@@ -152,7 +152,7 @@ impl<P: Provider> ProviderService<P> {
         request: pb::validate_resource_config::Request,
     ) -> Result<pb::validate_resource_config::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
-        let config = decode(request.config.as_ref(), &resource.schema().value_type())?;
+        let config = decode(request.config.as_ref(), resource.value_type())?;
         let mut diagnostics = validate_config(&resource.schema().block, &config);
         resource.validate(&config, &mut diagnostics);
         let diagnostics = check_paths(&resource.schema().block, &request.type_name, diagnostics);
@@ -166,7 +166,7 @@ impl<P: Provider> ProviderService<P> {
         request: pb::validate_data_resource_config::Request,
     ) -> Result<pb::validate_data_resource_config::Response, Diagnostics> {
         let data_source = self.data_source(&request.type_name)?;
-        let config = decode(request.config.as_ref(), &data_source.schema().value_type())?;
+        let config = decode(request.config.as_ref(), data_source.value_type())?;
         let mut diagnostics = validate_config(&data_source.schema().block, &config);
         data_source.validate(&config, &mut diagnostics);
         let diagnostics = check_paths(&data_source.schema().block, &request.type_name, diagnostics);
@@ -179,14 +179,17 @@ impl<P: Provider> ProviderService<P> {
         &self,
         request: pb::configure_provider::Request,
     ) -> Result<pb::configure_provider::Response, Diagnostics> {
-        let config = decode(
-            request.config.as_ref(),
-            &self.provider.schema().value_type(),
-        )?;
+        let config = decode(request.config.as_ref(), &self.provider_type)?;
         let client = self.provider.configure(&config).await?;
-        if let Ok(mut slot) = self.client.write() {
-            *slot = Some(Arc::new(client));
-        }
+        // A panic while configuring before poisons the lock; never report success
+        // without having kept the client.
+        let mut slot = self.client.write().map_err(|_| {
+            Diagnostics::from(Diagnostic::error(
+                "Provider could not keep its configuration",
+                "An earlier request crashed while configuring this provider instance, so the connection settings cannot be stored. Run Terraform again; please report this bug.",
+            ))
+        })?;
+        *slot = Some(Arc::new(client));
         Ok(pb::configure_provider::Response::default())
     }
 
@@ -214,16 +217,16 @@ impl<P: Provider> ProviderService<P> {
             )
             .into());
         }
-        let ty = schema.value_type();
-        let pruned = prune_to_type(&raw.json, &ty)?;
-        let state = value::decode_json(&pruned, &ty).map_err(|e| {
+        let ty = resource.value_type();
+        let pruned = prune_to_type(&raw.json, ty)?;
+        let state = value::decode_json(&pruned, ty).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Could not read the stored state",
                 e.to_string(),
             ))
         })?;
         Ok(pb::upgrade_resource_state::Response {
-            upgraded_state: Some(encode(&returned(schema, state), &ty)?),
+            upgraded_state: Some(encode(&returned(schema, state), ty)?),
             diagnostics: Vec::new(),
         })
     }
@@ -233,14 +236,14 @@ impl<P: Provider> ProviderService<P> {
         request: pb::read_resource::Request,
     ) -> Result<pb::read_resource::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
-        let ty = resource.schema().value_type();
-        let current = decode(request.current_state.as_ref(), &ty)?;
+        let ty = resource.value_type();
+        let current = decode(request.current_state.as_ref(), ty)?;
         let client = self.client()?;
         let outcome = resource.read(&client, &current).await;
         let new_state = returned(resource.schema(), outcome.state);
         Ok(pb::read_resource::Response {
             new_identity: identity_data(resource.as_ref(), &new_state)?,
-            new_state: Some(encode(&new_state, &ty)?),
+            new_state: Some(encode(&new_state, ty)?),
             diagnostics: wire::diagnostics(outcome.diagnostics),
             private: request.private,
             ..Default::default()
@@ -253,10 +256,10 @@ impl<P: Provider> ProviderService<P> {
     ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
         let schema = resource.schema();
-        let ty = schema.value_type();
-        let prior = decode(request.prior_state.as_ref(), &ty)?;
-        let proposed = decode(request.proposed_new_state.as_ref(), &ty)?;
-        let config = decode(request.config.as_ref(), &ty)?;
+        let ty = resource.value_type();
+        let prior = decode(request.prior_state.as_ref(), ty)?;
+        let proposed = decode(request.proposed_new_state.as_ref(), ty)?;
+        let config = decode(request.config.as_ref(), ty)?;
         let mut change = plan_resource_change(schema, &prior, &proposed, &config);
         let mut diagnostics = Diagnostics::new();
         if !change.planned.is_null() {
@@ -264,7 +267,7 @@ impl<P: Provider> ProviderService<P> {
             let mut context = PlanContext::new(
                 resource.type_name(),
                 schema,
-                &ty,
+                ty,
                 (&config, &prior),
                 &mut change,
                 &mut diagnostics,
@@ -275,7 +278,7 @@ impl<P: Provider> ProviderService<P> {
         let diagnostics = check_paths(&schema.block, &request.type_name, diagnostics);
         Ok(pb::plan_resource_change::Response {
             planned_identity: identity_data(resource.as_ref(), &planned)?,
-            planned_state: Some(encode(&planned, &ty)?),
+            planned_state: Some(encode(&planned, ty)?),
             requires_replace: change
                 .requires_replace
                 .iter()
@@ -293,10 +296,10 @@ impl<P: Provider> ProviderService<P> {
     ) -> Result<pb::apply_resource_change::Response, Diagnostics> {
         let resource = self.resource(&request.type_name)?;
         let schema = resource.schema();
-        let ty = schema.value_type();
-        let prior = decode(request.prior_state.as_ref(), &ty)?;
-        let planned = decode(request.planned_state.as_ref(), &ty)?;
-        let config = decode(request.config.as_ref(), &ty)?;
+        let ty = resource.value_type();
+        let prior = decode(request.prior_state.as_ref(), ty)?;
+        let planned = decode(request.planned_state.as_ref(), ty)?;
+        let config = decode(request.config.as_ref(), ty)?;
         let client = self.client()?;
         let outcome = if planned.is_null() {
             resource.delete(&client, &prior).await
@@ -319,7 +322,7 @@ impl<P: Provider> ProviderService<P> {
         }
         Ok(pb::apply_resource_change::Response {
             new_identity: identity_data(resource.as_ref(), &state)?,
-            new_state: Some(encode(&state, &ty)?),
+            new_state: Some(encode(&state, ty)?),
             private: request.planned_private,
             diagnostics: wire::diagnostics(diagnostics),
             ..Default::default()
@@ -331,15 +334,15 @@ impl<P: Provider> ProviderService<P> {
         request: pb::read_data_source::Request,
     ) -> Result<pb::read_data_source::Response, Diagnostics> {
         let data_source = self.data_source(&request.type_name)?;
-        let ty = data_source.schema().value_type();
-        let config = decode(request.config.as_ref(), &ty)?;
+        let ty = data_source.value_type();
+        let config = decode(request.config.as_ref(), ty)?;
         let client = self.client()?;
         let outcome = data_source.read(&client, &config).await;
         if outcome.diagnostics.has_errors() {
             return Err(outcome.diagnostics);
         }
         Ok(pb::read_data_source::Response {
-            state: Some(encode(&outcome.state, &ty)?),
+            state: Some(encode(&outcome.state, ty)?),
             diagnostics: wire::diagnostics(outcome.diagnostics),
             ..Default::default()
         })
