@@ -122,6 +122,21 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
         &self.ty
     }
 
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String> {
+        use crate::framework::consistency::*;
+        let mut problems = schema_problems(&self.schema);
+        problems.extend(model_problems::<R::Model>(&self.schema, Reads::Everything));
+        if let Some(list) = &self.list_schema {
+            let list_problems = schema_problems(list).into_iter();
+            problems.extend(list_problems.map(|p| format!("list configuration: {p}")));
+        }
+        if let Some(identity) = &self.identity {
+            problems.extend(identity_problems(identity, &self.schema));
+        }
+        problems
+    }
+
     fn identity(&self) -> Option<&IdentitySchema> {
         self.identity.as_ref()
     }
@@ -260,6 +275,14 @@ impl<D: DataSource> DynDataSource<D::Client> for Typed<D> {
 
     fn value_type(&self) -> &Type {
         &self.ty
+    }
+
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String> {
+        use crate::framework::consistency::{model_problems, schema_problems, Reads};
+        let mut problems = schema_problems(&self.schema);
+        problems.extend(model_problems::<D::Model>(&self.schema, Reads::Arguments));
+        problems
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

@@ -87,6 +87,9 @@ pub trait DynEphemeralResource<C>: Send + Sync {
     fn schema(&self) -> &Schema;
     /// The schema's value type, built once.
     fn value_type(&self) -> &Type;
+    /// Where model and schema disagree (see `framework::consistency`).
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String>;
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics);
     fn open<'a>(&'a self, client: &'a C, config: &'a Value) -> BoxFuture<'a, ValueOutcome>;
 }
@@ -120,6 +123,14 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
 
     fn value_type(&self) -> &Type {
         &self.ty
+    }
+
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String> {
+        use crate::framework::consistency::{model_problems, schema_problems, Reads};
+        let mut problems = schema_problems(&self.schema);
+        problems.extend(model_problems::<E::Model>(&self.schema, Reads::Arguments));
+        problems
     }
 
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {

@@ -4,6 +4,8 @@
 //! NATS.
 
 mod adapter;
+#[cfg(test)]
+pub mod consistency;
 pub mod diagnostics;
 mod function;
 pub mod lookup;

@@ -221,6 +221,9 @@ pub trait DynResource<C>: Send + Sync {
     fn schema(&self) -> &Schema;
     /// The schema's value type, built once.
     fn value_type(&self) -> &Type;
+    /// Where model and schemas disagree (see `framework::consistency`).
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String>;
     fn identity(&self) -> Option<&IdentitySchema>;
     fn list_schema(&self) -> Option<&Schema>;
     fn move_state(&self, source: &MoveSource) -> Option<ValueOutcome>;
@@ -250,6 +253,9 @@ pub trait DynDataSource<C>: Send + Sync {
     fn schema(&self) -> &Schema;
     /// The schema's value type, built once.
     fn value_type(&self) -> &Type;
+    /// Where model and schema disagree (see `framework::consistency`).
+    #[cfg(test)]
+    fn consistency_problems(&self) -> Vec<String>;
     fn validate(&self, config: &Value, diagnostics: &mut Diagnostics);
     fn read<'a>(&'a self, client: &'a C, config: &'a Value) -> BoxFuture<'a, ValueOutcome>;
 }

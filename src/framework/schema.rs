@@ -441,7 +441,7 @@ impl Attribute {
 }
 
 /// A value as it would be written in HCL, for documentation.
-fn render_literal(value: &Value) -> String {
+pub(crate) fn render_literal(value: &Value) -> String {
     match value {
         Value::String(s) => format!("{s:?}"),
         Value::Bool(b) => b.to_string(),

@@ -196,7 +196,10 @@ mod tests {
         assert_eq!(found[0].path, Some(AttributePath::attr("id")));
         assert!(found[0].detail.contains("set by the provider"));
         let unknown = object(vec![("id", Value::Unknown), ("name", Value::Null)]);
-        assert_eq!(validate_config(&schema.block, &unknown).into_iter().count(), 1);
+        assert_eq!(
+            validate_config(&schema.block, &unknown).into_iter().count(),
+            1
+        );
     }
 
     #[test]

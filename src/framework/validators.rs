@@ -36,15 +36,16 @@ pub struct OneOf(pub &'static [&'static str]);
 
 impl OneOf {
     /// The serde names of enum `T`'s variants: the values the model accepts. A `T`
-    /// that is no enum gives an empty list, which refuses everything.
+    /// that is no enum gives an empty list, which judges nothing (see `applies_to`).
     pub fn variants_of<'de, T: serde::Deserialize<'de>>() -> Self {
         OneOf(super::typed::variant_names::<T>().unwrap_or(&[]))
     }
 }
 
 impl Validator for OneOf {
+    /// Strings, as long as there is something to choose from.
     fn applies_to(&self, ty: &Type) -> bool {
-        *ty == Type::String
+        *ty == Type::String && !self.0.is_empty()
     }
 
     fn allowed(&self) -> String {
@@ -263,7 +264,7 @@ mod tests {
             FlowControl,
         }
         assert_eq!(OneOf::variants_of::<Ack>().0, &["none", "flow_control"]);
-        assert!(OneOf::variants_of::<String>().0.is_empty());
+        assert!(!OneOf::variants_of::<String>().applies_to(&Type::String));
     }
 
     #[test]

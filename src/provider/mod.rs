@@ -121,3 +121,7 @@ impl Provider for NatsProvider {
         ]
     }
 }
+
+#[cfg(test)]
+#[path = "consistency_tests.rs"]
+mod consistency_tests;

@@ -256,13 +256,20 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _variants: &'static [&'static str],
+        variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, TypedError> {
         match self.known()? {
-            Value::String(s) => visitor
-                .visit_enum(s.as_str().into_deserializer())
-                .map_err(|e: TypedError| e.within(self.path)),
+            Value::String(s) => {
+                // An audit reads made-up values: any string stands for the first variant.
+                let name = match (self.audit, variants.first()) {
+                    (Some(_), Some(first)) if !variants.contains(&s.as_str()) => first,
+                    _ => s.as_str(),
+                };
+                visitor
+                    .visit_enum(name.into_deserializer())
+                    .map_err(|e: TypedError| e.within(self.path))
+            }
             _ => Err(self.unexpected("a string naming one of the allowed values")),
         }
     }
