@@ -15,7 +15,7 @@ use natsforge::nats::jetstream::{
 };
 use natsforge::nats::{connect, ConnectionSettings, JetStreamApi, JetStreamError};
 
-const SECOND: i64 = 1_000_000_000;
+const SECOND: Duration = Duration::from_secs(1);
 
 /// The JetStream API of `server`'s global account, in `domain` when given.
 async fn api(server: &NatsServer, domain: Option<&str>) -> JetStreamApi {

@@ -11,6 +11,7 @@ use natsforge::nats::jetstream::{
     AckPolicy, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
 };
 use natsforge::nats::JetStreamApi;
+use std::time::Duration;
 
 fn with_api<T>(
     server: &NatsServer,
@@ -99,26 +100,31 @@ fn pull_consumer_lifecycle() {
     assert_eq!(c.deliver_policy, DeliverPolicy::New);
     assert_eq!(c.ack_policy, AckPolicy::Explicit);
     assert_eq!(c.filter_subjects, vec!["orders.new", "orders.paid"]);
-    assert_eq!(c.backoff, vec![2_000_000_000, 10_000_000_000]);
     assert_eq!(
-        c.ack_wait, 2_000_000_000,
+        c.backoff,
+        vec![Duration::from_secs(2), Duration::from_secs(10)]
+    );
+    assert_eq!(
+        c.ack_wait,
+        Duration::from_secs(2),
         "ack_wait follows the first backoff step"
     );
     assert_eq!(c.max_deliver, 5);
     assert_eq!(c.max_ack_pending, 100);
     assert_eq!(c.max_waiting, 16);
     assert_eq!(c.max_batch, 10);
-    assert_eq!(c.max_expires, 30_000_000_000);
+    assert_eq!(c.max_expires, Duration::from_secs(30));
     assert_eq!(c.max_bytes, 1024);
     assert_eq!(
-        c.inactive_threshold, 3_600_000_000_000,
+        c.inactive_threshold,
+        Duration::from_secs(3_600),
         "seconds, not nanoseconds"
     );
     assert!(c.headers_only);
     assert_eq!(c.sample_freq.as_deref(), Some("50%"));
     assert_eq!(c.priority_groups, vec!["jobs"]);
     assert_eq!(c.priority_policy, PriorityPolicy::PinnedClient);
-    assert_eq!(c.priority_timeout, 60_000_000_000);
+    assert_eq!(c.priority_timeout, Duration::from_secs(60));
     assert!(c.deliver_subject.is_none());
     tf.expect_no_changes().unwrap();
     tf.run_ok(&["apply", "-refresh-only", "-auto-approve"])
@@ -203,12 +209,12 @@ resource "nats_jetstream_consumer" "audit" {
     let c = server_consumer(&server, "ORDERS", "AUDIT").unwrap().config;
     assert_eq!(c.deliver_subject.as_deref(), Some("audit.orders"));
     assert_eq!(c.deliver_group.as_deref(), Some("auditors"));
-    assert_eq!(c.idle_heartbeat, 5_000_000_000);
+    assert_eq!(c.idle_heartbeat, Duration::from_secs(5));
     assert!(c.flow_control);
     assert_eq!(c.rate_limit_bps, 1_000_000);
     assert_eq!(c.deliver_policy, DeliverPolicy::ByStartTime);
     assert_eq!(c.ack_policy, AckPolicy::All);
-    assert_eq!(c.ack_wait, 45_000_000_000);
+    assert_eq!(c.ack_wait, Duration::from_secs(45));
     assert!(c.mem_storage);
     // The server answers the start time in UTC; the user's spelling stays.
     tf.expect_no_changes().unwrap();
@@ -417,7 +423,7 @@ fn moved_from_the_official_provider_plans_no_changes() {
         let config = ConsumerConfig {
             filter_subject: Some("orders.received".into()),
             sample_freq: Some("100%".into()),
-            ack_wait: 30_000_000_000,
+            ack_wait: Duration::from_secs(30),
             max_deliver: -1,
             max_ack_pending: 20000,
             ..ConsumerConfig::durable("NEW")
@@ -523,7 +529,7 @@ fn example_applies() {
     tf.apply().unwrap();
     let c = server_consumer(&server, "ORDERS", "NEW").unwrap().config;
     assert_eq!(c.backoff.len(), 3);
-    assert_eq!(c.ack_wait, 5_000_000_000);
+    assert_eq!(c.ack_wait, Duration::from_secs(5));
     assert!(
         server_consumer(&server, "ORDERS", "AUDIT")
             .unwrap()

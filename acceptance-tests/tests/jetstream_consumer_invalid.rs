@@ -221,7 +221,7 @@ fn streams_on_the_server(server: &NatsServer) {
             subjects: vec!["orders.>".into()],
             consumer_limits: ConsumerLimits {
                 max_ack_pending: 100,
-                inactive_threshold: 60_000_000_000,
+                inactive_threshold: std::time::Duration::from_secs(60),
             },
             ..StreamConfig::named("ORDERS")
         };

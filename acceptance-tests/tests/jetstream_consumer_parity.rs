@@ -160,7 +160,11 @@ resource "nats_jetstream_consumer" "zero" {
     tf.apply().unwrap();
     for name in ["PINNED", "ZERO"] {
         let c = server_consumer(&server, "TEST", name).unwrap().config;
-        assert_eq!(c.priority_timeout, 120_000_000_000, "{name}");
+        assert_eq!(
+            c.priority_timeout,
+            std::time::Duration::from_secs(120),
+            "{name}"
+        );
     }
     assert_eq!(
         state_attribute(&tf, "nats_jetstream_consumer.pinned", "priority_timeout"),
@@ -212,8 +216,12 @@ resource "nats_jetstream_consumer" "push_no_acks" {
         let c = server_consumer(&server, "TEST", name).unwrap().config;
         assert_eq!(c.ack_policy, AckPolicy::FlowControl, "{name}");
         assert!(c.flow_control, "{name}");
-        assert_eq!(c.idle_heartbeat, 1_000_000_000, "{name}");
-        assert_eq!(c.ack_wait, 0, "{name}");
+        assert_eq!(
+            c.idle_heartbeat,
+            std::time::Duration::from_secs(1),
+            "{name}"
+        );
+        assert_eq!(c.ack_wait, std::time::Duration::ZERO, "{name}");
     }
     let c = server_consumer(&server, "TEST", "push_no_acks")
         .unwrap()

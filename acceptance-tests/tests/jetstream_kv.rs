@@ -8,6 +8,7 @@ use acceptance_tests::{
 };
 use natsforge::nats::jetstream::{KvEntry, KvOperation, StorageType, StreamConfig, StreamInfo};
 use natsforge::nats::JetStreamApi;
+use std::time::Duration;
 
 /// Runs `work` against the server with natsforge's own client (not through Terraform).
 fn with_api<T>(server: &NatsServer, work: impl AsyncFnOnce(JetStreamApi) -> T) -> T {
@@ -102,10 +103,10 @@ fn bucket_lifecycle_create_converge_update_replace_destroy() {
     let config = &info.config;
     assert_eq!(config.subjects, vec!["$KV.settings.>"]);
     assert_eq!(config.max_msgs_per_subject, 3);
-    assert_eq!(config.max_age, 3_600_000_000_000);
+    assert_eq!(config.max_age, Duration::from_secs(3_600));
     assert_eq!(config.max_msg_size, 1024);
     assert_eq!(config.max_bytes, 1_048_576);
-    assert_eq!(config.subject_delete_marker_ttl, 5_000_000_000);
+    assert_eq!(config.subject_delete_marker_ttl, Duration::from_secs(5));
     assert!(config.allow_msg_ttl && config.allow_direct && config.deny_delete);
     assert_eq!(config.description.as_deref(), Some("app settings"));
     assert_eq!(
@@ -140,7 +141,7 @@ fn bucket_lifecycle_create_converge_update_replace_destroy() {
     tf.apply().unwrap();
     let config = server_stream(&server, "KV_settings").unwrap().config;
     assert_eq!(config.max_msgs_per_subject, 10);
-    assert_eq!(config.subject_delete_marker_ttl, 0);
+    assert_eq!(config.subject_delete_marker_ttl, Duration::ZERO);
     assert_eq!(config.description.as_deref(), Some("settings of the app"));
     let debug = server_entry(&server, "settings", "log.level").unwrap();
     assert_eq!(debug.value, b"debug");

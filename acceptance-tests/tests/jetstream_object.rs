@@ -11,6 +11,7 @@ use natsforge::nats::jetstream::{
     Compression, KvBucketConfig, ObjectBucketConfig, StorageType, StreamConfig,
 };
 use natsforge::nats::JetStreamApi;
+use std::time::Duration;
 
 fn with_api<T>(server: &NatsServer, work: impl AsyncFnOnce(JetStreamApi) -> T) -> T {
     block_on(async { work(jetstream(server, None).await).await })
@@ -33,7 +34,7 @@ fn lifecycle_create_converge_update_replace_destroy() {
     tf.apply().unwrap();
     let config = stream_info(&server, "OBJ_files").expect("created").config;
     assert_eq!(config.subjects, vec!["$O.files.C.>", "$O.files.M.>"]);
-    assert_eq!(config.max_age, 86_400_000_000_000);
+    assert_eq!(config.max_age, Duration::from_secs(86_400));
     assert_eq!(config.max_bytes, 1_048_576);
     assert_eq!(config.description.as_deref(), Some("uploads"));
     assert_eq!(config.metadata.get("team").map(String::as_str), Some("web"));
@@ -56,7 +57,7 @@ fn lifecycle_create_converge_update_replace_destroy() {
     );
     tf.apply().unwrap();
     let config = stream_info(&server, "OBJ_files").unwrap().config;
-    assert_eq!(config.max_age, 3_600_000_000_000);
+    assert_eq!(config.max_age, Duration::from_secs(3_600));
     assert_eq!(config.compression, Compression::S2);
     tf.expect_no_changes().unwrap();
     write_main(
@@ -187,7 +188,7 @@ fn query_lists_buckets_and_generated_config_plans_clean() {
     with_api(&server, async |api| {
         let found = ObjectBucketConfig {
             description: Some("made by hand".into()),
-            ttl: 3_600_000_000_000,
+            ttl: Duration::from_secs(3_600),
             ..ObjectBucketConfig::named("found")
         };
         for config in [
@@ -236,6 +237,6 @@ fn query_lists_buckets_and_generated_config_plans_clean() {
     tf.expect_no_changes().unwrap();
     assert_eq!(
         stream_info(&server, "OBJ_found").unwrap().config.max_age,
-        3_600_000_000_000
+        Duration::from_secs(3_600)
     );
 }

@@ -5,6 +5,7 @@ use acceptance_tests::{
     block_on, jetstream, provider_config, NatsServer, NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::{StorageType, StreamConfig, StreamInfo};
+use std::time::Duration;
 
 /// What the server holds, read with natsforge's own client (not through Terraform).
 fn server_stream(server: &NatsServer, name: &str) -> Option<StreamInfo> {
@@ -88,8 +89,8 @@ fn lifecycle_create_converge_update_replace_destroy() {
     assert_eq!(info.config.subjects, vec!["QUEUE.>"]);
     assert_eq!(info.config.max_msgs, 1024);
     assert_eq!(info.config.max_bytes, 10_485_760);
-    assert_eq!(info.config.max_age, 86_400 * 1_000_000_000);
-    assert_eq!(info.config.duplicate_window, 120 * 1_000_000_000);
+    assert_eq!(info.config.max_age, Duration::from_secs(86_400));
+    assert_eq!(info.config.duplicate_window, Duration::from_secs(120));
     assert!(info.config.deny_delete);
     assert!(
         info.config.allow_direct,

@@ -6,6 +6,7 @@ use acceptance_tests::{
     NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::StreamConfig;
+use std::time::Duration;
 
 /// Creates a stream the way the official provider would have (its defaults).
 fn create_outside(server: &NatsServer, config: StreamConfig) {
@@ -23,8 +24,8 @@ fn queue_config() -> StreamConfig {
         subjects: vec!["QUEUE.>".into()],
         max_msgs: 1024,
         max_bytes: 10_485_760,
-        max_age: 86_400 * 1_000_000_000,
-        duplicate_window: 120 * 1_000_000_000,
+        max_age: Duration::from_secs(86_400),
+        duplicate_window: Duration::from_secs(120),
         allow_direct: true,
         ..StreamConfig::named("QUEUE")
     }

@@ -5,13 +5,14 @@
 //! belong to consumers the server makes for mirrors and sources.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::names::check_asset_name;
 use super::stream::{is_false, is_zero, is_zero_u64, ClusterInfo};
 use super::stream_api::{absent_if, collect_pages, Page};
-use super::wire::go_zero_time_is_unset;
+use super::wire::{go_zero_time_is_unset, nanos, nanos_list};
 use super::{ErrorCode, JetStreamApi, JetStreamError};
 
 /// `deliver_policy`: where a new consumer starts.
@@ -87,15 +88,15 @@ pub struct ConsumerConfig {
     pub opt_start_time: Option<String>,
     #[serde(default)]
     pub ack_policy: AckPolicy,
-    /// Nanoseconds; 0 lets the server choose 30 s for explicit/all acks.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub ack_wait: i64,
+    /// Zero lets the server choose 30 s for explicit/all acks.
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub ack_wait: Duration,
     /// `-1` (or 0 on the way in) is unlimited.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub max_deliver: i64,
-    /// Nanoseconds each; a pedantic request needs `ack_wait` equal to the first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub backoff: Vec<i64>,
+    /// A pedantic request needs `ack_wait` equal to the first step.
+    #[serde(default, with = "nanos_list", skip_serializing_if = "Vec::is_empty")]
+    pub backoff: Vec<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_subject: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -120,9 +121,9 @@ pub struct ConsumerConfig {
     /// Pull: the largest batch one request may ask for.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub max_batch: i64,
-    /// Pull: the longest a request may wait, nanoseconds.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub max_expires: i64,
+    /// Pull: the longest a request may wait.
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub max_expires: Duration,
     /// Pull: the most bytes one request may ask for.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub max_bytes: i64,
@@ -131,12 +132,12 @@ pub struct ConsumerConfig {
     pub deliver_subject: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_group: Option<String>,
-    /// Push: nanoseconds.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub idle_heartbeat: i64,
-    /// Nanoseconds of inactivity after which the server deletes the consumer.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub inactive_threshold: i64,
+    /// Push consumers.
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub idle_heartbeat: Duration,
+    /// Inactivity after which the server deletes the consumer.
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub inactive_threshold: Duration,
     /// 0 means the stream's replica count.
     #[serde(default)]
     pub num_replicas: i64,
@@ -157,9 +158,9 @@ pub struct ConsumerConfig {
     pub priority_groups: Vec<String>,
     #[serde(default, skip_serializing_if = "PriorityPolicy::is_none")]
     pub priority_policy: PriorityPolicy,
-    /// Nanoseconds a pinned client keeps its pin (`pinned_client` policy).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub priority_timeout: i64,
+    /// How long a pinned client keeps its pin (`pinned_client` policy).
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub priority_timeout: Duration,
 }
 
 impl ConsumerConfig {
@@ -236,9 +237,9 @@ pub struct ConsumerInfo {
     pub push_bound: bool,
     #[serde(default)]
     pub paused: bool,
-    /// Nanoseconds left of a pause.
-    #[serde(default)]
-    pub pause_remaining: i64,
+    /// What is left of a pause.
+    #[serde(default, with = "nanos")]
+    pub pause_remaining: Duration,
     #[serde(default)]
     pub ts: Option<String>,
 }

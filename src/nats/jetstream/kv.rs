@@ -11,6 +11,7 @@
 //! local domain, which a plain `$KV.<bucket>.<key>` write would reach.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use async_nats::StatusCode;
 use serde::Deserialize;
@@ -27,7 +28,7 @@ pub const KV_MAX_HISTORY: i64 = 64;
 
 const STREAM_PREFIX: &str = "KV_";
 /// The duplicate window every client gives a bucket, unless its TTL is shorter.
-const DEFAULT_DUPLICATE_WINDOW_NANOS: i64 = 120_000_000_000;
+const DEFAULT_DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 const OPERATION_HEADER: &str = "KV-Operation";
 const ROLLUP_HEADER: &str = "Nats-Rollup";
 const SEQUENCE_HEADER: &str = "Nats-Sequence";
@@ -40,8 +41,8 @@ pub struct KvBucketConfig {
     pub description: Option<String>,
     /// Values kept per key, 1 to [`KV_MAX_HISTORY`].
     pub history: i64,
-    /// How long a value lives, nanoseconds; 0 forever.
-    pub ttl: i64,
+    /// How long a value lives; zero forever.
+    pub ttl: Duration,
     pub max_value_size: i32,
     pub max_bytes: i64,
     pub storage: StorageType,
@@ -58,8 +59,8 @@ pub struct KvBucketConfig {
     /// transforms is used exactly as given (a plain stream feeding the bucket).
     pub sources: Vec<StreamSource>,
     pub metadata: BTreeMap<String, String>,
-    /// Nanoseconds a marker stays when a limit removes a key (2.11+); 0 none.
-    pub limit_marker_ttl: i64,
+    /// How long a marker stays when a limit removes a key (2.11+); zero none.
+    pub limit_marker_ttl: Duration,
 }
 
 impl KvBucketConfig {
@@ -114,7 +115,7 @@ impl KvBucketConfig {
             metadata: self.metadata.clone(),
             ..StreamConfig::default()
         };
-        if self.limit_marker_ttl > 0 {
+        if !self.limit_marker_ttl.is_zero() {
             config.allow_msg_ttl = true;
             config.subject_delete_marker_ttl = self.limit_marker_ttl;
         }
@@ -190,11 +191,11 @@ pub fn kv_stream_name(bucket: &str) -> String {
 
 /// Two minutes, or the TTL when shorter: what the server would pick, said
 /// explicitly because a pedantic create refuses to pick it.
-pub(crate) fn duplicate_window_for(ttl: i64) -> i64 {
-    if ttl > 0 && ttl < DEFAULT_DUPLICATE_WINDOW_NANOS {
+pub(crate) fn duplicate_window_for(ttl: Duration) -> Duration {
+    if !ttl.is_zero() && ttl < DEFAULT_DUPLICATE_WINDOW {
         ttl
     } else {
-        DEFAULT_DUPLICATE_WINDOW_NANOS
+        DEFAULT_DUPLICATE_WINDOW
     }
 }
 

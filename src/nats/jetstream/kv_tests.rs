@@ -27,7 +27,7 @@ fn bucket_settings_map_onto_stream_limits() {
     let bucket = KvBucketConfig {
         description: Some("d".into()),
         history: 10,
-        ttl: 30_000_000_000,
+        ttl: Duration::from_secs(30),
         max_value_size: 1024,
         max_bytes: 1 << 20,
         storage: StorageType::Memory,
@@ -39,21 +39,21 @@ fn bucket_settings_map_onto_stream_limits() {
             headers_only: false,
         }),
         metadata: [("a".to_owned(), "b".to_owned())].into(),
-        limit_marker_ttl: 2_000_000_000,
+        limit_marker_ttl: Duration::from_secs(2),
         ..KvBucketConfig::named("b")
     };
     let stream = bucket.to_stream_config().unwrap();
     assert_eq!(stream.max_msgs_per_subject, 10);
-    assert_eq!(stream.max_age, 30_000_000_000);
+    assert_eq!(stream.max_age, Duration::from_secs(30));
     // A TTL under two minutes becomes the duplicate window.
-    assert_eq!(stream.duplicate_window, 30_000_000_000);
+    assert_eq!(stream.duplicate_window, Duration::from_secs(30));
     assert_eq!(stream.max_msg_size, 1024);
     assert_eq!(stream.max_bytes, 1 << 20);
     assert_eq!(stream.storage, StorageType::Memory);
     assert_eq!(stream.num_replicas, 3);
     assert_eq!(stream.compression, Compression::S2);
     assert!(stream.allow_msg_ttl);
-    assert_eq!(stream.subject_delete_marker_ttl, 2_000_000_000);
+    assert_eq!(stream.subject_delete_marker_ttl, Duration::from_secs(2));
     assert_eq!(stream.republish, bucket.republish);
     assert_eq!(KvBucketConfig::from_stream_config(&stream), Some(bucket));
 }
@@ -137,9 +137,18 @@ fn streams_that_are_not_buckets_are_not_read_as_buckets() {
 
 #[test]
 fn duplicate_windows_follow_the_ttl_only_when_shorter() {
-    assert_eq!(duplicate_window_for(0), 120_000_000_000);
-    assert_eq!(duplicate_window_for(1_000_000_000), 1_000_000_000);
-    assert_eq!(duplicate_window_for(3_600_000_000_000), 120_000_000_000);
+    assert_eq!(
+        duplicate_window_for(Duration::ZERO),
+        Duration::from_secs(120)
+    );
+    assert_eq!(
+        duplicate_window_for(Duration::from_secs(1)),
+        Duration::from_secs(1)
+    );
+    assert_eq!(
+        duplicate_window_for(Duration::from_secs(3_600)),
+        Duration::from_secs(120)
+    );
 }
 
 #[test]

@@ -29,8 +29,8 @@ pub use consumer::{
 };
 pub use kv::{kv_stream_name, KvBucketConfig, KvEntry, KvOperation, KV_MAX_HISTORY};
 pub use names::{
-    check_asset_name, check_bucket_name, check_kv_key, duration_to_nanos, nanos_to_seconds,
-    seconds_to_nanos,
+    check_asset_name, check_bucket_name, check_kv_key, duration_to_seconds, seconds_to_duration,
+    MAX_DURATION_SECONDS,
 };
 pub use object::ObjectBucketConfig;
 pub use stream::{

@@ -1,14 +1,19 @@
-//! Checks on names that end up inside API subjects, and nanosecond helpers.
+//! Checks on names that end up inside API subjects, and the conversion
+//! between the seconds Terraform users write and the API's durations.
 //!
 //! A stream called `a.b` or a consumer called `>` would address a different
 //! API subject than meant, so names are checked before any request is built.
+
+use std::time::Duration;
 
 use super::JetStreamError;
 
 /// The server's limit on stream and consumer names (`JSMaxNameLen`).
 pub const MAX_NAME_LEN: usize = 255;
 
-const NANOS_PER_SECOND: i64 = 1_000_000_000;
+/// The longest duration the API can carry: `i64::MAX` nanoseconds, in
+/// whole seconds (about 292 years).
+pub const MAX_DURATION_SECONDS: i64 = i64::MAX / 1_000_000_000;
 
 /// Stream and consumer names: what the server accepts as an asset name.
 pub fn check_asset_name(what: &'static str, name: &str) -> Result<(), JetStreamError> {
@@ -76,20 +81,17 @@ fn invalid_if(
     }
 }
 
-/// Whole seconds (the unit Terraform users write) to the API's nanoseconds;
-/// `None` when it would overflow.
-pub fn seconds_to_nanos(seconds: i64) -> Option<i64> {
-    seconds.checked_mul(NANOS_PER_SECOND)
+/// Whole seconds (the unit Terraform users write) as a duration the API can
+/// carry; `None` when negative or longer than [`MAX_DURATION_SECONDS`].
+pub fn seconds_to_duration(seconds: i64) -> Option<Duration> {
+    (0..=MAX_DURATION_SECONDS)
+        .contains(&seconds)
+        .then(|| Duration::from_secs(seconds.unsigned_abs()))
 }
 
-/// The API's nanoseconds to whole seconds, rounding toward zero.
-pub fn nanos_to_seconds(nanos: i64) -> i64 {
-    nanos / NANOS_PER_SECOND
-}
-
-/// A [`std::time::Duration`] in the API's nanoseconds, saturating at `i64::MAX`.
-pub fn duration_to_nanos(duration: std::time::Duration) -> i64 {
-    i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX)
+/// A duration in whole seconds, rounding toward zero.
+pub fn duration_to_seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -129,14 +131,16 @@ mod tests {
     }
 
     #[test]
-    fn seconds_and_nanoseconds_convert_without_overflow() {
-        assert_eq!(seconds_to_nanos(120), Some(120_000_000_000));
-        assert_eq!(seconds_to_nanos(i64::MAX), None);
-        assert_eq!(nanos_to_seconds(1_999_999_999), 1);
+    fn seconds_convert_to_durations_the_api_can_carry() {
+        assert_eq!(seconds_to_duration(120), Some(Duration::from_secs(120)));
+        assert_eq!(seconds_to_duration(0), Some(Duration::ZERO));
+        assert_eq!(seconds_to_duration(-1), None);
         assert_eq!(
-            duration_to_nanos(std::time::Duration::from_millis(1500)),
-            1_500_000_000
+            seconds_to_duration(MAX_DURATION_SECONDS),
+            Some(Duration::from_secs(9_223_372_036))
         );
-        assert_eq!(duration_to_nanos(std::time::Duration::MAX), i64::MAX);
+        assert_eq!(seconds_to_duration(MAX_DURATION_SECONDS + 1), None);
+        assert_eq!(duration_to_seconds(Duration::from_nanos(1_999_999_999)), 1);
+        assert_eq!(duration_to_seconds(Duration::MAX), i64::MAX);
     }
 }

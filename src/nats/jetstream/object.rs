@@ -3,6 +3,7 @@
 //! as the official clients do (ADR-20).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::kv::{duplicate_window_for, unlimited_if_zero};
 use super::names::check_bucket_name;
@@ -19,8 +20,8 @@ const STREAM_PREFIX: &str = "OBJ_";
 pub struct ObjectBucketConfig {
     pub bucket: String,
     pub description: Option<String>,
-    /// How long objects live, nanoseconds; 0 forever.
-    pub ttl: i64,
+    /// How long objects live; zero forever.
+    pub ttl: Duration,
     pub max_bytes: i64,
     pub storage: StorageType,
     pub num_replicas: i64,
@@ -99,7 +100,7 @@ mod tests {
     fn a_bucket_becomes_the_stream_the_clients_create() {
         let bucket = ObjectBucketConfig {
             description: Some("assets".into()),
-            ttl: 60_000_000_000,
+            ttl: Duration::from_secs(60),
             storage: StorageType::Memory,
             compression: true,
             ..ObjectBucketConfig::named("assets")

@@ -4,12 +4,14 @@
 //! Since 2.12 the server refuses unknown JSON keys, so these structs carry only
 //! keys the server knows. Fields the server tags `omitempty` are left out when
 //! they hold their zero value; the others are always sent, as the Go client
-//! does. Durations are nanoseconds and times RFC 3339 strings, as on the wire.
+//! does. Durations travel as nanoseconds, times as RFC 3339 strings.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::wire::{nanos, negative_nanos_is_none};
 use super::ApiError;
 
 /// `retention`: when the server may remove messages.
@@ -83,9 +85,9 @@ pub struct StreamConfig {
     pub max_msgs: i64,
     #[serde(default = "unlimited")]
     pub max_bytes: i64,
-    /// Nanoseconds; 0 keeps messages forever.
-    #[serde(default)]
-    pub max_age: i64,
+    /// Zero keeps messages forever.
+    #[serde(default, with = "nanos")]
+    pub max_age: Duration,
     #[serde(default = "unlimited")]
     pub max_msgs_per_subject: i64,
     #[serde(default = "unlimited_i32")]
@@ -98,10 +100,10 @@ pub struct StreamConfig {
     pub num_replicas: i64,
     #[serde(default, skip_serializing_if = "is_false")]
     pub no_ack: bool,
-    /// Nanoseconds; 0 lets the server choose (2 minutes, or `max_age` when
-    /// shorter, and a pedantic request refuses that adjustment).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub duplicate_window: i64,
+    /// Zero lets the server choose (2 minutes, or `max_age` when shorter,
+    /// and a pedantic request refuses that adjustment).
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub duplicate_window: Duration,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,9 +136,9 @@ pub struct StreamConfig {
     pub consumer_limits: ConsumerLimits,
     #[serde(default)]
     pub allow_msg_ttl: bool,
-    /// Nanoseconds; at least one second when set.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub subject_delete_marker_ttl: i64,
+    /// At least one second when set.
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub subject_delete_marker_ttl: Duration,
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_msg_counter: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -164,14 +166,14 @@ impl Default for StreamConfig {
             max_consumers: -1,
             max_msgs: -1,
             max_bytes: -1,
-            max_age: 0,
+            max_age: Duration::ZERO,
             max_msgs_per_subject: -1,
             max_msg_size: -1,
             discard: DiscardPolicy::Old,
             storage: StorageType::File,
             num_replicas: 1,
             no_ack: false,
-            duplicate_window: 0,
+            duplicate_window: Duration::ZERO,
             placement: None,
             mirror: None,
             sources: Vec::new(),
@@ -188,7 +190,7 @@ impl Default for StreamConfig {
             allow_rollup_hdrs: false,
             consumer_limits: ConsumerLimits::default(),
             allow_msg_ttl: false,
-            subject_delete_marker_ttl: 0,
+            subject_delete_marker_ttl: Duration::ZERO,
             allow_msg_counter: false,
             allow_atomic: false,
             allow_msg_schedules: false,
@@ -349,9 +351,8 @@ pub struct RePublish {
 /// `consumer_limits`: defaults and ceilings for the stream's consumers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ConsumerLimits {
-    /// Nanoseconds.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub inactive_threshold: i64,
+    #[serde(default, with = "nanos", skip_serializing_if = "Duration::is_zero")]
+    pub inactive_threshold: Duration,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub max_ack_pending: i64,
 }
@@ -403,8 +404,9 @@ pub struct StreamSourceInfo {
     pub external: Option<ExternalStream>,
     /// Messages behind the origin.
     pub lag: u64,
-    /// Nanoseconds since the last contact; -1 when there was none.
-    pub active: i64,
+    /// Since the last contact; `None` when there was none.
+    #[serde(default, deserialize_with = "negative_nanos_is_none")]
+    pub active: Option<Duration>,
     #[serde(default)]
     pub error: Option<ApiError>,
     #[serde(default)]
@@ -430,8 +432,9 @@ pub struct PeerInfo {
     pub current: bool,
     #[serde(default)]
     pub offline: bool,
-    /// Nanoseconds since last heard from.
-    pub active: i64,
+    /// Since last heard from.
+    #[serde(default, deserialize_with = "negative_nanos_is_none")]
+    pub active: Option<Duration>,
     #[serde(default)]
     pub lag: u64,
 }

@@ -16,12 +16,12 @@ fn full_config() -> StreamConfig {
         max_consumers: 10,
         max_msgs: 1000,
         max_bytes: 1_048_576,
-        max_age: 3_600_000_000_000,
+        max_age: Duration::from_secs(3_600),
         max_msgs_per_subject: 5,
         max_msg_size: 4096,
         discard: DiscardPolicy::New,
         storage: StorageType::Memory,
-        duplicate_window: 60_000_000_000,
+        duplicate_window: Duration::from_secs(60),
         sources: vec![StreamSource {
             filter_subject: Some("s1.x".into()),
             ..StreamSource::named("S1")
@@ -41,11 +41,11 @@ fn full_config() -> StreamConfig {
         deny_delete: true,
         allow_rollup_hdrs: true,
         consumer_limits: ConsumerLimits {
-            inactive_threshold: 30_000_000_000,
+            inactive_threshold: Duration::from_secs(30),
             max_ack_pending: 100,
         },
         allow_msg_ttl: true,
-        subject_delete_marker_ttl: 5_000_000_000,
+        subject_delete_marker_ttl: Duration::from_secs(5),
         allow_atomic: true,
         allow_batched: true,
         metadata: [("team".to_owned(), "a".to_owned())].into(),

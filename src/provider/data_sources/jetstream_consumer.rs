@@ -9,7 +9,7 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::AttributePath;
 use crate::framework::DataSource;
-use crate::nats::jetstream::{nanos_to_seconds, user_metadata, ConsumerInfo};
+use crate::nats::jetstream::{duration_to_seconds, user_metadata, ConsumerInfo};
 use crate::nats::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_consumer::model::{StreamRef, STREAM_REF};
@@ -74,7 +74,7 @@ fn outputs(info: &ConsumerInfo, query: ConsumerDataModel) -> ConsumerDataModel {
         delivery_group: config.deliver_group.clone().filter(|g| !g.is_empty()),
         deliver_policy: word(&config.deliver_policy),
         ack_policy: word(&config.ack_policy),
-        ack_wait: Some(nanos_to_seconds(config.ack_wait)),
+        ack_wait: Some(duration_to_seconds(config.ack_wait)),
         max_delivery: Some(config.max_deliver),
         filter_subjects: Some(filters),
         max_ack_pending: Some(config.max_ack_pending),

@@ -9,7 +9,7 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::Type;
 use crate::framework::DataSource;
-use crate::nats::jetstream::{nanos_to_seconds, user_metadata, StreamInfo};
+use crate::nats::jetstream::{duration_to_seconds, user_metadata, StreamInfo};
 use crate::provider::client::NatsClient;
 use crate::provider::rules::{DOMAIN, NAME};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,7 @@ impl StreamSummary {
             replicas: Some(config.num_replicas),
             max_msgs: Some(config.max_msgs),
             max_bytes: Some(config.max_bytes),
-            max_age: Some(nanos_to_seconds(config.max_age)),
+            max_age: Some(duration_to_seconds(config.max_age)),
             metadata: Some(user_metadata(&config.metadata)),
             mirror: config.mirror.as_ref().map(|m| m.name.clone()),
             sources: Some(config.sources.iter().map(|s| s.name.clone()).collect()),

@@ -5,11 +5,14 @@
 use super::Kind;
 use crate::framework::value::{AttributePath, Value};
 use crate::framework::PlanContext;
-use crate::nats::jetstream::{seconds_to_nanos, Placement, StorageType};
+use std::time::Duration;
 
-/// A duration attribute in seconds as the server's nanoseconds (`0` when left out).
-pub fn nanos(seconds: Option<i64>, what: &str) -> Result<i64, String> {
-    seconds_to_nanos(seconds.unwrap_or(0)).ok_or_else(|| format!("`{what}` is too large"))
+use crate::nats::jetstream::{seconds_to_duration, Placement, StorageType, MAX_DURATION_SECONDS};
+
+/// A duration attribute in seconds as the API's duration (zero when left out).
+pub fn duration(seconds: Option<i64>, what: &str) -> Result<Duration, String> {
+    seconds_to_duration(seconds.unwrap_or(0))
+        .ok_or_else(|| format!("`{what}` must be between 0 and {MAX_DURATION_SECONDS} seconds"))
 }
 
 /// nats-server refuses to change replicas and placement in one update: say so at plan

@@ -2,17 +2,20 @@
 //! flags) and the server's `ConsumerConfig` (nanoseconds, one deliver policy). Reading
 //! back keeps the user's own spelling where two mean the same, so nothing flip-flops.
 
+use std::time::Duration;
+
 use super::model::{ConsumerAddress, ConsumerModel};
 use super::schema::PIN_TIMEOUT;
 use crate::nats::jetstream::{
-    nanos_to_seconds, seconds_to_nanos, user_metadata, AckPolicy, ConsumerConfig, ConsumerInfo,
-    DeliverPolicy, PriorityPolicy, ReplayPolicy,
+    duration_to_seconds, seconds_to_duration, user_metadata, AckPolicy, ConsumerConfig,
+    ConsumerInfo, DeliverPolicy, PriorityPolicy, ReplayPolicy, MAX_DURATION_SECONDS,
 };
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-fn nanos(seconds: Option<i64>, what: &str) -> Result<i64, String> {
-    seconds_to_nanos(seconds.unwrap_or(0)).ok_or_else(|| format!("`{what}` is too large"))
+fn duration(seconds: Option<i64>, what: &str) -> Result<Duration, String> {
+    seconds_to_duration(seconds.unwrap_or(0))
+        .ok_or_else(|| format!("`{what}` must be between 0 and {MAX_DURATION_SECONDS} seconds"))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(value: &Option<String>, default: T) -> Result<T, String> {
@@ -58,7 +61,7 @@ pub fn to_config(model: &ConsumerModel) -> Result<ConsumerConfig, String> {
         .clone()
         .unwrap_or_default()
         .into_iter()
-        .map(|step| nanos(Some(step), "backoff"))
+        .map(|step| duration(Some(step), "backoff"))
         .collect::<Result<Vec<_>, _>>()?;
     let start_time = match &model.start_time {
         Some(text) => Some(
@@ -81,7 +84,7 @@ pub fn to_config(model: &ConsumerModel) -> Result<ConsumerConfig, String> {
         },
         opt_start_time: start_time.filter(|_| policy == DeliverPolicy::ByStartTime),
         ack_policy: parse(&model.ack_policy, AckPolicy::Explicit)?,
-        ack_wait: nanos(model.ack_wait.or(Some(30)), "ack_wait")?,
+        ack_wait: duration(model.ack_wait.or(Some(30)), "ack_wait")?,
         max_deliver: model.max_delivery.unwrap_or(-1),
         backoff,
         filter_subject: model.filter_subject.clone(),
@@ -97,19 +100,19 @@ pub fn to_config(model: &ConsumerModel) -> Result<ConsumerConfig, String> {
         flow_control: model.flow_control.unwrap_or(false),
         headers_only: model.headers_only.unwrap_or(false),
         max_batch: model.max_batch.unwrap_or(0),
-        max_expires: nanos(model.max_expires, "max_expires")?,
+        max_expires: duration(model.max_expires, "max_expires")?,
         max_bytes: model.max_bytes.unwrap_or(0),
         deliver_subject: model.delivery_subject.clone(),
         deliver_group: model.delivery_group.clone(),
-        idle_heartbeat: nanos(model.heartbeat, "heartbeat")?,
-        inactive_threshold: nanos(model.inactive_threshold, "inactive_threshold")?,
+        idle_heartbeat: duration(model.heartbeat, "heartbeat")?,
+        inactive_threshold: duration(model.inactive_threshold, "inactive_threshold")?,
         num_replicas: model.replicas.unwrap_or(0),
         mem_storage: model.memory.unwrap_or(false),
         metadata: model.metadata.clone().unwrap_or_default(),
         pause_until: model.pause_until.clone(),
         priority_groups: model.priority_groups.clone().unwrap_or_default(),
         priority_policy: parse(&model.priority_policy, PriorityPolicy::None)?,
-        priority_timeout: nanos(model.priority_timeout, "priority_timeout")?,
+        priority_timeout: duration(model.priority_timeout, "priority_timeout")?,
     })
 }
 
@@ -128,7 +131,7 @@ fn same_time(server: Option<&str>, written: Option<&String>) -> Option<String> {
 /// The pin timeout, spelled `0` when written so: with `pinned_client` the server turns
 /// 0 into its default, and both mean the same.
 fn pin_timeout(config: &ConsumerConfig, written: Option<i64>) -> i64 {
-    let seconds = nanos_to_seconds(config.priority_timeout);
+    let seconds = duration_to_seconds(config.priority_timeout);
     let pinned = config.priority_policy == PriorityPolicy::PinnedClient;
     if pinned && written == Some(0) && seconds == PIN_TIMEOUT {
         0
@@ -195,13 +198,13 @@ pub fn from_info(info: &ConsumerInfo, as_written: &ConsumerModel) -> ConsumerMod
             as_written.start_time.as_ref(),
         ),
         ack_policy: word(&config.ack_policy),
-        ack_wait: Some(nanos_to_seconds(config.ack_wait)),
+        ack_wait: Some(duration_to_seconds(config.ack_wait)),
         max_delivery: Some(config.max_deliver),
         backoff: Some(
             config
                 .backoff
                 .iter()
-                .map(|b| nanos_to_seconds(*b))
+                .map(|b| duration_to_seconds(*b))
                 .collect::<Vec<_>>(),
         )
         .filter(|b| !b.is_empty()),
@@ -211,14 +214,14 @@ pub fn from_info(info: &ConsumerInfo, as_written: &ConsumerModel) -> ConsumerMod
         sample_freq: Some(percent(config.sample_freq.as_deref())),
         ratelimit: Some(config.rate_limit_bps),
         max_ack_pending: Some(config.max_ack_pending),
-        heartbeat: Some(nanos_to_seconds(config.idle_heartbeat)),
+        heartbeat: Some(duration_to_seconds(config.idle_heartbeat)),
         flow_control: Some(config.flow_control),
         max_waiting: Some(config.max_waiting).filter(|w| *w > 0),
         headers_only: Some(config.headers_only),
         max_batch: Some(config.max_batch),
-        max_expires: Some(nanos_to_seconds(config.max_expires)),
+        max_expires: Some(duration_to_seconds(config.max_expires)),
         max_bytes: Some(config.max_bytes),
-        inactive_threshold: Some(nanos_to_seconds(config.inactive_threshold)),
+        inactive_threshold: Some(duration_to_seconds(config.inactive_threshold)),
         replicas: Some(config.num_replicas),
         memory: Some(config.mem_storage),
         priority_groups: Some(config.priority_groups.clone()).filter(|g| !g.is_empty()),

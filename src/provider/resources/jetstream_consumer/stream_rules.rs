@@ -4,11 +4,14 @@
 //! yet (created by the same apply) or cannot be read is judged by the server at apply.
 //! Each finding quotes the server's own rule (its error description).
 
+use std::time::Duration;
+
 use super::convert::deliver_policy;
 use super::model::ConsumerModel;
 use super::subjects::{collide, within};
 use crate::nats::jetstream::{
-    AckPolicy, ConsumerInfo, ConsumerLimits, DeliverPolicy, RetentionPolicy, StreamInfo,
+    duration_to_seconds, AckPolicy, ConsumerInfo, ConsumerLimits, DeliverPolicy, RetentionPolicy,
+    StreamInfo,
 };
 
 /// What the rules need to know of the stream, read from the server.
@@ -91,8 +94,6 @@ fn start_attribute(policy: DeliverPolicy) -> &'static str {
     }
 }
 
-const NANOS: i64 = 1_000_000_000;
-
 /// Judges the planned consumer (every value known) against its stream. `creating`
 /// when the consumer is new on the server (created or replaced).
 pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> Vec<Finding> {
@@ -140,9 +141,9 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
             &format!("consumer max ack pending exceeds system limit of {}", limits.max_ack_pending),
         ));
     }
-    if limits.inactive_threshold > 0 {
+    if !limits.inactive_threshold.is_zero() {
         let threshold = consumer.inactive_threshold.unwrap_or(0);
-        let limit = limits.inactive_threshold / NANOS;
+        let limit = duration_to_seconds(limits.inactive_threshold);
         if threshold == 0 {
             found.push(finding(
                 "inactive_threshold",
@@ -150,7 +151,7 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
                 format!("Stream {} removes idle consumers after {limit}s (its `inactive_threshold`); set `inactive_threshold` to at most {limit}", stream.name),
                 "inactive_threshold must be set if it's configured in stream limits",
             ));
-        } else if threshold.saturating_mul(NANOS) > limits.inactive_threshold {
+        } else if Duration::from_secs(threshold.max(0).unsigned_abs()) > limits.inactive_threshold {
             found.push(finding(
                 "inactive_threshold",
                 "inactive_threshold above the stream's consumer limit",
@@ -374,7 +375,7 @@ mod tests {
     fn the_streams_consumer_limits_bound_the_consumer() {
         let mut limited = stream(RetentionPolicy::Limits);
         limited.limits = ConsumerLimits {
-            inactive_threshold: 60 * NANOS,
+            inactive_threshold: Duration::from_secs(60),
             max_ack_pending: 100,
         };
         let found = judge(&consumer(), &limited, true);

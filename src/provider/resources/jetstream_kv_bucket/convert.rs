@@ -5,10 +5,10 @@
 
 use super::model::{KvBucketModel, Origin, DEFAULT_HISTORY};
 use crate::nats::jetstream::{
-    nanos_to_seconds, KvBucketConfig, RePublish, StreamConfig, StreamSource,
+    duration_to_seconds, KvBucketConfig, RePublish, StreamConfig, StreamSource,
 };
 use crate::provider::resources::jetstream::settings::{
-    limit_back, nanos, placement, placement_back, storage, storage_word,
+    duration, limit_back, placement, placement_back, storage, storage_word,
 };
 use crate::provider::resources::jetstream::{origin, KV_BUCKET};
 
@@ -71,7 +71,7 @@ pub fn to_bucket(model: &KvBucketModel) -> Result<KvBucketConfig, String> {
         bucket: model.name.clone(),
         description: model.description.clone(),
         history: model.history.unwrap_or(DEFAULT_HISTORY),
-        ttl: nanos(model.ttl, "ttl")?,
+        ttl: duration(model.ttl, "ttl")?,
         max_value_size: i32::try_from(model.max_value_size.unwrap_or(-1))
             .map_err(|_| "`max_value_size` is too large".to_string())?,
         max_bytes: model.max_bucket_size.unwrap_or(-1),
@@ -83,7 +83,7 @@ pub fn to_bucket(model: &KvBucketModel) -> Result<KvBucketConfig, String> {
         mirror: model.mirror.first().map(origin),
         sources: model.source.iter().map(origin).collect(),
         metadata: model.metadata.clone().unwrap_or_default(),
-        limit_marker_ttl: nanos(model.limit_marker_ttl, "limit_marker_ttl")?,
+        limit_marker_ttl: duration(model.limit_marker_ttl, "limit_marker_ttl")?,
     })
 }
 
@@ -132,7 +132,7 @@ pub fn from_stream_config(
         domain: as_written.domain.clone(),
         description: bucket.description.clone().filter(|d| !d.is_empty()),
         history: Some(bucket.history),
-        ttl: Some(nanos_to_seconds(bucket.ttl)),
+        ttl: Some(duration_to_seconds(bucket.ttl)),
         max_value_size: limit_back(i64::from(bucket.max_value_size), as_written.max_value_size),
         max_bucket_size: limit_back(bucket.max_bytes, as_written.max_bucket_size),
         storage: Some(storage_word(bucket.storage)),
@@ -151,7 +151,7 @@ pub fn from_stream_config(
         republish_destination: bucket.republish.as_ref().map(|r| r.dest.clone()),
         republish_headers_only: Some(bucket.republish.as_ref().is_some_and(|r| r.headers_only)),
         metadata: Some(bucket.metadata.clone()).filter(|m| !m.is_empty()),
-        limit_marker_ttl: Some(nanos_to_seconds(bucket.limit_marker_ttl)),
+        limit_marker_ttl: Some(duration_to_seconds(bucket.limit_marker_ttl)),
         mirror: bucket
             .mirror
             .iter()
@@ -202,7 +202,7 @@ mod tests {
         let config = to_stream_config(&model).unwrap();
         assert_eq!(config.name, "KV_config");
         assert_eq!(config.max_msgs_per_subject, 3);
-        assert_eq!(config.max_age, 60_000_000_000);
+        assert_eq!(config.max_age, std::time::Duration::from_secs(60));
         assert_eq!(config.sources[0].name, "KV_defaults");
         assert_eq!(
             config.sources[1].external.as_ref().unwrap().api,

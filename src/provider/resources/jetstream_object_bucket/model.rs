@@ -1,9 +1,9 @@
 //! The object bucket as Terraform sees it, and as the `OBJ_<name>` stream the NATS
 //! clients make for it.
 
-use crate::nats::jetstream::{nanos_to_seconds, ObjectBucketConfig, StreamConfig};
+use crate::nats::jetstream::{duration_to_seconds, ObjectBucketConfig, StreamConfig};
 use crate::provider::resources::jetstream::settings::{
-    limit_back, nanos, placement, placement_back, storage, storage_word,
+    duration, limit_back, placement, placement_back, storage, storage_word,
 };
 use crate::provider::resources::jetstream::OBJECT_BUCKET;
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,7 @@ pub fn to_stream_config(model: &ObjectBucketModel) -> Result<StreamConfig, Strin
     ObjectBucketConfig {
         bucket: model.name.clone(),
         description: model.description.clone(),
-        ttl: nanos(model.ttl, "ttl")?,
+        ttl: duration(model.ttl, "ttl")?,
         max_bytes: model.max_bucket_size.unwrap_or(-1),
         storage: storage(&model.storage)?,
         num_replicas: model.replicas.unwrap_or(1),
@@ -56,7 +56,7 @@ pub fn from_stream_config(
         domain: as_written.domain.clone(),
         description: bucket.description.filter(|d| !d.is_empty()),
         storage: Some(storage_word(bucket.storage)),
-        ttl: Some(nanos_to_seconds(bucket.ttl)),
+        ttl: Some(duration_to_seconds(bucket.ttl)),
         max_bucket_size: limit_back(bucket.max_bytes, as_written.max_bucket_size),
         replicas: Some(bucket.num_replicas),
         compression: Some(bucket.compression),
@@ -88,7 +88,7 @@ mod tests {
         };
         let config = to_stream_config(&model).unwrap();
         assert_eq!(config.name, "OBJ_assets");
-        assert_eq!(config.max_age, 3_600_000_000_000);
+        assert_eq!(config.max_age, std::time::Duration::from_secs(3_600));
         assert_eq!(config.max_bytes, -1);
         let back = from_stream_config(&config, &model).unwrap();
         assert_eq!(

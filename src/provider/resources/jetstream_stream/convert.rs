@@ -4,11 +4,11 @@
 
 use super::model::{Origin, StreamModel, Transform};
 use crate::nats::jetstream::{
-    nanos_to_seconds, user_metadata, Compression, ConsumerLimits, DiscardPolicy, PersistMode,
+    duration_to_seconds, user_metadata, Compression, ConsumerLimits, DiscardPolicy, PersistMode,
     Placement, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamInfo, StreamSource,
     SubjectTransform,
 };
-use crate::provider::resources::jetstream::settings::nanos;
+use crate::provider::resources::jetstream::settings::duration;
 use crate::provider::resources::jetstream::{origin, STREAM};
 
 fn transforms(list: &[Transform]) -> Vec<SubjectTransform> {
@@ -105,7 +105,7 @@ pub fn to_config(model: &StreamModel) -> Result<StreamConfig, String> {
         max_consumers: model.max_consumers.unwrap_or(-1),
         max_msgs: model.max_msgs.unwrap_or(-1),
         max_bytes: model.max_bytes.unwrap_or(-1),
-        max_age: nanos(model.max_age, "max_age")?,
+        max_age: duration(model.max_age, "max_age")?,
         max_msgs_per_subject: model.max_msgs_per_subject.unwrap_or(-1),
         max_msg_size: i32::try_from(model.max_msg_size.unwrap_or(-1))
             .map_err(|_| "`max_msg_size` is too large".to_string())?,
@@ -113,7 +113,7 @@ pub fn to_config(model: &StreamModel) -> Result<StreamConfig, String> {
         storage: parse::<StorageType>(&model.storage, StorageType::File)?,
         num_replicas: model.replicas.unwrap_or(1),
         no_ack: !model.ack.unwrap_or(true),
-        duplicate_window: nanos(model.duplicate_window.or(Some(120)), "duplicate_window")?,
+        duplicate_window: duration(model.duplicate_window.or(Some(120)), "duplicate_window")?,
         placement,
         mirror: model.mirror.first().map(origin),
         sources: model.source.iter().map(origin).collect(),
@@ -132,11 +132,11 @@ pub fn to_config(model: &StreamModel) -> Result<StreamConfig, String> {
         deny_purge: model.deny_purge.unwrap_or(false),
         allow_rollup_hdrs: model.allow_rollup_hdrs.unwrap_or(false),
         consumer_limits: ConsumerLimits {
-            inactive_threshold: nanos(model.inactive_threshold, "inactive_threshold")?,
+            inactive_threshold: duration(model.inactive_threshold, "inactive_threshold")?,
             max_ack_pending: model.max_ack_pending.unwrap_or(0),
         },
         allow_msg_ttl: model.allow_msg_ttl.unwrap_or(false),
-        subject_delete_marker_ttl: nanos(
+        subject_delete_marker_ttl: duration(
             model.subject_delete_marker_ttl,
             "subject_delete_marker_ttl",
         )?,
@@ -177,8 +177,8 @@ pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
         max_bytes: Some(config.max_bytes),
         max_msg_size: Some(i64::from(config.max_msg_size)),
         max_consumers: Some(config.max_consumers),
-        max_age: Some(nanos_to_seconds(config.max_age)),
-        duplicate_window: Some(nanos_to_seconds(config.duplicate_window)),
+        max_age: Some(duration_to_seconds(config.max_age)),
+        duplicate_window: Some(duration_to_seconds(config.duplicate_window)),
         replicas: Some(config.num_replicas),
         compression: word(&config.compression),
         ack: Some(!config.no_ack),
@@ -204,9 +204,11 @@ pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
         republish_destination: config.republish.as_ref().map(|r| r.dest.clone()),
         republish_headers_only: Some(config.republish.as_ref().is_some_and(|r| r.headers_only)),
         max_ack_pending: Some(config.consumer_limits.max_ack_pending),
-        inactive_threshold: Some(nanos_to_seconds(config.consumer_limits.inactive_threshold)),
+        inactive_threshold: Some(duration_to_seconds(
+            config.consumer_limits.inactive_threshold,
+        )),
         allow_msg_ttl: Some(config.allow_msg_ttl),
-        subject_delete_marker_ttl: Some(nanos_to_seconds(config.subject_delete_marker_ttl)),
+        subject_delete_marker_ttl: Some(duration_to_seconds(config.subject_delete_marker_ttl)),
         allow_msg_counter: Some(config.allow_msg_counter),
         allow_atomic: Some(config.allow_atomic),
         allow_msg_schedules: Some(config.allow_msg_schedules),
