@@ -22,21 +22,9 @@ fi
 cargo build --release --locked --target "$target" --bin terraform-provider-nats
 target_dir=${CARGO_TARGET_DIR:-target}
 
-name="terraform-provider-nats_${version}"
-rm -rf dist && mkdir -p dist/stage
-cp "$target_dir/$target/release/terraform-provider-nats" "dist/stage/terraform-provider-nats_v${version}"
-printf '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n' > "dist/${name}_manifest.json"
-python3 - "dist/${name}_linux_amd64.zip" "dist/stage/terraform-provider-nats_v${version}" <<'PY'
-import os, sys, zipfile
-archive, binary = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
-    info = zipfile.ZipInfo(os.path.basename(binary), date_time=(2020, 1, 1, 0, 0, 0))
-    info.external_attr = 0o755 << 16
-    with open(binary, "rb") as f:
-        z.writestr(info, f.read(), zipfile.ZIP_DEFLATED)
-PY
-rm -rf dist/stage
-(cd dist && sha256sum "${name}_linux_amd64.zip" "${name}_manifest.json" > "${name}_SHA256SUMS")
-mirror=dist/mirror/registry.terraform.io/natsforge/nats
-mkdir -p "$mirror" && cp "dist/${name}_linux_amd64.zip" "$mirror/"
+rm -rf dist
+# Signed when GPG_FINGERPRINT names a key, as before unsigned otherwise.
+[ -n "${GPG_FINGERPRINT:-}" ] || export RELEASE_UNSIGNED=1
+scripts/release-package.sh dist "$version" \
+  "linux_amd64=$target_dir/$target/release/terraform-provider-nats"
 echo "built $(ls dist/*.zip) (static, linux_amd64) and a filesystem mirror under dist/mirror"

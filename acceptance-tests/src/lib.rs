@@ -24,6 +24,8 @@ mod estate;
 mod fixtures;
 mod nats_server;
 mod operator;
+mod registry;
+mod release;
 mod terraform;
 mod tools;
 
@@ -37,7 +39,12 @@ pub use fixtures::{
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
-pub use terraform::{dev_overrides_config, Terraform, TfOutput, PROVIDER_ADDRESS};
+pub use registry::{registry_routes, Registry, Routes};
+pub use release::{
+    host_platform, package_debug_build, package_stand_ins, provider_version, sha256_hex,
+    ProviderRelease, SigningKey, RELEASE_PLATFORMS,
+};
+pub use terraform::{dev_overrides_config, CliConfig, Terraform, TfOutput, PROVIDER_ADDRESS};
 pub use tools::{
     nats_server_binary, provider_binary, target_dir, terraform_binary, workspace_root,
     PROVIDER_BINARY_NAME,

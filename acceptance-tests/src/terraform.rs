@@ -1,5 +1,6 @@
 //! Terraform runs in a private working directory, loading the freshly built provider
-//! through `dev_overrides` (no registry, no `terraform init` needed for our provider).
+//! through `dev_overrides` (no registry, no `terraform init` needed for our provider),
+//! or, for the installation tests, with the CLI configuration they give.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -36,17 +37,37 @@ pub struct Terraform {
     work_dir: PathBuf,
     temp_dir: PathBuf,
     binary: PathBuf,
-    cli_config: PathBuf,
+    cli_config: CliConfigFile,
     env: Vec<(OsString, OsString)>,
 }
 
+/// Where a test's terraform finds providers.
+pub enum CliConfig {
+    /// The freshly built provider through `dev_overrides` (most tests).
+    DevOverrides,
+    /// A CLI configuration with this text (a `filesystem_mirror`, say).
+    Text(String),
+    /// No CLI configuration at all and an empty home directory, as on a fresh HCP
+    /// Terraform runner: providers come from the implied local mirrors
+    /// (`terraform.d/plugins` in the working directory) or their registry.
+    None,
+}
+
+enum CliConfigFile {
+    Path(PathBuf),
+    NoneWithHome(PathBuf),
+}
+
 impl Terraform {
-    /// A fresh, empty working directory. Builds the provider first if the Makefile
-    /// did not (see [`crate::provider_binary`]).
+    /// A fresh, empty working directory loading the provider through `dev_overrides`.
+    /// Builds the provider first if the Makefile did not (see [`crate::provider_binary`]).
     pub fn new() -> Result<Self, HarnessError> {
+        Self::with_cli_config(CliConfig::DevOverrides)
+    }
+
+    /// A fresh, empty working directory whose commands find providers as `config` says.
+    pub fn with_cli_config(config: CliConfig) -> Result<Self, HarnessError> {
         let binary = tools::terraform_binary()?;
-        let provider = tools::provider_binary()?;
-        let provider_dir = provider.parent().unwrap_or(Path::new("."));
         let root = tempfile::Builder::new()
             .prefix("natsforge-terraform-")
             .tempdir()
@@ -57,9 +78,30 @@ impl Terraform {
             fs::create_dir(dir)
                 .map_err(|e| HarnessError::io(format!("creating {}", dir.display()), e))?;
         }
-        let cli_config = root.path().join("terraform.tfrc");
-        fs::write(&cli_config, dev_overrides_config(provider_dir))
-            .map_err(|e| HarnessError::io(format!("writing {}", cli_config.display()), e))?;
+        let text = match config {
+            CliConfig::DevOverrides => {
+                let provider = tools::provider_binary()?;
+                Some(dev_overrides_config(
+                    provider.parent().unwrap_or(Path::new(".")),
+                ))
+            }
+            CliConfig::Text(text) => Some(text),
+            CliConfig::None => None,
+        };
+        let cli_config = match text {
+            Some(text) => {
+                let path = root.path().join("terraform.tfrc");
+                fs::write(&path, text)
+                    .map_err(|e| HarnessError::io(format!("writing {}", path.display()), e))?;
+                CliConfigFile::Path(path)
+            }
+            None => {
+                let home = root.path().join("home");
+                fs::create_dir(&home)
+                    .map_err(|e| HarnessError::io(format!("creating {}", home.display()), e))?;
+                CliConfigFile::NoneWithHome(home)
+            }
+        };
         Ok(Terraform {
             root,
             work_dir,
@@ -126,7 +168,6 @@ impl Terraform {
             .args(args)
             .current_dir(&self.work_dir)
             .stdin(Stdio::null())
-            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
@@ -136,7 +177,14 @@ impl Terraform {
             // A developer's own settings must not change what the suite sees.
             .env_remove("TF_CLI_ARGS")
             .env_remove("TF_WORKSPACE")
-            .env_remove("TF_DATA_DIR");
+            .env_remove("TF_DATA_DIR")
+            .env_remove("TF_PLUGIN_CACHE_DIR");
+        match &self.cli_config {
+            CliConfigFile::Path(path) => command.env("TF_CLI_CONFIG_FILE", path),
+            CliConfigFile::NoneWithHome(home) => {
+                command.env_remove("TF_CLI_CONFIG_FILE").env("HOME", home)
+            }
+        };
         for (key, value) in &self.env {
             command.env(key, value);
         }
@@ -235,7 +283,8 @@ impl Terraform {
         }
     }
 
-    fn expect_error(&self, args: &[&str]) -> Result<String, HarnessError> {
+    /// Runs `terraform <args>`, which must fail, and returns its stderr.
+    pub fn expect_error(&self, args: &[&str]) -> Result<String, HarnessError> {
         let output = self.run(args)?;
         if output.success() {
             Err(HarnessError::TerraformSucceeded {
