@@ -107,6 +107,14 @@ for platform in $PLATFORMS; do
   target=$(rust_target "$platform")
   log="dist/logs/$platform.log"
   echo "release: building $platform ($target), log in $log" >&2
+  # Rust's darwin programs link Apple's Security and CoreFoundation frameworks (the
+  # system certificate store, through rustls-native-certs), which only the macOS SDK
+  # has: zig ships no frameworks and the SDK cannot be installed on Linux from a
+  # package registry. With SDKROOT naming a MacOSX.sdk (or on a Mac) they build.
+  if [ "${platform%%_*}" = darwin ] && [ -z "${SDKROOT:-}" ] && ! command -v xcrun >/dev/null; then
+    failures+=("$platform: needs the macOS SDK (Security and CoreFoundation frameworks): set SDKROOT to a MacOSX.sdk, or build on macOS")
+    continue
+  fi
   rustup target list --installed | grep -qx "$target" || rustup target add "$target" >>"$log" 2>&1 || {
     failures+=("$platform: rustup cannot add the $target standard library (see $log)")
     continue
@@ -130,7 +138,7 @@ for platform in $PLATFORMS; do
   runner=$(runner_for "$platform")
   if [ -n "$runner" ]; then
     said=$($runner "$built" -version 2>&1 || true)
-    if [ "$said" != "terraform-provider-nats $version" ]; then
+    if ! [[ $said =~ ^terraform-provider-nats\ v?${version//./\\.}$ ]]; then
       failures+=("$platform: '$built -version' said '$said', expected 'terraform-provider-nats $version'")
       continue
     fi
