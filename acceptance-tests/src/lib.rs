@@ -41,8 +41,9 @@ pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
 pub use registry::{registry_routes, Registry, Routes};
 pub use release::{
-    host_platform, package_debug_build, package_stand_ins, provider_version, sha256_hex,
-    ProviderRelease, SigningKey, RELEASE_PLATFORMS,
+    apply_stream_and_converge, host_platform, package_debug_build, package_stand_ins,
+    pinned_stream_config, provider_version, sha256_hex, ProviderRelease, SigningKey,
+    RELEASE_PLATFORMS,
 };
 pub use terraform::{dev_overrides_config, CliConfig, Terraform, TfOutput, PROVIDER_ADDRESS};
 pub use tools::{

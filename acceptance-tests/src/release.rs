@@ -406,3 +406,45 @@ fn package(
     }
     ProviderRelease::package(&provider_version()?, &binaries, key)
 }
+
+/// A configuration for the installation tests: `nats` from `source` at exactly
+/// `version`, pointed at `server`, with one stream (ORDERS) to apply.
+pub fn pinned_stream_config(source: &str, version: &str, server: &crate::NatsServer) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    nats = {{
+      source  = "{source}"
+      version = "{version}"
+    }}
+  }}
+}}
+
+provider "nats" {{
+  servers = "{url}"
+}}
+
+resource "nats_jetstream_stream" "orders" {{
+  name     = "ORDERS"
+  subjects = ["orders.>"]
+}}
+"#,
+        url = server.client_url(),
+    )
+}
+
+/// Applies [`pinned_stream_config`], checks the server holds the stream, and that a
+/// second plan is empty: the installed provider works, not just installs.
+pub fn apply_stream_and_converge(tf: &crate::Terraform, server: &crate::NatsServer) {
+    tf.apply().unwrap();
+    let exists = crate::block_on(async {
+        crate::jetstream(server, None)
+            .await
+            .stream_info("ORDERS")
+            .await
+            .unwrap()
+            .is_some()
+    });
+    assert!(exists, "the applied stream is not on the server");
+    tf.expect_no_changes().unwrap();
+}

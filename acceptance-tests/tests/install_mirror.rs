@@ -5,51 +5,17 @@
 //! a lookup that fell through to registry.terraform.io would fail the test.
 
 use acceptance_tests::{
-    block_on, host_platform, jetstream, package_debug_build, provider_binary, provider_version,
-    CliConfig, NatsServer, NatsServerBuilder, SigningKey, Terraform,
+    apply_stream_and_converge, host_platform, package_debug_build, pinned_stream_config,
+    provider_binary, provider_version, CliConfig, NatsServer, NatsServerBuilder, SigningKey,
+    Terraform,
 };
 
-/// `natsforge/nats` (registry.terraform.io, as in the Registry) at exactly `version`.
 fn write_config(tf: &Terraform, version: &str, server: &NatsServer) {
     tf.write_file(
         "main.tf",
-        &format!(
-            r#"terraform {{
-  required_providers {{
-    nats = {{
-      source  = "natsforge/nats"
-      version = "{version}"
-    }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{url}"
-}}
-
-resource "nats_jetstream_stream" "orders" {{
-  name     = "ORDERS"
-  subjects = ["orders.>"]
-}}
-"#,
-            url = server.client_url(),
-        ),
+        &pinned_stream_config("natsforge/nats", version, server),
     )
     .unwrap();
-}
-
-fn applies_and_converges(tf: &Terraform, server: &NatsServer) {
-    tf.apply().unwrap();
-    let exists = block_on(async {
-        jetstream(server, None)
-            .await
-            .stream_info("ORDERS")
-            .await
-            .unwrap()
-            .is_some()
-    });
-    assert!(exists, "the stream was not created");
-    tf.expect_no_changes().unwrap();
 }
 
 fn lock_file(tf: &Terraform) -> String {
@@ -85,7 +51,7 @@ fn bundled_implied_mirror_needs_no_cli_configuration() {
         init.stdout
     );
     assert!(lock_file(&tf).contains("h1:"), "{}", lock_file(&tf));
-    applies_and_converges(&tf, &server);
+    apply_stream_and_converge(&tf, &server);
 }
 
 /// A packed mirror (the release zips under `registry.terraform.io/natsforge/nats/`,
@@ -118,5 +84,5 @@ fn packed_filesystem_mirror_installs_the_release_zip() {
     let lock = lock_file(&tf);
     let hash = release.h1_hash(os, arch);
     assert!(lock.contains(&hash), "{hash} not in the lock file:\n{lock}");
-    applies_and_converges(&tf, &server);
+    apply_stream_and_converge(&tf, &server);
 }

@@ -14,9 +14,9 @@
 use std::collections::BTreeSet;
 
 use acceptance_tests::{
-    block_on, host_platform, jetstream, package_debug_build, package_stand_ins, registry_routes,
-    CliConfig, NatsServer, NatsServerBuilder, ProviderRelease, Registry, Routes, SigningKey,
-    Terraform, RELEASE_PLATFORMS,
+    apply_stream_and_converge, host_platform, package_debug_build, package_stand_ins,
+    pinned_stream_config, registry_routes, CliConfig, NatsServer, NatsServerBuilder,
+    ProviderRelease, Registry, Routes, SigningKey, Terraform, RELEASE_PLATFORMS,
 };
 
 /// A working directory using `nats` from `registry` at exactly the release's version,
@@ -25,31 +25,10 @@ fn terraform_for(registry: &Registry, release: &ProviderRelease, server: &NatsSe
     let tf = Terraform::with_cli_config(CliConfig::None)
         .unwrap()
         .with_env("SSL_CERT_FILE", registry.ca_file());
+    let source = format!("{}/natsforge/nats", registry.host());
     tf.write_file(
         "main.tf",
-        &format!(
-            r#"terraform {{
-  required_providers {{
-    nats = {{
-      source  = "{host}/natsforge/nats"
-      version = "{version}"
-    }}
-  }}
-}}
-
-provider "nats" {{
-  servers = "{url}"
-}}
-
-resource "nats_jetstream_stream" "orders" {{
-  name     = "ORDERS"
-  subjects = ["orders.>"]
-}}
-"#,
-            host = registry.host(),
-            version = release.version(),
-            url = server.client_url(),
-        ),
+        &pinned_stream_config(&source, release.version(), server),
     )
     .unwrap();
     tf
@@ -57,17 +36,6 @@ resource "nats_jetstream_stream" "orders" {{
 
 fn jetstream_server() -> NatsServer {
     NatsServerBuilder::new().jetstream().start().unwrap()
-}
-
-fn stream_exists(server: &NatsServer, name: &str) -> bool {
-    block_on(async {
-        jetstream(server, None)
-            .await
-            .stream_info(name)
-            .await
-            .unwrap()
-            .is_some()
-    })
 }
 
 /// The hashes `.terraform.lock.hcl` records for our provider.
@@ -165,9 +133,7 @@ fn init_verifies_the_signature_and_checksums_then_plans_and_applies() {
     expected.insert(release.h1_hash(os, arch));
     assert_same_hashes(&locked_hashes(&tf), &expected);
 
-    tf.apply().unwrap();
-    assert!(stream_exists(&server, "ORDERS"));
-    tf.expect_no_changes().unwrap();
+    apply_stream_and_converge(&tf, &server);
 }
 
 /// Serves `release` with `change` applied to its routes, runs `terraform init`, and
@@ -198,13 +164,19 @@ fn unwrapped(stderr: &str) -> String {
         .join(" ")
 }
 
-#[test]
-fn a_tampered_zip_is_refused() {
+/// A stand-in release, its key, the host's zip name and that zip with bytes appended.
+fn tampered_host_zip() -> (SigningKey, ProviderRelease, String, Vec<u8>) {
     let key = SigningKey::generate("release").unwrap();
     let release = package_stand_ins(&key).unwrap();
     let zip = host_zip(&release);
     let mut tampered = release.files()[&zip].clone();
     tampered.extend_from_slice(b"tampered");
+    (key, release, zip, tampered)
+}
+
+#[test]
+fn a_tampered_zip_is_refused() {
+    let (key, release, zip, tampered) = tampered_host_zip();
     let tampered_hash = acceptance_tests::sha256_hex(&tampered);
 
     let stderr = refused_init(&key, &release, |routes| {
@@ -224,11 +196,7 @@ fn a_tampered_zip_is_refused() {
 /// document to match; the signature over SHA256SUMS then no longer verifies.
 #[test]
 fn a_tampered_zip_with_matching_checksums_fails_the_signature() {
-    let key = SigningKey::generate("release").unwrap();
-    let release = package_stand_ins(&key).unwrap();
-    let zip = host_zip(&release);
-    let mut tampered = release.files()[&zip].clone();
-    tampered.extend_from_slice(b"tampered");
+    let (key, release, zip, tampered) = tampered_host_zip();
     let tampered_hash = acceptance_tests::sha256_hex(&tampered);
     let sums = release.sums_name();
     let forged_sums = String::from_utf8(release.files()[&sums].clone())
