@@ -44,7 +44,9 @@ def table(rows, seconds):
                 reasons.append(r["detail"])
             cell = f"skipped ({reasons.index(r['detail']) + 1})"
         else:
-            cell = "**FAIL**"
+            if r["detail"] not in reasons:
+                reasons.append(r["detail"])
+            cell = f"**FAIL** ({reasons.index(r['detail']) + 1})"
         cells[(r["terraform"], r["nats_server"], binary)] = cell
     lines = [
         "| Terraform | nats-server | " + " | ".join(COLUMNS[t] for t in tests) + " |",

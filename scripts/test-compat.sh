@@ -37,6 +37,21 @@ install_registry init_verifies_the_signature_and_checksums_then_plans_and_applie
 NEEDS="
 "
 
+# Failures understood and not the provider's: "test-binary terraform-version-glob reason".
+# They still count as failures; the reason goes into the table instead of the log path.
+KNOWN_FAILURES="
+hub_leaf_demo 1.9.* the demo's report step runs 'apply -refresh-only', which Terraform 1.9 refuses when only outputs change (hashicorp/terraform#35806, fixed in 1.10)
+"
+
+# Prints the known reason for a failure, or nothing.
+known_failure() {
+  local binary=$1 terraform=$2 b pattern reason
+  while read -r b pattern reason; do
+    # shellcheck disable=SC2053 # the pattern is a glob on purpose
+    [ "$b" = "$binary" ] && [[ $terraform == $pattern ]] && echo "$reason" && return
+  done <<<"$KNOWN_FAILURES"
+}
+
 version_at_least() {
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
@@ -102,9 +117,14 @@ for pair in "${pairs[@]}"; do
     "") result=failed status="did not run (see the log)" ;;
     *) result=failed ;;
     esac
-    [ "$result" = failed ] && failed=$((failed + 1))
+    detail=""
+    if [ "$result" = failed ]; then
+      failed=$((failed + 1))
+      detail=$(known_failure "$binary" "$terraform")
+      detail="${detail:-$status, see $log}"
+    fi
     printf '%s\t%s\t%s::%s\t%s\t%s\n' "$terraform" "$server" "$binary" "$test" "$result" \
-      "$([ "$result" = failed ] && echo "$status, see $log")" >>"$results"
+      "$detail" >>"$results"
   done <<<"$SUBSET"
 done
 elapsed=$(($(date +%s) - started))
