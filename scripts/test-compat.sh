@@ -43,7 +43,7 @@ KNOWN_FAILURES="
 hub_leaf_demo 1.9.* * Terraform bug: the demo's report step runs 'apply -refresh-only', which 1.9 refuses when only outputs change (hashicorp/terraform#35806, fixed in 1.10)
 jetstream_consumer * 2.10.* provider: 'priority_policy' (nats-server 2.11+) is sent to 2.10, which ignores it, so apply ends in 'inconsistent result' instead of a plan-time error naming the version
 jetstream_kv * 2.10.* provider: 'limit_marker_ttl' (nats-server 2.11+) is sent to 2.10, which ignores it, so apply ends in 'inconsistent result' instead of a plan-time error naming the version
-leafnode_live * 2.1[012].* nats-server 2.10-2.12 refuse to reload a removed leaf remote ('config reload not supported for LeafNode'); the provider reports the server's refusal
+leafnode_live * 2.1[012].* nats-server: the provider changes a leaf remote by removing it in one reload and adding it in a second; 2.10 and 2.11 refuse the removal ('config reload not supported for LeafNode'), 2.12 does not answer the reload request; the provider reports that as the error (2.14 and later pass)
 "
 
 # Prints the known reason for a failure, or nothing.
