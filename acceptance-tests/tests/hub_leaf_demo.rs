@@ -160,6 +160,18 @@ async fn messages_published_on_the_hub_arrive_in_the_leaf_stream() {
     assert_eq!(report["leaf"]["messages"], 5);
     assert_eq!(report["leaf"]["domain"], "leaf");
 
+    // The streams hold the demo's messages and keep force_destroy off: empty them
+    // before the teardown.
+    leaf_js.purge_stream("QUEUE").await.unwrap();
+    JetStreamApi::new(
+        connect(&client(hub.client_url(), &hub_creds))
+            .await
+            .unwrap(),
+        None,
+    )
+    .purge_stream("QUEUE")
+    .await
+    .unwrap();
     streams.destroy().unwrap();
     identities
         .run_ok(&[

@@ -83,5 +83,24 @@ provider "nats" {{
             .unwrap()
     });
     assert!(in_leaf.is_none());
+    // The streams hold the messages: destroy refuses (force_destroy is false) until
+    // they are purged.
+    let refused = tf.run(["destroy", "-auto-approve", "-no-color"]).unwrap();
+    assert!(!refused.success());
+    let refused = refused
+        .stderr
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(refused.contains("holds 5 messages"), "{refused}");
+    block_on(async {
+        jetstream(&hub, None)
+            .await
+            .purge_stream("QUEUE")
+            .await
+            .unwrap();
+        let leaf_api = jetstream(&leaf, Some("leaf")).await;
+        leaf_api.purge_stream("QUEUE_COPY").await.unwrap();
+    });
     tf.destroy().unwrap();
 }

@@ -165,11 +165,18 @@ fn bucket_lifecycle_create_converge_update_replace_destroy() {
     );
     assert!(!plan.contains("must be replaced"), "{plan}");
 
-    // Storage cannot change on the server: replacement.
+    // Storage cannot change on the server: replacement, which deletes the keys, so
+    // consent comes first (applied on its own: Terraform destroys with the state).
+    let consenting = changed.replace(
+        "history          = 10",
+        "history          = 10\n  force_destroy    = true",
+    );
+    write_config(&tf, &server, &consenting);
+    tf.apply().unwrap();
     write_config(
         &tf,
         &server,
-        &changed.replace(
+        &consenting.replace(
             "history          = 10",
             "history          = 10\n  storage          = \"memory\"",
         ),

@@ -6,6 +6,8 @@
 //! A resource describes itself once as a [`Kind`]; the helpers here read it.
 
 pub mod address;
+pub mod contents;
+pub mod force_destroy;
 pub mod identity;
 pub mod list;
 pub mod moved;
@@ -30,6 +32,27 @@ pub struct Kind {
     pub stream_prefix: &'static str,
     /// The naming rule its name follows.
     pub check_name: fn(&str) -> Result<(), String>,
+    /// What destroying it loses.
+    pub holds: Holds,
+}
+
+/// What a stream or bucket holds that a destroy would lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Messages,
+    Keys,
+    Objects,
+}
+
+impl Holds {
+    /// The word for one of them.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Holds::Messages => "message",
+            Holds::Keys => "key",
+            Holds::Objects => "object",
+        }
+    }
 }
 
 pub const STREAM: Kind = Kind {
@@ -37,6 +60,7 @@ pub const STREAM: Kind = Kind {
     id_prefix: "JETSTREAM_STREAM_",
     stream_prefix: "",
     check_name: crate::provider::rules::check_name,
+    holds: Holds::Messages,
 };
 
 pub const KV_BUCKET: Kind = Kind {
@@ -44,6 +68,7 @@ pub const KV_BUCKET: Kind = Kind {
     id_prefix: "JETSTREAM_KV_",
     stream_prefix: "KV_",
     check_name: crate::provider::rules::check_bucket,
+    holds: Holds::Keys,
 };
 
 pub const OBJECT_BUCKET: Kind = Kind {
@@ -51,6 +76,7 @@ pub const OBJECT_BUCKET: Kind = Kind {
     id_prefix: "JETSTREAM_OBJ_",
     stream_prefix: "OBJ_",
     check_name: crate::provider::rules::check_bucket,
+    holds: Holds::Objects,
 };
 
 impl Kind {

@@ -152,6 +152,7 @@ pub fn from_stream_config(
         republish_headers_only: Some(bucket.republish.as_ref().is_some_and(|r| r.headers_only)),
         metadata: Some(bucket.metadata.clone()).filter(|m| !m.is_empty()),
         limit_marker_ttl: Some(duration_to_seconds(bucket.limit_marker_ttl)),
+        force_destroy: as_written.force_destroy.or(Some(false)),
         mirror: bucket
             .mirror
             .iter()
@@ -180,6 +181,7 @@ mod tests {
             republish_headers_only: Some(false),
             limit_marker_ttl: Some(5),
             metadata: Some([("team".to_string(), "ops".to_string())].into()),
+            force_destroy: Some(true),
             source: vec![
                 Origin {
                     name: "defaults".into(),

@@ -29,7 +29,7 @@ use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::nats::jetstream::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use crate::provider::resources::jetstream::{list, moved, settings, KV_BUCKET};
+use crate::provider::resources::jetstream::{force_destroy, list, moved, settings, KV_BUCKET};
 use model::KvBucketModel;
 
 pub struct KvBucketResource;
@@ -77,8 +77,9 @@ impl Resource for KvBucketResource {
         validate::validate(config, diagnostics);
     }
 
-    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+    async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
         KV_BUCKET.plan_id(plan);
+        force_destroy::warn_on_plan(client, &KV_BUCKET, plan).await;
         settings::refuse_replicas_and_placement_together(plan, &KV_BUCKET);
     }
 
@@ -128,6 +129,7 @@ impl Resource for KvBucketResource {
 
     async fn delete(&self, client: &NatsClient, prior: KvBucketModel) -> Result<(), Diagnostics> {
         let api = client.jetstream(prior.domain.as_deref()).await?;
+        force_destroy::guard_delete(&api, &KV_BUCKET, &prior.name, prior.force_destroy).await?;
         // Already gone is fine: the goal is that it does not exist.
         api.delete_stream(&KV_BUCKET.stream_name(&prior.name))
             .await
@@ -149,6 +151,7 @@ impl Resource for KvBucketResource {
         moved::from_official(source, "jetstream_kv_bucket").map(|moved| {
             moved.map(|model: KvBucketModel| KvBucketModel {
                 id: Some(KV_BUCKET.id(None, &model.name)),
+                force_destroy: Some(false),
                 ..model
             })
         })

@@ -28,6 +28,7 @@ pub struct KvBucketModel {
     pub republish_headers_only: Option<bool>,
     pub metadata: Option<BTreeMap<String, String>>,
     pub limit_marker_ttl: Option<i64>,
+    pub force_destroy: Option<bool>,
     #[serde(default)]
     pub mirror: Vec<Origin>,
     #[serde(default)]

@@ -10,6 +10,7 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{int_at_least, int_between, OneOf};
 use crate::framework::value::Value;
 use crate::nats::jetstream::KV_MAX_HISTORY;
+use crate::provider::resources::jetstream::force_destroy;
 use crate::provider::resources::jetstream::origin::external_block;
 use crate::provider::resources::jetstream::schema as common;
 use crate::provider::resources::jetstream::KV_BUCKET;
@@ -131,6 +132,7 @@ pub fn schema() -> Schema {
                  allowed, because the server cannot turn them off (changed in place, no replacement).",
             ),
     )
+    .attribute(force_destroy::attribute(&KV_BUCKET))
     .block(
         NestedBlock::new("mirror", Nesting::List, origin_block("Makes the bucket a read-only copy of another bucket."))
             .max_items(1)

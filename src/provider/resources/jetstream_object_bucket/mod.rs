@@ -24,7 +24,7 @@ use crate::framework::value::Value;
 use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use crate::provider::resources::jetstream::{list, moved, settings, OBJECT_BUCKET};
+use crate::provider::resources::jetstream::{force_destroy, list, moved, settings, OBJECT_BUCKET};
 use model::{from_stream_config, to_stream_config, ObjectBucketModel};
 
 pub struct ObjectBucketResource;
@@ -49,13 +49,15 @@ impl Resource for ObjectBucketResource {
         moved::from_official(source, "jetstream_obj_bucket").map(|moved| {
             moved.map(|model: ObjectBucketModel| ObjectBucketModel {
                 id: Some(OBJECT_BUCKET.id(None, &model.name)),
+                force_destroy: Some(false),
                 ..model
             })
         })
     }
 
-    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+    async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
         OBJECT_BUCKET.plan_id(plan);
+        force_destroy::warn_on_plan(client, &OBJECT_BUCKET, plan).await;
         settings::refuse_replicas_and_placement_together(plan, &OBJECT_BUCKET);
     }
 
@@ -116,6 +118,7 @@ impl Resource for ObjectBucketResource {
         prior: ObjectBucketModel,
     ) -> Result<(), Diagnostics> {
         let api = client.jetstream(prior.domain.as_deref()).await?;
+        force_destroy::guard_delete(&api, &OBJECT_BUCKET, &prior.name, prior.force_destroy).await?;
         // Already gone is fine: the goal is that it does not exist.
         api.delete_stream(&OBJECT_BUCKET.stream_name(&prior.name))
             .await

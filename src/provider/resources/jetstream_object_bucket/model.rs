@@ -23,6 +23,7 @@ pub struct ObjectBucketModel {
     pub placement_cluster: Option<String>,
     pub placement_tags: Option<Vec<String>>,
     pub metadata: Option<BTreeMap<String, String>>,
+    pub force_destroy: Option<bool>,
 }
 
 /// The stream config the clients would create for a planned model.
@@ -63,6 +64,7 @@ pub fn from_stream_config(
         placement_cluster,
         placement_tags,
         metadata: Some(bucket.metadata).filter(|m| !m.is_empty()),
+        force_destroy: as_written.force_destroy.or(Some(false)),
     })
 }
 
@@ -84,6 +86,7 @@ mod tests {
             placement_cluster: None,
             placement_tags: Some(vec!["ssd".into()]),
             metadata: Some([("team".to_string(), "web".to_string())].into()),
+            force_destroy: Some(false),
             ..ObjectBucketModel::default()
         };
         let config = to_stream_config(&model).unwrap();

@@ -5,6 +5,7 @@
 
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::validators::{int_at_least, int_between, OneOf};
+use crate::provider::resources::jetstream::force_destroy;
 use crate::provider::resources::jetstream::schema as common;
 use crate::provider::resources::jetstream::OBJECT_BUCKET;
 use crate::provider::rules::BUCKET;
@@ -58,4 +59,5 @@ pub fn schema() -> Schema {
     .attribute(common::placement_cluster(&OBJECT_BUCKET))
     .attribute(common::placement_tags(&OBJECT_BUCKET))
     .attribute(common::metadata())
+    .attribute(force_destroy::attribute(&OBJECT_BUCKET))
 }

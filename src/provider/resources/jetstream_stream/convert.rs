@@ -215,6 +215,7 @@ pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
         allow_batched: Some(config.allow_batched),
         first_seq: Some(config.first_seq),
         persist_mode: word(&config.persist_mode),
+        force_destroy: as_written.force_destroy.or(Some(false)),
         subject_transform: config
             .subject_transform
             .as_ref()

@@ -26,7 +26,7 @@ use crate::framework::value::Value;
 use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use crate::provider::resources::jetstream::{list, moved, settings, STREAM};
+use crate::provider::resources::jetstream::{force_destroy, list, moved, settings, STREAM};
 use model::StreamModel;
 
 pub struct StreamResource;
@@ -51,8 +51,9 @@ impl Resource for StreamResource {
         validate::validate(config, diagnostics);
     }
 
-    async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+    async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
         STREAM.plan_id(plan);
+        force_destroy::warn_on_plan(client, &STREAM, plan).await;
         // A mirror of a stream with direct get must serve direct gets too, or the
         // (pedantic) server refuses it; natsforge streams allow direct get by default.
         let mirror_configured = plan
@@ -115,6 +116,7 @@ impl Resource for StreamResource {
 
     async fn delete(&self, client: &NatsClient, prior: StreamModel) -> Result<(), Diagnostics> {
         let api = client.jetstream(prior.domain.as_deref()).await?;
+        force_destroy::guard_delete(&api, &STREAM, &prior.name, prior.force_destroy).await?;
         // Already gone is fine: the goal is that it does not exist.
         api.delete_stream(&prior.name)
             .await
@@ -136,6 +138,7 @@ impl Resource for StreamResource {
         moved::from_official(source, "jetstream_stream").map(|moved| {
             moved.map(|model: StreamModel| StreamModel {
                 id: Some(STREAM.id(None, &model.name)),
+                force_destroy: Some(false),
                 ..model
             })
         })

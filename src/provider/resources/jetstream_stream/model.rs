@@ -48,6 +48,7 @@ pub struct StreamModel {
     pub allow_batched: Option<bool>,
     pub first_seq: Option<u64>,
     pub persist_mode: Option<String>,
+    pub force_destroy: Option<bool>,
     #[serde(default)]
     pub subject_transform: Vec<Transform>,
     #[serde(default)]

@@ -7,6 +7,7 @@
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
 use crate::framework::value::Value;
+use crate::provider::resources::jetstream::force_destroy;
 use crate::provider::resources::jetstream::origin::external_block;
 use crate::provider::resources::jetstream::schema as common;
 use crate::provider::resources::jetstream::STREAM;
@@ -234,6 +235,7 @@ pub fn schema() -> Schema {
             .requires_replace()
             .description("How file storage persists writes: `default` (synchronous per server setting) or `async`."),
     )
+    .attribute(force_destroy::attribute(&STREAM))
     .block(transform_block("subject_transform", "A transform applied to subjects as messages are stored.", 1))
     .block(
         NestedBlock::new("mirror", Nesting::List, origin_block("Makes the stream a mirror of another stream."))
