@@ -24,6 +24,7 @@ mod estate;
 mod fixtures;
 mod nats_server;
 mod operator;
+mod plan_errors;
 mod registry;
 mod release;
 mod terraform;
@@ -39,6 +40,7 @@ pub use fixtures::{
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
+pub use plan_errors::{assert_plan_errors, PlanErrorCase, PlanErrorSetup};
 pub use registry::{registry_routes, Registry, Routes};
 pub use release::{
     apply_stream_and_converge, host_platform, package_debug_build, package_stand_ins,

@@ -426,14 +426,11 @@ async fn imported_from_the_resolver_a_changed_limit_pushes_only_that_account() {
 
     // One limit of OTHER changes: its JWT is re-signed with the operator signing key's
     // seed from the nsc keystore and pushed; nothing else is touched.
+    tf.write_file("terraform.tfvars", "other_connections = 6\n")
+        .unwrap();
     let apply = tf
         .run_with_env(
-            [
-                "apply",
-                "-auto-approve",
-                "-no-color",
-                "-var=other_connections=6",
-            ],
+            ["apply", "-auto-approve", "-no-color"],
             &[("TF_LOG", "trace")],
         )
         .unwrap();

@@ -1,21 +1,22 @@
 //! Invalid auth configurations fail at `terraform plan`, each with a diagnostic that
 //! points at the attribute at fault (Terraform prints the source line the provider's
 //! attribute path leads to) and never shows a seed. One working directory per case,
-//! planned a few at a time.
+//! planned a few at a time, against a live operator-mode server with a full resolver:
+//! afterwards no case left a state file behind and the resolver holds exactly the
+//! accounts it held before.
 
-use acceptance_tests::Terraform;
+use acceptance_tests::{
+    assert_plan_errors, block_on, creds_options, NatsServer, NatsServerBuilder, OperatorSetup,
+    PlanErrorCase as Case, PlanErrorSetup,
+};
+use natsforge::nats::claims::ClaimsApi;
+use natsforge::nats::{connect, SystemApi};
 use nkeys::KeyPair;
 
-struct Case {
-    name: &'static str,
-    body: String,
-    /// Part of the diagnostic's text.
-    message: &'static str,
-    /// Part of the source line Terraform quotes for the diagnostic's attribute path.
-    line: &'static str,
-}
+#[path = "auth_plan_errors/claim_cases.rs"]
+mod claim_cases;
 
-struct Keys {
+pub struct Keys {
     operator_seed: String,
     account_seed: String,
     user_seed: String,
@@ -65,12 +66,7 @@ impl Keys {
 }
 
 fn case(name: &'static str, body: String, message: &'static str, line: &'static str) -> Case {
-    Case {
-        name,
-        body,
-        message,
-        line,
-    }
+    Case::new(name, body, message, line)
 }
 
 fn account(extra: &str) -> String {
@@ -126,53 +122,62 @@ fn cases(keys: &Keys) -> Vec<Case> {
     ]
 }
 
+/// The accounts a live resolver holds.
+fn resolver_accounts(server: &NatsServer, setup: &OperatorSetup) -> Vec<String> {
+    let creds = std::fs::read_to_string(setup.system_creds_path()).unwrap();
+    block_on(async {
+        let system = connect(&creds_options(server.client_url(), &creds))
+            .await
+            .unwrap();
+        let replies = ClaimsApi::new(&SystemApi::new(system))
+            .list()
+            .await
+            .unwrap();
+        let mut keys: Vec<String> = replies
+            .into_iter()
+            .filter_map(|r| r.data)
+            .flatten()
+            .collect();
+        keys.sort();
+        keys
+    })
+}
+
 #[test]
 fn invalid_configurations_fail_at_plan_with_the_attribute_path() {
     let keys = Keys::new();
-    let cases = cases(&keys);
-    assert!(cases.len() >= 20);
-    let seeds = [&keys.operator_seed, &keys.account_seed, &keys.user_seed];
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let chunks: Vec<_> = cases
-            .chunks(cases.len().div_ceil(4))
-            .map(|chunk| {
-                let keys = &keys;
-                scope.spawn(move || {
-                    let mut failures = Vec::new();
-                    for case in chunk {
-                        let tf = Terraform::new().unwrap();
-                        tf.write_file("main.tf", &format!("{}{}", keys.variables(), case.body))
-                            .unwrap();
-                        let stderr = match tf.expect_plan_error() {
-                            Ok(stderr) => stderr,
-                            Err(error) => {
-                                failures.push(format!("{}: {error}", case.name));
-                                continue;
-                            }
-                        };
-                        // Terraform wraps long messages; compare with lines rejoined.
-                        let flowing = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
-                        let problem = if !flowing.contains(case.message) {
-                            Some(format!("message {:?} missing", case.message))
-                        } else if !stderr
-                            .lines()
-                            .any(|l| l.contains(':') && l.contains(case.line))
-                        {
-                            Some(format!("no quoted source line with {:?}", case.line))
-                        } else if seeds.iter().any(|s| stderr.contains(s.as_str())) {
-                            Some("a seed appears in the output".to_owned())
-                        } else {
-                            None
-                        };
-                        if let Some(problem) = problem {
-                            failures.push(format!("{}: {problem}\n{stderr}", case.name));
-                        }
-                    }
-                    failures
-                })
-            })
-            .collect();
-        chunks.into_iter().flat_map(|h| h.join().unwrap()).collect()
-    });
-    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+    let operator = OperatorSetup::new().unwrap();
+    let server = NatsServerBuilder::new()
+        .extra(&operator.config_fragment_full_resolver("{{dir}}/jwt"))
+        .start()
+        .unwrap();
+    let before = resolver_accounts(&server, &operator);
+    // An empty nsc keystore: `issuer` alone finds no seed there.
+    let keystore = tempfile::tempdir().unwrap();
+    let system_creds = std::fs::read_to_string(operator.system_creds_path()).unwrap();
+    let setup = PlanErrorSetup {
+        prelude: format!(
+            "{}provider \"nats\" {{\n  servers            = \"{}\"\n  system_credentials = \"${{path.module}}/system.creds\"\n}}\n",
+            keys.variables(),
+            server.client_url()
+        ),
+        files: vec![("system.creds", system_creds.clone())],
+        env: vec![("NKEYS_PATH", keystore.path().display().to_string())],
+        secrets: vec![
+            keys.operator_seed.clone(),
+            keys.account_seed.clone(),
+            keys.user_seed.clone(),
+            natsforge::nats::jwt::parse_creds(&system_creds)
+                .unwrap()
+                .seed
+                .expose()
+                .to_owned(),
+        ],
+    };
+    let mut all = cases(&keys);
+    let claims = claim_cases::cases(&keys);
+    assert!(claims.len() >= 30, "{} claim cases", claims.len());
+    all.extend(claims);
+    assert_plan_errors(&setup, &all);
+    assert_eq!(resolver_accounts(&server, &operator), before);
 }

@@ -11,6 +11,9 @@ use crate::framework::PlanContext;
 use crate::nats::Secret;
 use nkeys::KeyPair;
 
+/// Where the seed is when a reference to another resource's `seed` came out null.
+const NULL_SEED_HINT: &str = "If `issuer_seed` refers to the `seed` of a `nats_nkey_account` (or `nats_nkey_user`) made from `public_key`: such a resource has no seed; the seed belongs to the `nats_nkey` that made the key, so use `nats_nkey.<name>.seed`.";
+
 /// Validation: the two seeds exclude each other, and something must say who signs.
 /// Unknown values count as set.
 pub fn validate_signer(config: &Value, diagnostics: &mut Diagnostics) {
@@ -26,7 +29,7 @@ pub fn validate_signer(config: &Value, diagnostics: &mut Diagnostics) {
         diagnostics.attribute_error(
             &AttributePath::attr("issuer_seed"),
             "Missing attribute",
-            "Set `issuer_seed` or, to keep the value out of the state, `issuer_seed_wo` (Terraform >= 1.11); or set only `issuer` to sign with that key's seed from the nsc keystore.",
+            format!("Set `issuer_seed` or, to keep the value out of the state, `issuer_seed_wo` (Terraform >= 1.11); or set only `issuer` to sign with that key's seed from the nsc keystore. {NULL_SEED_HINT}"),
         );
     }
 }
@@ -93,7 +96,7 @@ pub fn check_signer_available(plan: &mut PlanContext<'_>, owner: &str) {
             &AttributePath::attr("issuer_seed"),
             "Issuer seed is null",
             format!(
-                "Issuing the JWT needs the {owner}'s seed, but `issuer_seed` and `issuer_seed_wo` are null. If `issuer_seed` refers to a `nats_nkey_account` (or `nats_nkey_operator`) created from `public_key`: such a resource has no seed; the seed belongs to the `nats_nkey` that made the key, so use `nats_nkey.<name>.seed`."
+                "Issuing the JWT needs the {owner}'s seed, but `issuer_seed` and `issuer_seed_wo` are null. {NULL_SEED_HINT}"
             ),
         ),
     }
