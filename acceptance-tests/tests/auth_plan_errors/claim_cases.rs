@@ -76,7 +76,7 @@ pub fn cases(keys: &Keys) -> Vec<Case> {
         case("connect zone as an offset", user("  connect_times_location = \"CET+1\""), "is not an IANA time zone name", "connect_times_location"),
         case("template zone not in the IANA database", account(&format!("  scoped_signing_keys = [{{\n    key = \"{stranger}\"\n    template = {{ connect_times_location = \"Mars/Olympus\" }}\n  }}]")), "is not an IANA time zone name", "scoped_signing_keys"),
         // Seeds that are not there.
-        case("user seed from an account that has none", format!("resource \"nats_nkey\" \"a\" {{\n  type = \"account\"\n}}\nresource \"nats_nkey_account\" \"x\" {{\n  name        = \"X\"\n  public_key  = nats_nkey.a.public_key\n  issuer_seed = var.operator_seed\n}}\nresource \"nats_nkey_user\" \"u\" {{\n  name        = \"u\"\n  issuer_seed = nats_nkey_account.x.seed\n}}\n"), "use `nats_nkey.<name>.seed`", "resource \"nats_nkey_user\" \"u\""),
+        case("user seed from an account that has none", "resource \"nats_nkey\" \"a\" {\n  type = \"account\"\n}\nresource \"nats_nkey_account\" \"x\" {\n  name        = \"X\"\n  public_key  = nats_nkey.a.public_key\n  issuer_seed = var.operator_seed\n}\nresource \"nats_nkey_user\" \"u\" {\n  name        = \"u\"\n  issuer_seed = nats_nkey_account.x.seed\n}\n".to_string(), "use `nats_nkey.<name>.seed`", "resource \"nats_nkey_user\" \"u\""),
         case("issuer whose seed the keystore lacks", format!("resource \"nats_nkey_account\" \"a\" {{\n  name   = \"A\"\n  issuer = \"{other_operator}\"\n}}\n"), "the nsc keystore has no seed for", "issuer ="),
     ]
 }
