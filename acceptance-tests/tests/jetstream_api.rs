@@ -440,8 +440,24 @@ async fn kv_buckets_and_entries_work_through_the_client_mapping() {
 
     let err = js.kv_put("settings", "bad key", b"x").await.unwrap_err();
     assert!(matches!(err, JetStreamError::InvalidName { .. }), "{err}");
+    // Nothing listens for a missing bucket: the refusal is retried (it
+    // proves nothing was stored) until the budget is spent, then named.
+    let js = js.with_timeout(2 * SECOND);
+    let started = std::time::Instant::now();
     let err = js.kv_put("missing", "k", b"x").await.unwrap_err();
-    assert!(matches!(err, JetStreamError::NoResponders { .. }), "{err}");
+    assert!(started.elapsed() < 3 * SECOND, "{:?}", started.elapsed());
+    let JetStreamError::Retried {
+        attempts, retried, ..
+    } = &err
+    else {
+        panic!("expected a retried error, got {err}");
+    };
+    assert!(*attempts >= 3, "{err}");
+    assert_eq!(retried, &format!("no responders (x{})", attempts - 1));
+    assert!(
+        matches!(err.last_attempt(), JetStreamError::NoResponders { subject } if subject == "$KV.missing.k"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

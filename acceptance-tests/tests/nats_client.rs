@@ -95,9 +95,17 @@ async fn user_password_reaches_jetstream_in_its_domain() {
     assert!(err.is_not_found());
     assert_eq!(err.to_string(), "stream not found (10059)");
 
-    let elsewhere = JetStreamApi::new(client, Some("nowhere".to_owned()));
+    let elsewhere =
+        JetStreamApi::new(client, Some("nowhere".to_owned())).with_timeout(Duration::from_secs(1));
     let err = elsewhere.account_info().await.unwrap_err();
-    assert!(matches!(err, JetStreamError::NoResponders { .. }), "{err}");
+    assert!(
+        matches!(err.last_attempt(), JetStreamError::NoResponders { subject } if subject == "$JS.nowhere.API.INFO"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().starts_with("nothing answers on $JS.nowhere.API.INFO: JetStream is not enabled for this account or server, or the JetStream domain is wrong (JetStream request $JS.nowhere.API.INFO: "),
+        "{err}"
+    );
 }
 
 #[tokio::test]

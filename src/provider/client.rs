@@ -77,7 +77,12 @@ impl NatsClient {
     pub async fn jetstream(&self, domain: Option<&str>) -> Result<JetStreamApi, Diagnostics> {
         let client = self.connection().await?;
         let domain = domain.map(str::to_string).or_else(|| self.default_domain());
-        Ok(JetStreamApi::new(client, domain))
+        let api = JetStreamApi::new(client, domain);
+        // Every call, retries of a healing cluster included, fits in `timeout`.
+        Ok(match &self.state {
+            ClientState::Ready { main, .. } => api.with_timeout(main.options().timeout),
+            ClientState::Deferred => api,
+        })
     }
 
     pub fn default_domain(&self) -> Option<String> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::names::check_asset_name;
 use super::stream::{is_false, is_zero, is_zero_u64, ClusterInfo};
-use super::stream_api::{absent_if, collect_pages, Page};
+use super::stream_api::{absent_if, deleted, holds};
 use super::wire::{go_zero_time_is_unset, nanos, nanos_list};
 use super::{ErrorCode, JetStreamApi, JetStreamError};
 
@@ -257,31 +257,6 @@ pub struct SequenceInfo {
 const CONSUMER_OR_STREAM_GONE: &[ErrorCode] =
     &[ErrorCode::CONSUMER_NOT_FOUND, ErrorCode::STREAM_NOT_FOUND];
 
-#[derive(Serialize)]
-struct OffsetRequest {
-    offset: u64,
-}
-
-#[derive(Deserialize)]
-struct ConsumerNamesPage {
-    total: u64,
-    #[serde(default)]
-    consumers: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct ConsumerListPage {
-    total: u64,
-    #[serde(default)]
-    consumers: Option<Vec<ConsumerInfo>>,
-}
-
-#[derive(Deserialize)]
-struct SuccessReply {
-    #[serde(default)]
-    success: bool,
-}
-
 impl JetStreamApi {
     /// `CONSUMER.CREATE.<stream>.<name>` (or `CONSUMER.CREATE.<stream>` for
     /// an unnamed, ephemeral consumer), pedantic. The filter subject is not
@@ -307,7 +282,21 @@ impl JetStreamApi {
             action: action.wire(),
             pedantic: true,
         };
-        self.request(&subject, &body).await
+        let attempted = self.exchange(&subject, &body).await;
+        match (attempted.result, config.consumer_name()) {
+            (Err(err), Some(name))
+                if attempted.earlier_maybe_done
+                    && err.err_code() == Some(ErrorCode::CONSUMER_ALREADY_EXISTS) =>
+            {
+                // An attempt that timed out may have made the consumer: if
+                // what the server holds is what we asked for, it is ours.
+                match self.consumer_info(stream, name).await? {
+                    Some(info) if holds(config, &info.config) => Ok(info),
+                    _ => Err(err),
+                }
+            }
+            (result, _) => result,
+        }
     }
 
     /// `CONSUMER.INFO`; `None` when the consumer or its stream is gone.
@@ -324,44 +313,29 @@ impl JetStreamApi {
         absent_if(reply, CONSUMER_OR_STREAM_GONE)
     }
 
-    /// `CONSUMER.DELETE`; `false` when the consumer or its stream was gone.
+    /// `CONSUMER.DELETE`; `false` when the consumer or its stream was gone
+    /// (and no earlier attempt of this call may have deleted it).
     pub async fn delete_consumer(&self, stream: &str, name: &str) -> Result<bool, JetStreamError> {
         check_asset_name("stream", stream)?;
         check_asset_name("consumer", name)?;
-        let reply = self
-            .request_empty::<SuccessReply>(&format!("CONSUMER.DELETE.{stream}.{name}"))
+        let attempted = self
+            .exchange_bytes(&format!("CONSUMER.DELETE.{stream}.{name}"), Vec::new())
             .await;
-        Ok(absent_if(reply, CONSUMER_OR_STREAM_GONE)?.is_some_and(|reply| reply.success))
+        deleted(attempted, CONSUMER_OR_STREAM_GONE)
     }
 
     /// Every consumer name of `stream` (`CONSUMER.NAMES`, all pages).
     pub async fn consumer_names(&self, stream: &str) -> Result<Vec<String>, JetStreamError> {
         check_asset_name("stream", stream)?;
-        let subject = format!("CONSUMER.NAMES.{stream}");
-        let subject = subject.as_str();
-        collect_pages(|offset| async move {
-            let page: ConsumerNamesPage = self.request(subject, &OffsetRequest { offset }).await?;
-            Ok(Page {
-                total: page.total,
-                items: page.consumers.unwrap_or_default(),
-            })
-        })
-        .await
+        self.all_pages(&format!("CONSUMER.NAMES.{stream}"), None)
+            .await
     }
 
     /// Every consumer of `stream` with config and state (`CONSUMER.LIST`).
     pub async fn list_consumers(&self, stream: &str) -> Result<Vec<ConsumerInfo>, JetStreamError> {
         check_asset_name("stream", stream)?;
-        let subject = format!("CONSUMER.LIST.{stream}");
-        let subject = subject.as_str();
-        collect_pages(|offset| async move {
-            let page: ConsumerListPage = self.request(subject, &OffsetRequest { offset }).await?;
-            Ok(Page {
-                total: page.total,
-                items: page.consumers.unwrap_or_default(),
-            })
-        })
-        .await
+        self.all_pages(&format!("CONSUMER.LIST.{stream}"), None)
+            .await
     }
 }
 

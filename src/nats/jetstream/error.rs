@@ -21,6 +21,10 @@ impl ErrorCode {
     pub const CLUSTER_NOT_LEADER: ErrorCode = ErrorCode(10009);
     /// Incomplete results (a list while peers do not answer). Transient.
     pub const CLUSTER_INCOMPLETE: ErrorCode = ErrorCode(10004);
+    /// The stream's replicas are down (a node restarting). Transient.
+    pub const STREAM_OFFLINE: ErrorCode = ErrorCode(10118);
+    /// The consumer's replicas are down. Transient.
+    pub const CONSUMER_OFFLINE: ErrorCode = ErrorCode(10119);
     pub const STREAM_NOT_FOUND: ErrorCode = ErrorCode(10059);
     /// A stream of that name exists with another config.
     pub const STREAM_NAME_IN_USE: ErrorCode = ErrorCode(10058);
@@ -141,6 +145,18 @@ pub enum JetStreamError {
         name: String,
         reason: &'static str,
     },
+    /// Transient failures retried until the time budget was spent, or until
+    /// a failure that is not transient: `last` is what the last attempt met,
+    /// the server's text and code included.
+    #[error("{last} (JetStream request {subject}: {attempts} attempts within the {budget:?} timeout; retried after: {retried})")]
+    Retried {
+        subject: String,
+        attempts: u32,
+        budget: Duration,
+        retried: String,
+        #[source]
+        last: Box<JetStreamError>,
+    },
     /// A KV history no client would turn into a stream.
     #[error("invalid configuration: history must be between 1 and {max}, not {history}")]
     HistoryOutOfRange { history: i64, max: i64 },
@@ -154,11 +170,20 @@ fn describe_status(description: &Option<String>) -> String {
 }
 
 impl JetStreamError {
-    /// The server's error, when it answered with one.
+    /// The server's error, when it answered with one (last, if retried).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             JetStreamError::Api(error) => Some(error),
+            JetStreamError::Retried { last, .. } => last.api_error(),
             _ => None,
+        }
+    }
+
+    /// What the last attempt met: the error itself unless it was retried.
+    pub fn last_attempt(&self) -> &JetStreamError {
+        match self {
+            JetStreamError::Retried { last, .. } => last.last_attempt(),
+            other => other,
         }
     }
 

@@ -17,6 +17,7 @@ use async_nats::StatusCode;
 use serde::Deserialize;
 
 use super::names::{check_bucket_name, check_kv_key};
+use super::retry::Repeat;
 use super::stream::{
     user_metadata, Compression, DiscardPolicy, Placement, RePublish, StorageType, StreamConfig,
     StreamSource, SubjectTransform,
@@ -265,7 +266,12 @@ impl JetStreamApi {
             self.prefix(),
             kv_stream_name(bucket)
         );
-        let reply = self.send_message(subject.clone(), None, Vec::new()).await?;
+        let reply = self
+            .retrying(&subject, Repeat::Safe, |wait| {
+                self.send_message(&subject, None, Vec::new(), wait)
+            })
+            .await
+            .result?;
         match reply.status {
             None | Some(StatusCode::OK) => {}
             Some(StatusCode::NOT_FOUND) => return Ok(None),
@@ -340,8 +346,18 @@ impl JetStreamApi {
         check_bucket_name(bucket)?;
         check_kv_key(key)?;
         let subject = self.kv_write_subject(bucket, key);
-        let reply = self.send_message(subject.clone(), headers, payload).await?;
-        let ack: PubAck = decode_reply(&subject, &reply.payload)?;
+        // A publish that met silence may have been stored: sending it again
+        // could add a second revision, so only refusals are retried.
+        let (subject, headers, payload) = (&subject, &headers, &payload);
+        let ack: PubAck = self
+            .retrying(subject, Repeat::OnlyIfNotDone, |wait| async move {
+                let reply = self
+                    .send_message(subject, headers.clone(), payload.clone(), wait)
+                    .await?;
+                decode_reply(subject, &reply.payload)
+            })
+            .await
+            .result?;
         Ok(ack.seq)
     }
 

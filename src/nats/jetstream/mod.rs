@@ -10,6 +10,7 @@ mod kv;
 mod names;
 mod object;
 mod reply;
+mod retry;
 mod stream;
 mod stream_api;
 mod wire;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{ApiError, ErrorCode, JetStreamError};
 pub use reply::decode_reply;
+use retry::{Attempted, Repeat};
 
 pub use consumer::{
     AckPolicy, ConsumerAction, ConsumerConfig, ConsumerInfo, DeliverPolicy, PriorityPolicy,
@@ -40,7 +42,8 @@ pub use stream::{
     SERVER_METADATA_PREFIX,
 };
 
-/// How long one JetStream API call may take when the caller does not say.
+/// How long one JetStream API call, retries included, may take when the
+/// caller does not say.
 pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Reply to `$JS.API.INFO`: the account's JetStream usage and limits.
@@ -123,6 +126,8 @@ impl JetStreamApi {
         }
     }
 
+    /// The time budget of one call: every attempt and pause between
+    /// attempts of a retried request fit in it (the provider's `timeout`).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -136,7 +141,8 @@ impl JetStreamApi {
         &self.client
     }
 
-    /// Sends `body` as JSON to `<prefix>.<subject_suffix>` and decodes the reply.
+    /// Sends `body` as JSON to `<prefix>.<subject_suffix>` and decodes the
+    /// reply, retrying transient failures within the time budget.
     pub async fn request<Req, Resp>(
         &self,
         subject_suffix: &str,
@@ -146,13 +152,7 @@ impl JetStreamApi {
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned,
     {
-        let subject = self.subject(subject_suffix);
-        let payload = serde_json::to_vec(body).map_err(|source| JetStreamError::Encode {
-            subject: subject.clone(),
-            source,
-        })?;
-        let reply = self.send(subject.clone(), payload).await?;
-        decode_reply(&subject, &reply.payload)
+        self.exchange(subject_suffix, body).await.result
     }
 
     /// Like [`JetStreamApi::request`] with an empty body, as INFO and DELETE
@@ -161,9 +161,7 @@ impl JetStreamApi {
         &self,
         subject_suffix: &str,
     ) -> Result<Resp, JetStreamError> {
-        let subject = self.subject(subject_suffix);
-        let reply = self.send(subject.clone(), Vec::new()).await?;
-        decode_reply(&subject, &reply.payload)
+        self.exchange_bytes(subject_suffix, Vec::new()).await.result
     }
 
     /// `$JS.API.INFO`: usage and limits of the connected account.
@@ -175,48 +173,96 @@ impl JetStreamApi {
         format!("{}.{}", self.prefix, suffix.trim_start_matches('.'))
     }
 
-    /// An API reply; a status-only reply is an error.
+    /// [`JetStreamApi::request`], telling also whether an earlier attempt
+    /// may have been carried out (for creates and deletes to recognise
+    /// their own doing).
+    async fn exchange<Req, Resp>(&self, subject_suffix: &str, body: &Req) -> Attempted<Resp>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned,
+    {
+        match serde_json::to_vec(body) {
+            Ok(payload) => self.exchange_bytes(subject_suffix, payload).await,
+            Err(source) => Attempted {
+                result: Err(JetStreamError::Encode {
+                    subject: self.subject(subject_suffix),
+                    source,
+                }),
+                earlier_maybe_done: false,
+            },
+        }
+    }
+
+    async fn exchange_bytes<Resp: DeserializeOwned>(
+        &self,
+        subject_suffix: &str,
+        payload: Vec<u8>,
+    ) -> Attempted<Resp> {
+        let subject = &self.subject(subject_suffix);
+        let payload = &payload;
+        self.retrying(subject, Repeat::Safe, |wait| async move {
+            let reply = self.send(subject, payload.clone(), wait).await?;
+            decode_reply(subject, &reply.payload)
+        })
+        .await
+    }
+
+    /// Runs `attempt` with this API's time budget (see [`retry`]).
+    async fn retrying<T, F, Fut>(&self, subject: &str, repeat: Repeat, attempt: F) -> Attempted<T>
+    where
+        F: FnMut(Duration) -> Fut,
+        Fut: std::future::Future<Output = Result<T, JetStreamError>>,
+    {
+        retry::with_retries(subject, self.timeout, repeat, attempt).await
+    }
+
+    /// One API request waiting `wait` for its reply; a status-only reply is
+    /// an error.
     async fn send(
         &self,
-        subject: String,
+        subject: &str,
         payload: Vec<u8>,
+        wait: Duration,
     ) -> Result<async_nats::Message, JetStreamError> {
-        let message = self.send_message(subject.clone(), None, payload).await?;
+        let message = self.send_message(subject, None, payload, wait).await?;
         match message.status {
             None | Some(StatusCode::OK) => Ok(message),
             Some(status) => Err(JetStreamError::Status {
-                subject,
+                subject: subject.to_owned(),
                 status: status.into(),
                 description: message.description,
             }),
         }
     }
 
-    /// A request to any subject (not only the API's) that returns the whole
-    /// reply, headers and status included, as direct gets need.
+    /// One request to any subject (not only the API's) that returns the
+    /// whole reply, headers and status included, as direct gets need.
     async fn send_message(
         &self,
-        subject: String,
+        subject: &str,
         headers: Option<async_nats::HeaderMap>,
         payload: Vec<u8>,
+        wait: Duration,
     ) -> Result<async_nats::Message, JetStreamError> {
         let mut request = async_nats::Request::new()
             .payload(payload.into())
-            .timeout(Some(self.timeout));
+            .timeout(Some(wait));
         if let Some(headers) = headers {
             request = request.headers(headers);
         }
         self.client
-            .send_request(subject.clone(), request)
+            .send_request(subject.to_owned(), request)
             .await
             .map_err(|err| match err.kind() {
-                RequestErrorKind::NoResponders => JetStreamError::NoResponders { subject },
+                RequestErrorKind::NoResponders => JetStreamError::NoResponders {
+                    subject: subject.to_owned(),
+                },
                 RequestErrorKind::TimedOut => JetStreamError::TimedOut {
-                    subject,
-                    timeout: self.timeout,
+                    subject: subject.to_owned(),
+                    timeout: wait,
                 },
                 _ => JetStreamError::Request {
-                    subject,
+                    subject: subject.to_owned(),
                     source: err,
                 },
             })

@@ -4,9 +4,11 @@
 //! otherwise adjust silently (err_code 10157), so what Terraform planned is
 //! what the server holds, or the apply fails saying why.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::names::check_asset_name;
+use super::retry::{json_within, Attempted};
 use super::stream::{StreamConfig, StreamInfo};
 use super::{ErrorCode, JetStreamApi, JetStreamError};
 
@@ -29,27 +31,15 @@ struct PagedRequest<'a> {
 
 /// One page of `STREAM.NAMES`/`STREAM.LIST`/`CONSUMER.NAMES`/`CONSUMER.LIST`
 /// (whose arrays the server sends as `null` when empty).
+#[derive(Deserialize)]
 pub(crate) struct Page<T> {
     pub total: u64,
-    pub items: Vec<T>,
+    #[serde(default = "Option::default", alias = "streams", alias = "consumers")]
+    pub items: Option<Vec<T>>,
 }
 
 #[derive(Deserialize)]
-struct StreamNamesPage {
-    total: u64,
-    #[serde(default)]
-    streams: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct StreamListPage {
-    total: u64,
-    #[serde(default)]
-    streams: Option<Vec<StreamInfo>>,
-}
-
-#[derive(Deserialize)]
-struct SuccessReply {
+pub(crate) struct SuccessReply {
     #[serde(default)]
     success: bool,
 }
@@ -83,8 +73,23 @@ impl JetStreamApi {
             config,
             pedantic: true,
         };
-        self.request(&format!("STREAM.{verb}.{}", config.name), &body)
-            .await
+        let attempted = self
+            .exchange(&format!("STREAM.{verb}.{}", config.name), &body)
+            .await;
+        match attempted.result {
+            Err(err)
+                if attempted.earlier_maybe_done
+                    && err.err_code() == Some(ErrorCode::STREAM_NAME_IN_USE) =>
+            {
+                // An attempt that timed out may have made the stream: if
+                // what the server holds is what we asked for, it is ours.
+                match self.stream_info(&config.name).await? {
+                    Some(info) if holds(config, &info.config) => Ok(info),
+                    _ => Err(err),
+                }
+            }
+            result => result,
+        }
     }
 
     /// `STREAM.INFO`; `None` when there is no such stream.
@@ -94,13 +99,14 @@ impl JetStreamApi {
         absent_if(reply, &[ErrorCode::STREAM_NOT_FOUND])
     }
 
-    /// `STREAM.DELETE`; `false` when the stream was already gone.
+    /// `STREAM.DELETE`; `false` when the stream was already gone (and no
+    /// earlier attempt of this call may have deleted it).
     pub async fn delete_stream(&self, name: &str) -> Result<bool, JetStreamError> {
         check_asset_name("stream", name)?;
-        let reply = self
-            .request_empty::<SuccessReply>(&format!("STREAM.DELETE.{name}"))
+        let attempted = self
+            .exchange_bytes(&format!("STREAM.DELETE.{name}"), Vec::new())
             .await;
-        Ok(absent_if(reply, &[ErrorCode::STREAM_NOT_FOUND])?.is_some_and(|reply| reply.success))
+        deleted(attempted, &[ErrorCode::STREAM_NOT_FOUND])
     }
 
     /// `STREAM.PURGE` of every message; returns how many were removed.
@@ -118,22 +124,7 @@ impl JetStreamApi {
         &self,
         subject_filter: Option<&str>,
     ) -> Result<Vec<String>, JetStreamError> {
-        collect_pages(|offset| async move {
-            let page: StreamNamesPage = self
-                .request(
-                    "STREAM.NAMES",
-                    &PagedRequest {
-                        offset,
-                        subject: subject_filter,
-                    },
-                )
-                .await?;
-            Ok(Page {
-                total: page.total,
-                items: page.streams.unwrap_or_default(),
-            })
-        })
-        .await
+        self.all_pages("STREAM.NAMES", subject_filter).await
     }
 
     /// Every stream with config and state (`STREAM.LIST`, 256 per page).
@@ -141,20 +132,21 @@ impl JetStreamApi {
         &self,
         subject_filter: Option<&str>,
     ) -> Result<Vec<StreamInfo>, JetStreamError> {
+        self.all_pages("STREAM.LIST", subject_filter).await
+    }
+
+    /// Every item of a paged names or list request.
+    pub(crate) async fn all_pages<T: DeserializeOwned>(
+        &self,
+        subject_suffix: &str,
+        subject_filter: Option<&str>,
+    ) -> Result<Vec<T>, JetStreamError> {
         collect_pages(|offset| async move {
-            let page: StreamListPage = self
-                .request(
-                    "STREAM.LIST",
-                    &PagedRequest {
-                        offset,
-                        subject: subject_filter,
-                    },
-                )
-                .await?;
-            Ok(Page {
-                total: page.total,
-                items: page.streams.unwrap_or_default(),
-            })
+            let body = PagedRequest {
+                offset,
+                subject: subject_filter,
+            };
+            self.request(subject_suffix, &body).await
         })
         .await
     }
@@ -170,12 +162,34 @@ where
     let mut items = Vec::new();
     loop {
         let page = fetch(items.len() as u64).await?;
-        let arrived = page.items.len();
-        items.extend(page.items);
+        let arrived = page.items.as_ref().map_or(0, Vec::len);
+        items.extend(page.items.unwrap_or_default());
         if arrived == 0 || items.len() as u64 >= page.total {
             return Ok(items);
         }
     }
+}
+
+/// Whether everything `wanted` sets is set so in `actual` (which also holds
+/// the defaults the server filled in and its own metadata): how a retried
+/// create recognises what its own earlier attempt made.
+pub(crate) fn holds<T: Serialize>(wanted: &T, actual: &T) -> bool {
+    match (serde_json::to_value(wanted), serde_json::to_value(actual)) {
+        (Ok(wanted), Ok(actual)) => json_within(&wanted, &actual),
+        _ => false,
+    }
+}
+
+/// A delete's outcome: gone already counts as deleted when an earlier
+/// attempt of the same call may have done it.
+pub(crate) fn deleted(
+    attempted: Attempted<SuccessReply>,
+    gone: &[ErrorCode],
+) -> Result<bool, JetStreamError> {
+    Ok(match absent_if(attempted.result, gone)? {
+        Some(reply) => reply.success,
+        None => attempted.earlier_maybe_done,
+    })
 }
 
 /// Turns the "does not exist" error `codes` into `Ok(None)`.
@@ -231,12 +245,15 @@ mod tests {
     async fn paging_stops_at_the_total_or_an_empty_page() {
         let pages = |offset: u64| async move {
             let items: Vec<u64> = (offset..(offset + 2).min(5)).collect();
-            Ok(Page { total: 5, items })
+            Ok(Page {
+                total: 5,
+                items: Some(items),
+            })
         };
         assert_eq!(collect_pages(pages).await.unwrap(), vec![0, 1, 2, 3, 4]);
 
         let shrinking = |offset: u64| async move {
-            let items: Vec<u64> = if offset == 0 { vec![7] } else { Vec::new() };
+            let items = (offset == 0).then(|| vec![7]);
             Ok(Page { total: 3, items })
         };
         assert_eq!(collect_pages(shrinking).await.unwrap(), vec![7]);
