@@ -90,6 +90,40 @@ pub const DOMAIN: StringRule = StringRule {
     rule: check_domain,
 };
 
+/// Whether some subject matches both `a` and `b` (the server's `SubjectsCollide`):
+/// a stream whose subjects collide would store one message twice.
+pub fn subjects_collide(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
+    for (x, y) in a.iter().zip(&b) {
+        if *x == ">" || *y == ">" {
+            return true;
+        }
+        if x != y && *x != "*" && *y != "*" {
+            return false;
+        }
+    }
+    a.len() == b.len()
+}
+
+/// Whether every subject `subject` matches is also matched by `of` (the server's
+/// `subjectIsSubsetMatch`).
+pub fn subject_is_within(subject: &str, of: &str) -> bool {
+    let subject: Vec<&str> = subject.split('.').collect();
+    let of: Vec<&str> = of.split('.').collect();
+    for (index, pattern) in of.iter().enumerate() {
+        let Some(token) = subject.get(index) else {
+            return false;
+        };
+        match *pattern {
+            ">" => return true,
+            "*" if *token != ">" => {}
+            literal if literal == *token => {}
+            _ => return false,
+        }
+    }
+    subject.len() == of.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +148,59 @@ mod tests {
         assert!(check_bucket("config_v1-a").is_ok());
         assert!(check_bucket("a.b").is_err());
         assert!(check_domain("").is_err());
+    }
+
+    #[test]
+    fn colliding_subjects() {
+        for (a, b) in [
+            ("a.b", "a.b"),
+            ("a.*", "a.b"),
+            ("a.>", "a.b.c"),
+            ("*.b", "a.*"),
+            (">", "x"),
+            ("a.*.c", "a.b.>"),
+            ("a.*.c", "a.b.*"),
+            ("a.>", "*.b"),
+        ] {
+            assert!(subjects_collide(a, b), "{a} {b}");
+            assert!(subjects_collide(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("a.b", "a.c"),
+            ("a.*", "a.b.c"),
+            ("a.*", "b.>"),
+            ("a", "a.>"),
+            ("a.*.c", "a.b.d"),
+        ] {
+            assert!(!subjects_collide(a, b), "{a} {b}");
+            assert!(!subjects_collide(b, a), "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn subjects_within_others() {
+        for (subject, of) in [
+            ("$JS.EVENT.x", "$JS.EVENT.>"),
+            ("$JS.EVENT.>", "$JS.EVENT.>"),
+            ("a.*", "a.*"),
+            ("a.b", "a.*"),
+            ("a.b.c", ">"),
+            ("a.*.c", "a.>"),
+            ("a.b.c", "*.*.c"),
+        ] {
+            assert!(subject_is_within(subject, of), "{subject} in {of}");
+        }
+        for (subject, of) in [
+            ("$JS.>", "$JS.EVENT.>"),
+            ("a.>", "a.*"),
+            ("a.*", "a.b"),
+            ("a", "a.>"),
+            ("a.b", "a.b.c"),
+            ("a.b.c", "a.b"),
+            (">", "a.>"),
+            ("b.c", "a.*"),
+        ] {
+            assert!(!subject_is_within(subject, of), "{subject} in {of}");
+        }
     }
 }
