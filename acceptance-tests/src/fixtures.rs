@@ -100,6 +100,42 @@ pub fn edit_stream(server: &NatsServer, name: &str, edit: impl FnOnce(&mut Strea
     });
 }
 
+/// Checks the stderr of a failed plan: for each `(address, expected, attribute)` there
+/// is an error about the resource `address` whose text (white space folded) contains
+/// `expected` and which quotes the configuration line of `attribute`, as Terraform does
+/// for a diagnostic with an attribute path.
+pub fn assert_errors_per_resource(stderr: &str, expectations: &[(String, &str, &str)]) {
+    let blocks: Vec<&str> = stderr.split("Error: ").skip(1).collect();
+    for (address, expected, attribute) in expectations {
+        let about = format!("with {address},");
+        let mine: Vec<&&str> = blocks.iter().filter(|b| b.contains(&about)).collect();
+        assert!(
+            !mine.is_empty(),
+            "no diagnostic for {address} in:\n{stderr}"
+        );
+        let quotes = |block: &str| {
+            block.lines().any(|line| {
+                line.trim_start()
+                    .split(':')
+                    .nth(1)
+                    .is_some_and(|rest| rest.trim_start().starts_with(attribute))
+            })
+        };
+        let flat = |block: &str| block.split_whitespace().collect::<Vec<_>>().join(" ");
+        let found = mine
+            .iter()
+            .any(|block| flat(block).contains(expected) && quotes(block));
+        assert!(
+            found,
+            "{address}: no diagnostic with {expected:?} pointing at `{attribute}` among:\n{}",
+            mine.iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join("\n---\n")
+        );
+    }
+}
+
 /// Makes `tf` run with our own binary standing in for the official provider
 /// `nats-io/jetstream`: Terraform refuses to plan while a provider named in the state
 /// is missing, even when a `moved` block hands the state to our resources (whose

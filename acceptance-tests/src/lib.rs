@@ -35,8 +35,9 @@ use std::time::{Duration, Instant};
 pub use error::HarnessError;
 pub use estate::Estate;
 pub use fixtures::{
-    block_on, creds_options, edit_stream, hub_and_leaf, jetstream, official_provider_stand_in,
-    plan_text, provider_config, stream_info, terraform_with, write_main,
+    assert_errors_per_resource, block_on, creds_options, edit_stream, hub_and_leaf, jetstream,
+    official_provider_stand_in, plan_text, provider_config, stream_info, terraform_with,
+    write_main,
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};

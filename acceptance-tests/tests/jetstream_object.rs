@@ -240,3 +240,35 @@ fn query_lists_buckets_and_generated_config_plans_clean() {
         Duration::from_secs(3_600)
     );
 }
+
+/// Parity 6.1: the official type `jetstream_obj_bucket` renamed with the `nats_` prefix
+/// is a working (deprecated) type, and a `moved` block takes its state over to
+/// `nats_jetstream_object_bucket` without touching the bucket.
+#[test]
+fn official_type_name_applies_and_moves_to_the_new_name() {
+    let server = NatsServerBuilder::new().jetstream().start().unwrap();
+    let renamed = FILES.replace("nats_jetstream_object_bucket", "nats_jetstream_obj_bucket");
+    let tf = terraform_with(&server, &renamed);
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    let created = stream_info(&server, "OBJ_files").expect("created").created;
+    let moved = format!(
+        "{FILES}\nmoved {{\n  from = nats_jetstream_obj_bucket.files\n  to   = nats_jetstream_object_bucket.files\n}}\n"
+    );
+    write_main(&tf, &server, &moved);
+    let plan = plan_text(&tf);
+    assert!(
+        plan.contains("has moved to nats_jetstream_object_bucket.files")
+            && plan.contains("0 to add, 0 to change, 0 to destroy"),
+        "{plan}"
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    let state = tf.run_ok(&["state", "list"]).unwrap().stdout;
+    assert_eq!(state.trim(), "nats_jetstream_object_bucket.files");
+    assert_eq!(
+        stream_info(&server, "OBJ_files").unwrap().created,
+        created,
+        "the same bucket, not a new one"
+    );
+}

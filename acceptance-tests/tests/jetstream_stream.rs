@@ -162,6 +162,30 @@ fn deleted_outside_terraform_is_created_again() {
     tf.expect_no_changes().unwrap();
 }
 
+/// Issue 9: `subjects = []` (and other empty values) used to create the stream and then
+/// fail with "Provider produced inconsistent result", because the server listens on the
+/// stream's name when given no subjects. Empty values are read back as written.
+#[test]
+fn empty_values_apply_and_read_back_as_written() {
+    let server = jetstream_server();
+    let tf = terraform_for(
+        &server,
+        r#"
+resource "nats_jetstream_stream" "bare" {
+  name           = "BARE"
+  subjects       = []
+  description    = ""
+  metadata       = {}
+  placement_tags = []
+}
+"#,
+    );
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    let config = server_stream(&server, "BARE").unwrap().config;
+    assert_eq!(config.subjects, ["BARE"], "the server's default subject");
+}
+
 #[test]
 fn changed_outside_terraform_is_shown_and_corrected() {
     let server = jetstream_server();
@@ -309,4 +333,111 @@ resource "nats_jetstream_stream" "origin" {
     // Adding a mirror to an existing stream replaces it.
     write_config(&tf, &server, &with_mirror);
     assert!(plan_text(&tf).contains("must be replaced"));
+}
+
+const DURABLE_SOURCING: &str = r#"
+resource "nats_jetstream_stream" "origin" {
+  name     = "ORIGIN"
+  subjects = ["orders.>"]
+}
+
+resource "nats_jetstream_consumer" "feed" {
+  for_each         = toset(["SOURCE_FEED", "MIRROR_FEED"])
+  stream_id        = nats_jetstream_stream.origin.id
+  durable_name     = each.key
+  deliver_all      = true
+  ack_policy       = "flow_control"
+  delivery_subject = "deliver.${each.key}"
+  flow_control     = true
+  heartbeat        = 1
+  ack_wait         = 0
+}
+
+resource "nats_jetstream_stream" "copy" {
+  name = "COPY"
+  source {
+    name = nats_jetstream_stream.origin.name
+    consumer {
+      name            = nats_jetstream_consumer.feed["SOURCE_FEED"].durable_name
+      deliver_subject = nats_jetstream_consumer.feed["SOURCE_FEED"].delivery_subject
+    }
+  }
+}
+
+resource "nats_jetstream_stream" "mirror" {
+  name = "MIRROR"
+  mirror {
+    name = nats_jetstream_stream.origin.name
+    consumer {
+      name            = nats_jetstream_consumer.feed["MIRROR_FEED"].durable_name
+      deliver_subject = nats_jetstream_consumer.feed["MIRROR_FEED"].delivery_subject
+    }
+  }
+}
+"#;
+
+#[test]
+fn sources_and_mirrors_read_through_a_named_durable_consumer() {
+    let server = jetstream_server();
+    let tf = terraform_for(&server, DURABLE_SOURCING);
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+    let copy = server_stream(&server, "COPY").unwrap().config;
+    let consumer = copy.sources[0]
+        .consumer
+        .as_ref()
+        .expect("the source's consumer");
+    assert_eq!(
+        (consumer.name.as_str(), consumer.deliver_subject.as_str()),
+        ("SOURCE_FEED", "deliver.SOURCE_FEED")
+    );
+    let mirror = server_stream(&server, "MIRROR").unwrap().config;
+    assert_eq!(
+        mirror.mirror.and_then(|m| m.consumer).map(|c| c.name),
+        Some("MIRROR_FEED".to_string())
+    );
+    let arrived = block_on(async {
+        let api = jetstream(&server, None).await;
+        for n in 0..3 {
+            let ack = api
+                .client()
+                .request(format!("orders.{n}"), "order".into())
+                .await
+                .unwrap();
+            assert!(String::from_utf8_lossy(&ack.payload).contains("\"seq\""));
+        }
+        let mut counts = (0, 0);
+        for _ in 0..100 {
+            let count = |name: &'static str| {
+                let api = api.clone();
+                async move { api.stream_info(name).await.unwrap().unwrap().state.messages }
+            };
+            counts = (count("COPY").await, count("MIRROR").await);
+            if counts == (3, 3) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Through the named consumers: they delivered the messages, and the server made
+        // no sourcing consumers of its own on the origin.
+        for name in ["SOURCE_FEED", "MIRROR_FEED"] {
+            let info = api.consumer_info("ORIGIN", name).await.unwrap().unwrap();
+            assert_eq!(info.delivered.stream_seq, 3, "{name}: {info:?}");
+        }
+        let mut consumers = api.consumer_names("ORIGIN").await.unwrap();
+        consumers.sort();
+        assert_eq!(consumers, ["MIRROR_FEED", "SOURCE_FEED"]);
+        counts
+    });
+    assert_eq!(
+        arrived,
+        (3, 3),
+        "messages arrive through the named consumers"
+    );
+    // Read back as written: no drift, and the import reads the block too.
+    tf.expect_no_changes().unwrap();
+    tf.run_ok(&["state", "rm", "-no-color", "nats_jetstream_stream.copy"])
+        .unwrap();
+    tf.import("nats_jetstream_stream.copy", "COPY").unwrap();
+    tf.expect_no_changes().unwrap();
 }

@@ -1,8 +1,11 @@
 //! Bad stream configurations fail at plan time, each with its attribute path and a
-//! message saying what is allowed, and nothing reaches the server. All cases go into
-//! one configuration: Terraform reports every diagnostic of a plan at once.
+//! message saying what is allowed (for combinations nats-server refuses, its own rule),
+//! and nothing reaches the server. All cases go into one configuration: Terraform
+//! reports every diagnostic of a plan at once.
 
-use acceptance_tests::{block_on, jetstream, provider_config, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    assert_errors_per_resource, block_on, jetstream, provider_config, NatsServerBuilder, Terraform,
+};
 
 /// (case, resource body, text the error must contain, the attribute Terraform quotes)
 const CASES: &[(&str, &str, &str, &str)] = &[
@@ -263,46 +266,337 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "refuses a preferred server",
         "placement_preferred",
     ),
+    (
+        "metadata_reserved",
+        r#"name = "S34"
+  metadata = { "_nats.req.level" = "0" }"#,
+        "keys starting with `_nats.` are the server's own",
+        "metadata",
+    ),
+    (
+        "rollup_without_purge",
+        r#"name = "S35"
+  deny_purge        = true
+  allow_rollup_hdrs = true"#,
+        "roll-ups require the purge permission",
+        "allow_rollup_hdrs",
+    ),
+    (
+        "counter_discard_new",
+        r#"name = "S36"
+  allow_msg_counter = true
+  discard           = "new""#,
+        "counter stream cannot use discard new",
+        "discard",
+    ),
+    (
+        "counter_ttl",
+        r#"name = "S37"
+  allow_msg_counter = true
+  allow_msg_ttl     = true"#,
+        "counter stream cannot use message TTLs",
+        "allow_msg_ttl",
+    ),
+    (
+        "counter_interest",
+        r#"name = "S38"
+  allow_msg_counter = true
+  retention         = "interest""#,
+        "counter stream can only use limits retention",
+        "retention",
+    ),
+    (
+        "counter_schedules",
+        r#"name = "S39"
+  allow_msg_counter   = true
+  allow_msg_schedules = true
+  allow_rollup_hdrs   = true"#,
+        "counter stream cannot use message schedules",
+        "allow_msg_schedules",
+    ),
+    (
+        "markers_without_rollups",
+        r#"name = "S40"
+  allow_msg_ttl             = true
+  subject_delete_marker_ttl = 60"#,
+        "subject delete marker cannot be set if roll-ups are disabled",
+        "subject_delete_marker_ttl",
+    ),
+    (
+        "schedules_without_rollups",
+        r#"name = "S41"
+  allow_msg_schedules = true"#,
+        "message scheduling cannot be set if roll-ups are disabled",
+        "allow_msg_schedules",
+    ),
+    (
+        "schedules_discard_new",
+        r#"name = "S42"
+  allow_msg_schedules = true
+  allow_rollup_hdrs   = true
+  discard             = "new""#,
+        "message scheduling cannot use discard new",
+        "allow_msg_schedules",
+    ),
+    (
+        "async_memory",
+        r#"name = "S43"
+  persist_mode = "async"
+  storage      = "memory""#,
+        "async persist mode is only supported on file storage",
+        "storage",
+    ),
+    (
+        "async_replicated",
+        r#"name = "S44"
+  persist_mode = "async"
+  replicas     = 3"#,
+        "async persist mode is not supported on replicated streams",
+        "replicas",
+    ),
+    (
+        "async_atomic",
+        r#"name = "S45"
+  persist_mode = "async"
+  allow_atomic = true"#,
+        "async persist mode is not supported with atomic batch publish",
+        "allow_atomic",
+    ),
+    (
+        "mirror_batched",
+        r#"name = "S46"
+  allow_batched = true
+  mirror {
+    name = "ORIGIN"
+  }"#,
+        "a mirror accepts no publishes of its own",
+        "allow_batched",
+    ),
+    (
+        "mirror_markers",
+        r#"name = "S47"
+  subject_delete_marker_ttl = 60
+  allow_msg_ttl             = true
+  allow_rollup_hdrs         = true
+  mirror {
+    name = "ORIGIN"
+  }"#,
+        "subject delete markers forbidden on mirrors",
+        "subject_delete_marker_ttl",
+    ),
+    (
+        "mirror_filter_and_transform",
+        r#"name = "S48"
+  mirror {
+    name           = "ORIGIN"
+    filter_subject = "a.>"
+    subject_transform {
+      source      = "b.>"
+      destination = "c.>"
+    }
+  }"#,
+        "cannot also have a single subject filter",
+        "filter_subject",
+    ),
+    (
+        "source_overlapping_transforms",
+        r#"name = "S49"
+  source {
+    name = "UP"
+    subject_transform {
+      source      = "a.>"
+      destination = "x.>"
+    }
+    subject_transform {
+      source      = "a.b"
+      destination = "y.b"
+    }
+  }"#,
+        "source filters can not overlap",
+        "source",
+    ),
+    (
+        "source_twice",
+        r#"name = "S50"
+  source {
+    name = "UP"
+  }
+  source {
+    name = "UP"
+  }"#,
+        "duplicate source configuration detected",
+        "source",
+    ),
+    (
+        "sources_with_schedules",
+        r#"name = "S51"
+  allow_msg_schedules = true
+  allow_rollup_hdrs   = true
+  source {
+    name = "UP"
+  }"#,
+        "stream source can not also schedule messages",
+        "allow_msg_schedules",
+    ),
+    (
+        "overlapping_subjects",
+        r#"name = "S52"
+  subjects = ["orders.*", "orders.new"]"#,
+        "overlaps orders.*",
+        "subjects",
+    ),
+    (
+        "capture_all_acked",
+        r#"name = "S53"
+  subjects = [">"]"#,
+        "capturing all subjects requires no-ack to be true",
+        "subjects",
+    ),
+    (
+        "api_subjects_acked",
+        r#"name = "S54"
+  subjects = ["$JS.API.>"]"#,
+        "require no-ack to be true",
+        "subjects",
+    ),
+    (
+        "system_subjects_acked",
+        r#"name = "S55"
+  subjects = ["$SYS.REQ.>"]"#,
+        "overlaps the system API",
+        "subjects",
+    ),
+    (
+        "republish_cycle",
+        r#"name = "S56"
+  subjects              = ["orders.>"]
+  republish_destination = "orders.copy.>""#,
+        "forms a cycle",
+        "republish_destination",
+    ),
+    (
+        "consumer_with_start",
+        r#"name = "S58"
+  source {
+    name      = "UP"
+    start_seq = 3
+    consumer {
+      name            = "C"
+      deliver_subject = "deliver.up"
+    }
+  }"#,
+        "takes no `start_seq`",
+        "start_seq",
+    ),
+    (
+        "consumer_wildcard_deliver",
+        r#"name = "S59"
+  source {
+    name = "UP"
+    consumer {
+      name            = "C"
+      deliver_subject = "deliver.*"
+    }
+  }"#,
+        "must be a literal subject",
+        "deliver_subject",
+    ),
+    (
+        "consumer_bad_name",
+        r#"name = "S60"
+  mirror {
+    name = "UP"
+    consumer {
+      name            = "C.1"
+      deliver_subject = "deliver.up"
+    }
+  }"#,
+        "contains '.'",
+        "name",
+    ),
+    (
+        "consumer_reused",
+        r#"name = "S61"
+  source {
+    name = "UP"
+    consumer {
+      name            = "C"
+      deliver_subject = "deliver.one"
+    }
+  }
+  source {
+    name = "UP"
+    subject_transform {
+      source      = "x"
+      destination = "y"
+    }
+    consumer {
+      name            = "C"
+      deliver_subject = "deliver.two"
+    }
+  }"#,
+        "duplicate stream source consumer detected",
+        "name",
+    ),
+    (
+        "persist_mode_unknown_word",
+        r#"name = "S62"
+  persist_mode = "sync""#,
+        "Allowed: one of `default`, `async`",
+        "persist_mode",
+    ),
 ];
+
+/// Cases whose bodies are too long to write out.
+fn generated_cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
+    vec![
+        (
+            "description_too_long",
+            format!("name = \"S63\"\n  description = \"{}\"", "d".repeat(4097)),
+            "at most 4096",
+            "description",
+        ),
+        (
+            "metadata_too_large",
+            format!(
+                "name = \"S64\"\n  metadata = {{ big = \"{}\" }}",
+                "m".repeat(129 * 1024)
+            ),
+            "at most 131072",
+            "metadata",
+        ),
+    ]
+}
 
 #[test]
 fn every_invalid_configuration_fails_at_plan_time_with_its_path() {
-    assert!(CASES.len() >= 25);
+    let cases: Vec<(&str, String, &str, &str)> = CASES
+        .iter()
+        .map(|(case, body, expected, attribute)| (*case, body.to_string(), *expected, *attribute))
+        .chain(generated_cases())
+        .collect();
+    assert!(cases.len() >= 60);
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
     let tf = Terraform::new().unwrap();
     let mut config = provider_config(&server);
-    for (case, body, _, _) in CASES {
+    for (case, body, _, _) in &cases {
         config.push_str(&format!(
             "\nresource \"nats_jetstream_stream\" \"{case}\" {{\n  {body}\n}}\n"
         ));
     }
     tf.write_file("main.tf", &config).unwrap();
     let stderr = tf.expect_plan_error().unwrap();
-    // One diagnostic block per error; each names the resource it belongs to.
-    let blocks: Vec<&str> = stderr.split("Error: ").skip(1).collect();
-    for (case, _, expected, attribute) in CASES {
-        let address = format!("with nats_jetstream_stream.{case},");
-        let block = blocks
-            .iter()
-            .find(|b| b.contains(&address))
-            .unwrap_or_else(|| panic!("no diagnostic for {case} in:\n{stderr}"));
-        let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(
-            flat.contains(expected),
-            "{case}: expected {expected:?} in:\n{block}"
-        );
-        // Terraform quotes the configuration line of the attribute at fault.
-        let quoted = block.lines().any(|line| {
-            line.trim_start()
-                .split(':')
-                .nth(1)
-                .is_some_and(|rest| rest.trim_start().starts_with(attribute))
-        });
-        assert!(
-            quoted,
-            "{case}: the diagnostic does not point at `{attribute}`:\n{block}"
-        );
-    }
+    let expectations: Vec<(String, &str, &str)> = cases
+        .iter()
+        .map(|(case, _, expected, attribute)| {
+            (
+                format!("nats_jetstream_stream.{case}"),
+                *expected,
+                *attribute,
+            )
+        })
+        .collect();
+    assert_errors_per_resource(&stderr, &expectations);
     // Apply fails the same way and creates nothing.
     tf.expect_apply_error().unwrap();
     let streams = block_on(async {

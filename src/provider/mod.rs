@@ -86,7 +86,12 @@ impl Provider for NatsProvider {
             framework::resource(resources::jetstream_consumer::ConsumerResource),
             framework::resource(resources::jetstream_kv_bucket::KvBucketResource),
             framework::resource(resources::jetstream_kv_entry::KvEntryResource),
-            framework::resource(resources::jetstream_object_bucket::ObjectBucketResource),
+            framework::resource(resources::jetstream_object_bucket::ObjectBucketResource {
+                alias: false,
+            }),
+            framework::resource(resources::jetstream_object_bucket::ObjectBucketResource {
+                alias: true,
+            }),
             framework::resource(resources::nkey::NkeyResource),
             framework::resource(resources::nkey_operator::NkeyOperatorResource),
             framework::resource(resources::nkey_account::NkeyAccountResource),

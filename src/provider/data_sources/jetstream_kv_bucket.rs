@@ -6,8 +6,8 @@
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
-use crate::framework::DataSource;
-use crate::nats::jetstream::kv_stream_name;
+use crate::framework::{DataSource, Field};
+use crate::nats::jetstream::{kv_stream_name, StorageType};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_kv_bucket::convert::from_stream_config;
 use crate::provider::resources::jetstream_kv_bucket::model::KvBucketModel;
@@ -21,18 +21,18 @@ pub struct KvBucketDataSource;
 pub struct KvBucketStateModel {
     name: String,
     domain: Option<String>,
-    description: Option<String>,
-    history: Option<i64>,
-    ttl: Option<i64>,
-    max_value_size: Option<i64>,
-    max_bucket_size: Option<i64>,
-    storage: Option<String>,
-    replicas: Option<i64>,
-    compression: Option<bool>,
-    placement_cluster: Option<String>,
-    placement_tags: Option<Vec<String>>,
-    metadata: Option<BTreeMap<String, String>>,
-    limit_marker_ttl: Option<i64>,
+    description: Field<String>,
+    history: Field<i64>,
+    ttl: Field<i64>,
+    max_value_size: Field<i64>,
+    max_bucket_size: Field<i64>,
+    storage: Field<StorageType>,
+    replicas: Field<i64>,
+    compression: Field<bool>,
+    placement_cluster: Field<String>,
+    placement_tags: Field<Vec<String>>,
+    metadata: Field<BTreeMap<String, String>>,
+    limit_marker_ttl: Field<i64>,
     mirror: Option<String>,
     sources: Option<Vec<String>>,
     values: Option<u64>,
@@ -153,7 +153,7 @@ impl DataSource for KvBucketDataSource {
             .map_err(|e| cannot(e.to_string()))?
             .ok_or_else(|| cannot("No such bucket.".to_string()))?;
         let as_written = KvBucketModel {
-            domain: config.domain.clone(),
+            domain: config.domain.clone().into(),
             ..KvBucketModel::default()
         };
         let bucket = from_stream_config(&info.config, &as_written)
@@ -174,8 +174,14 @@ impl DataSource for KvBucketDataSource {
             placement_tags: bucket.placement_tags,
             metadata: bucket.metadata,
             limit_marker_ttl: bucket.limit_marker_ttl,
-            mirror: bucket.mirror.first().map(|m| m.name.clone()),
-            sources: Some(bucket.source.into_iter().map(|s| s.name).collect()),
+            mirror: bucket.mirror.first().and_then(|m| m.name.known().cloned()),
+            sources: Some(
+                bucket
+                    .source
+                    .into_iter()
+                    .filter_map(|s| s.name.into_known())
+                    .collect(),
+            ),
             values: Some(state.messages),
             bytes: Some(state.bytes),
             keys: Some(state.num_subjects),

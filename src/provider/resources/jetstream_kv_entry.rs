@@ -23,8 +23,8 @@
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, IdentitySchema, Schema};
 use crate::framework::validators::StringRule;
-use crate::framework::value::{AttributePath, Value};
-use crate::framework::{Failed, MoveSource, PlanContext, Resource};
+use crate::framework::value::AttributePath;
+use crate::framework::{Failed, Field, MoveSource, PlanContext, Resource, Rule};
 use crate::nats::jetstream::{check_kv_key, kv_stream_name, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
@@ -47,14 +47,15 @@ pub struct KvEntryResource;
 
 /// Values may be secrets: Debug never shows them.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KvEntryModel {
-    pub id: Option<String>,
-    pub bucket: String,
-    pub key: String,
-    pub domain: Option<String>,
-    pub value: Option<String>,
-    pub value_sensitive: Option<String>,
-    pub revision: Option<u64>,
+    pub id: Field<String>,
+    pub bucket: Field<String>,
+    pub key: Field<String>,
+    pub domain: Field<String>,
+    pub value: Field<String>,
+    pub value_sensitive: Field<String>,
+    pub revision: Field<u64>,
 }
 
 impl std::fmt::Debug for KvEntryModel {
@@ -67,20 +68,33 @@ impl std::fmt::Debug for KvEntryModel {
 }
 
 impl KvEntryModel {
-    /// The value to write: whichever of the two attributes is set.
+    /// The value to write: whichever of the two attributes is set (`None` while it is
+    /// not known).
     fn wanted(&self) -> Option<&str> {
-        self.value.as_deref().or(self.value_sensitive.as_deref())
+        self.value
+            .known()
+            .or(self.value_sensitive.known())
+            .map(String::as_str)
+    }
+
+    fn address(&self) -> EntryAddress {
+        let text = |field: &Field<String>| field.known().cloned().unwrap_or_default();
+        EntryAddress {
+            domain: self.domain.known().cloned(),
+            bucket: text(&self.bucket),
+            key: text(&self.key),
+        }
     }
 
     /// Puts a value read from the server where this model keeps its value; an imported
     /// entry (neither set yet) keeps it in `value_sensitive`.
     fn holding(mut self, value: String, revision: u64) -> Self {
-        if self.value.is_some() {
-            self.value = Some(value);
+        if self.value.is_known() {
+            self.value = Field::Known(value);
         } else {
-            self.value_sensitive = Some(value);
+            self.value_sensitive = Field::Known(value);
         }
-        self.revision = Some(revision);
+        self.revision = Field::Known(revision);
         self
     }
 }
@@ -140,10 +154,11 @@ impl EntryAddress {
 }
 
 fn failed(action: &str, model: &KvEntryModel, error: JetStreamError) -> Diagnostics {
+    let address = model.address();
     jetstream::failed(
         format!(
             "Cannot {action} key {} of KV bucket {}",
-            model.key, model.bucket
+            address.key, address.bucket
         ),
         &error,
     )
@@ -156,33 +171,66 @@ async fn bucket_is_gone(api: &JetStreamApi, bucket: &str) -> bool {
 }
 
 /// Writes the wanted value unless the key already holds it (no new revision then).
-async fn write(api: &JetStreamApi, planned: KvEntryModel) -> Result<KvEntryModel, Diagnostics> {
+/// On create (`adopt = false`), a key that already holds another value is someone
+/// else's data: it is refused rather than overwritten.
+async fn write(
+    api: &JetStreamApi,
+    planned: KvEntryModel,
+    creating: bool,
+) -> Result<KvEntryModel, Diagnostics> {
+    let address = planned.address();
     let wanted = planned.wanted().unwrap_or_default().to_string();
     let held = api
-        .kv_get(&planned.bucket, &planned.key)
+        .kv_get(&address.bucket, &address.key)
         .await
         .ok()
         .flatten()
-        .filter(|entry| entry.is_live() && entry.value == wanted.as_bytes());
+        .filter(|entry| entry.is_live());
     let revision = match held {
-        Some(entry) => entry.revision,
-        None => api
-            .kv_put(&planned.bucket, &planned.key, wanted.as_bytes())
+        Some(entry) if entry.value == wanted.as_bytes() => entry.revision,
+        Some(entry) if creating => {
+            return Err(Diagnostic::error(
+                format!(
+                    "Key {} of KV bucket {} already exists",
+                    address.key, address.bucket
+                ),
+                format!(
+                    "It holds another value (revision {}), written outside this configuration; \
+                     natsforge does not overwrite it. Import it (`terraform import <address> \
+                     {}:{}`) to manage it, or delete it first.",
+                    entry.revision, address.bucket, address.key
+                ),
+            )
+            .into())
+        }
+        _ => api
+            .kv_put(&address.bucket, &address.key, wanted.as_bytes())
             .await
             .map_err(|e| failed("write", &planned, e))?,
     };
-    let id = EntryAddress {
-        domain: planned.domain.clone(),
-        bucket: planned.bucket.clone(),
-        key: planned.key.clone(),
-    }
-    .id();
     Ok(KvEntryModel {
-        id: Some(id),
-        revision: Some(revision),
+        id: address.id().into(),
+        revision: revision.into(),
         ..planned
     })
 }
+
+/// Exactly one of `value` and `value_sensitive` is set.
+pub const ONE_VALUE: Rule<KvEntryModel> =
+    Rule::new("exactly one of value and value_sensitive", |entry, out| {
+        let (plain, secret) = (&entry.value, &entry.value_sensitive);
+        if plain.is_unknown() || secret.is_unknown() {
+            return;
+        }
+        if plain.is_null() == secret.is_null() {
+            out.attribute_error(
+                &AttributePath::attr("value"),
+                "Set exactly one of value and value_sensitive",
+                "Give the entry's value in `value`, or in `value_sensitive` to keep it out of \
+                 plans and output.",
+            );
+        }
+    });
 
 fn schema() -> Schema {
     Schema::new(
@@ -234,49 +282,45 @@ impl Resource for KvEntryResource {
         ]))
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        let is_null = |name| config.attr(name).is_none_or(Value::is_null);
-        let (plain, secret) = (is_null("value"), is_null("value_sensitive"));
-        if plain == secret {
-            diagnostics.attribute_error(
-                &AttributePath::attr("value"),
-                "Set exactly one of value and value_sensitive",
-                "Give the entry's value in `value`, or in `value_sensitive` to keep it out of plans and output.",
-            );
-        }
+    fn rules(&self) -> &'static [Rule<KvEntryModel>] {
+        &[ONE_VALUE]
     }
 
     /// The official provider's entries keep their value in `value`, as here.
     fn move_state(&self, source: &MoveSource) -> Option<Result<KvEntryModel, Diagnostics>> {
         moved::from_official(source, "jetstream_kv_entry").map(|moved| {
-            moved.map(|model: KvEntryModel| {
-                let address = EntryAddress {
-                    domain: None,
-                    bucket: model.bucket.clone(),
-                    key: model.key.clone(),
-                };
-                KvEntryModel {
-                    id: Some(address.id()),
-                    ..model
-                }
+            moved.map(|model: KvEntryModel| KvEntryModel {
+                id: model.address().id().into(),
+                ..model
             })
         })
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
-        let part = |name| plan.planned().attr(name).cloned();
-        if let (Some(Value::String(bucket)), Some(Value::String(key)), Some(domain)) =
-            (part("bucket"), part("key"), part("domain"))
-        {
-            if domain.is_null() || domain.as_str().is_some() {
-                let address = EntryAddress {
-                    domain: domain.as_str().map(str::to_string),
-                    bucket,
-                    key,
-                };
-                plan.set("id", Value::String(address.id()));
-            }
+        if plan.is_destroy() {
+            return;
         }
+        let prior = plan.read_prior::<KvEntryModel>();
+        plan.update_planned(|planned: &mut KvEntryModel| {
+            let domain = planned.domain.decided();
+            if let (Some(bucket), Some(key), Some(domain)) =
+                (planned.bucket.known(), planned.key.known(), domain)
+            {
+                let address = EntryAddress {
+                    domain: domain.cloned(),
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                };
+                planned.id = address.id().into();
+            }
+            // The same text moving between `value` and `value_sensitive` (after import)
+            // writes nothing: the revision stays.
+            if let Some(prior) = &prior {
+                if prior.wanted().is_some() && prior.wanted() == planned.wanted() {
+                    planned.revision = prior.revision;
+                }
+            }
+        });
     }
 
     async fn create(
@@ -284,8 +328,10 @@ impl Resource for KvEntryResource {
         client: &NatsClient,
         planned: KvEntryModel,
     ) -> Result<KvEntryModel, Failed<KvEntryModel>> {
-        let api = client.jetstream(planned.domain.as_deref()).await?;
-        Ok(write(&api, planned).await?)
+        let api = client
+            .jetstream(planned.address().domain.as_deref())
+            .await?;
+        Ok(write(&api, planned, true).await?)
     }
 
     async fn read(
@@ -293,24 +339,19 @@ impl Resource for KvEntryResource {
         client: &NatsClient,
         current: KvEntryModel,
     ) -> Result<Option<KvEntryModel>, Diagnostics> {
-        let api = client.jetstream(current.domain.as_deref()).await?;
-        match api.kv_get(&current.bucket, &current.key).await {
+        let address = current.address();
+        let api = client.jetstream(address.domain.as_deref()).await?;
+        match api.kv_get(&address.bucket, &address.key).await {
             Ok(Some(entry)) if entry.is_live() => {
                 let value = String::from_utf8_lossy(&entry.value).into_owned();
-                let id = EntryAddress {
-                    domain: current.domain.clone(),
-                    bucket: current.bucket.clone(),
-                    key: current.key.clone(),
-                }
-                .id();
                 Ok(Some(KvEntryModel {
-                    id: Some(id),
+                    id: address.id().into(),
                     ..current.holding(value, entry.revision)
                 }))
             }
             // Deleted, purged or never there.
             Ok(_) => Ok(None),
-            Err(_) if bucket_is_gone(&api, &current.bucket).await => Ok(None),
+            Err(_) if bucket_is_gone(&api, &address.bucket).await => Ok(None),
             Err(error) => Err(failed("read", &current, error)),
         }
     }
@@ -321,15 +362,18 @@ impl Resource for KvEntryResource {
         _prior: KvEntryModel,
         planned: KvEntryModel,
     ) -> Result<KvEntryModel, Failed<KvEntryModel>> {
-        let api = client.jetstream(planned.domain.as_deref()).await?;
-        Ok(write(&api, planned).await?)
+        let api = client
+            .jetstream(planned.address().domain.as_deref())
+            .await?;
+        Ok(write(&api, planned, false).await?)
     }
 
     async fn delete(&self, client: &NatsClient, prior: KvEntryModel) -> Result<(), Diagnostics> {
-        let api = client.jetstream(prior.domain.as_deref()).await?;
-        match api.kv_delete(&prior.bucket, &prior.key).await {
+        let address = prior.address();
+        let api = client.jetstream(address.domain.as_deref()).await?;
+        match api.kv_delete(&address.bucket, &address.key).await {
             Ok(_) => Ok(()),
-            Err(_) if bucket_is_gone(&api, &prior.bucket).await => Ok(()),
+            Err(_) if bucket_is_gone(&api, &address.bucket).await => Ok(()),
             Err(error) => Err(failed("delete", &prior, error)),
         }
     }
@@ -344,10 +388,10 @@ impl Resource for KvEntryResource {
             ))
         })?;
         Ok(KvEntryModel {
-            id: Some(address.id()),
-            domain: address.domain,
-            bucket: address.bucket,
-            key: address.key,
+            id: address.id().into(),
+            domain: address.domain.into(),
+            bucket: address.bucket.into(),
+            key: address.key.into(),
             ..KvEntryModel::default()
         })
     }
@@ -396,21 +440,41 @@ mod tests {
     #[test]
     fn read_values_go_where_the_model_keeps_them() {
         let plain = KvEntryModel {
-            value: Some("old".into()),
+            value: Field::Known("old".into()),
             ..KvEntryModel::default()
         }
         .holding("new".into(), 7);
         assert_eq!(
-            (
-                plain.value.as_deref(),
-                plain.value_sensitive,
-                plain.revision
-            ),
-            (Some("new"), None, Some(7))
+            (plain.value, plain.value_sensitive, plain.revision),
+            (Field::Known("new".into()), Field::Null, Field::Known(7))
         );
         let imported = KvEntryModel::default().holding("secret".into(), 2);
-        assert_eq!(imported.value, None);
-        assert_eq!(imported.value_sensitive.as_deref(), Some("secret"));
+        assert_eq!(imported.value, Field::Null);
+        assert_eq!(imported.value_sensitive, Field::Known("secret".into()));
         assert!(!format!("{imported:?}").contains("secret"));
+    }
+
+    #[test]
+    fn exactly_one_value_and_unknowns_wait() {
+        let entry = |value: Field<String>, secret: Field<String>| KvEntryModel {
+            value,
+            value_sensitive: secret,
+            ..KvEntryModel::default()
+        };
+        let text = || Field::Known("v".to_string());
+        assert!(ONE_VALUE.run(&entry(text(), Field::Null)).is_empty());
+        assert!(ONE_VALUE.run(&entry(Field::Null, text())).is_empty());
+        assert!(ONE_VALUE
+            .run(&entry(Field::Unknown, Field::Null))
+            .is_empty());
+        let both = ONE_VALUE.run(&entry(text(), text()));
+        let neither = ONE_VALUE.run(&entry(Field::Null, Field::Null));
+        for found in [both, neither] {
+            let paths: Vec<String> = found
+                .iter()
+                .filter_map(|d| d.path.as_ref().map(ToString::to_string))
+                .collect();
+            assert_eq!(paths, ["value"]);
+        }
     }
 }

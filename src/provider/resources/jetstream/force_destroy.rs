@@ -10,10 +10,11 @@
 //!   same figures, so whoever reviews the plan sees the loss before approving it.
 
 use super::contents::{self, Contents};
+use super::plan::JetStreamModel;
 use super::{Holds, Kind};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::Attribute;
-use crate::framework::value::{AttributePath, Value};
+use crate::framework::value::AttributePath;
 use crate::framework::PlanContext;
 use crate::nats::JetStreamApi;
 use crate::provider::client::NatsClient;
@@ -84,17 +85,21 @@ pub async fn guard_delete(
 
 /// On a plan that replaces or destroys a stream or bucket holding data: a warning
 /// with what would be lost, and whether the apply will refuse.
-pub async fn warn_on_plan(client: &NatsClient, kind: &Kind, plan: &mut PlanContext<'_>) {
-    let destroy = plan.planned().is_null();
-    if plan.is_create() || (!destroy && plan.change.requires_replace.is_empty()) {
+pub async fn warn_on_plan<M: JetStreamModel>(
+    client: &NatsClient,
+    kind: &Kind,
+    plan: &mut PlanContext<'_>,
+    prior: &M,
+) {
+    let destroy = plan.is_destroy();
+    if !destroy && plan.change.requires_replace.is_empty() {
         return;
     }
-    let prior = plan.prior;
-    let Some(name) = prior.attr("name").and_then(Value::as_str) else {
+    let Some(name) = prior.name().known() else {
         return;
     };
-    let domain = prior.attr("domain").and_then(Value::as_str);
-    let force = prior.attr("force_destroy").and_then(Value::as_bool) == Some(true);
+    let domain = prior.domain().known().map(String::as_str);
+    let force = prior.force_destroy().is_known_and(|f| *f);
     let noun = kind.noun;
     let (what, path) = match plan.change.requires_replace.first() {
         Some(path) if !destroy => ("Replacing", path.clone()),

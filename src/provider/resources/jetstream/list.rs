@@ -4,9 +4,20 @@
 use super::Kind;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
+use crate::framework::typed;
 use crate::framework::value::Value;
+use crate::framework::Field;
 use crate::nats::jetstream::StreamInfo;
 use crate::provider::client::NatsClient;
+use serde::Deserialize;
+
+/// A list block's arguments (`subject` only for streams).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListConfig {
+    pub domain: Field<String>,
+    pub subject: Field<String>,
+}
 
 /// The list block's arguments: the domain to list.
 pub fn schema(kind: &Kind) -> Schema {
@@ -17,24 +28,28 @@ pub fn schema(kind: &Kind) -> Schema {
     )
 }
 
-/// The streams of the domain the list block names (with their config and state),
-/// only those storing messages on `subject` when it is given, and that domain.
+/// The list block's arguments and the streams of the domain it names (with their
+/// config and state), only those storing messages on its `subject` when it has one.
 pub async fn streams(
     client: &NatsClient,
     kind: &Kind,
     config: &Value,
-    subject: Option<&str>,
-) -> Result<(Option<String>, Vec<StreamInfo>), Diagnostics> {
-    let domain = config
-        .attr("domain")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let api = client.jetstream(domain.as_deref()).await?;
+) -> Result<(ListConfig, Vec<StreamInfo>), Diagnostics> {
+    let config: ListConfig = typed::from_value(config).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            format!("Cannot list {}s", kind.noun),
+            format!("The list block does not read as expected: {e}."),
+        ))
+    })?;
+    let api = client
+        .jetstream(config.domain.known().map(String::as_str))
+        .await?;
+    let subject = config.subject.known().map(String::as_str);
     let streams = api.list_streams(subject).await.map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             format!("Cannot list {}s", kind.noun),
             e.to_string(),
         ))
     })?;
-    Ok((domain, streams))
+    Ok((config, streams))
 }

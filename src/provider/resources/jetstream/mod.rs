@@ -6,18 +6,19 @@
 //! A resource describes itself once as a [`Kind`]; the helpers here read it.
 
 pub mod address;
+pub mod checks;
 pub mod contents;
 pub mod force_destroy;
 pub mod identity;
 pub mod list;
 pub mod moved;
 pub mod origin;
+pub mod plan;
 pub mod schema;
 pub mod settings;
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::value::Value;
-use crate::framework::PlanContext;
+use crate::framework::Field;
 use crate::nats::JetStreamError;
 use address::Address;
 
@@ -132,18 +133,12 @@ impl Kind {
         .into()
     }
 
-    /// Sets the planned `id` from the planned `name` and `domain`, known before apply
-    /// whenever both are.
-    pub fn plan_id(&self, plan: &mut PlanContext<'_>) {
-        let name = plan.planned().attr("name").and_then(Value::as_str);
-        let domain = plan.planned().attr("domain");
-        let id = match (name, domain) {
-            (Some(name), Some(Value::Null)) => Some(self.id(None, name)),
-            (Some(name), Some(Value::String(domain))) => Some(self.id(Some(domain), name)),
-            _ => None,
-        };
-        if let Some(id) = id {
-            plan.set("id", Value::String(id));
+    /// The planned `id` for the planned `name` and `domain`: known before apply
+    /// whenever both are decided.
+    pub fn planned_id(&self, name: &Field<String>, domain: &Field<String>) -> Field<String> {
+        match (name.known(), domain.decided()) {
+            (Some(name), Some(domain)) => Field::Known(self.id(domain.map(String::as_str), name)),
+            _ => Field::Unknown,
         }
     }
 }

@@ -83,6 +83,7 @@ fn shape_error(official_type: &str, problem: &str) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Field;
     use crate::provider::resources::jetstream_kv_bucket::model::KvBucketModel;
     use crate::provider::resources::jetstream_stream::model::StreamModel;
 
@@ -122,12 +123,12 @@ mod tests {
         let moved: KvBucketModel = from_official(&official, "jetstream_kv_bucket")
             .unwrap()
             .unwrap();
-        assert_eq!(moved.name, "config");
-        assert_eq!(moved.description, None);
-        assert_eq!(moved.placement_cluster, None);
-        assert_eq!(moved.placement_tags, None);
-        assert_eq!(moved.history, Some(5));
-        assert_eq!(moved.id, None);
+        assert_eq!(moved.name, Field::Known("config".to_string()));
+        assert_eq!(moved.description, Field::Null);
+        assert_eq!(moved.placement_cluster, Field::Null);
+        assert_eq!(moved.placement_tags, Field::Null);
+        assert_eq!(moved.history, Field::Known(5));
+        assert_eq!(moved.id, Field::Null);
     }
 
     #[test]
@@ -152,17 +153,20 @@ mod tests {
         let model: StreamModel = from_official(&official, "jetstream_stream")
             .unwrap()
             .unwrap();
-        assert_eq!(model.name, "QUEUE");
-        assert_eq!((model.description, model.metadata), (None, None));
-        assert_eq!(model.placement_tags, None);
-        assert_eq!(model.max_msgs, Some(1024));
+        assert_eq!(model.name, Field::Known("QUEUE".to_string()));
+        assert_eq!(
+            (model.description, model.metadata),
+            (Field::Null, Field::Null)
+        );
+        assert_eq!(model.placement_tags, Field::Null);
+        assert_eq!(model.max_msgs, Field::Known(1024));
         assert!(model.mirror.is_empty());
         let origin = &model.source[0];
         assert_eq!(
-            (origin.start_seq, origin.start_time.as_deref()),
-            (None, None)
+            (origin.start_seq, &origin.start_time),
+            (Field::Null, &Field::Null)
         );
-        assert_eq!(origin.filter_subject, None);
+        assert_eq!(origin.filter_subject, Field::Null);
         assert!(origin.external.is_empty());
     }
 

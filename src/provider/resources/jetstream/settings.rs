@@ -1,13 +1,11 @@
 //! Settings the JetStream resources spell alike, as the official provider does:
-//! placement, storage, limits and durations in whole seconds; and the plan-time rule on
-//! changing replicas and placement.
+//! placement, limits and durations in whole seconds; reading back in the user's
+//! spelling where the server keeps one form of two (empty or left out, `0` or `-1`).
 
-use super::Kind;
-use crate::framework::value::{AttributePath, Value};
-use crate::framework::PlanContext;
+use crate::framework::Field;
+use crate::nats::jetstream::{seconds_to_duration, Placement, MAX_DURATION_SECONDS};
+use std::collections::BTreeMap;
 use std::time::Duration;
-
-use crate::nats::jetstream::{seconds_to_duration, Placement, StorageType, MAX_DURATION_SECONDS};
 
 /// A duration attribute in seconds as the API's duration (zero when left out).
 pub fn duration(seconds: Option<i64>, what: &str) -> Result<Duration, String> {
@@ -15,75 +13,88 @@ pub fn duration(seconds: Option<i64>, what: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{what}` must be between 0 and {MAX_DURATION_SECONDS} seconds"))
 }
 
-/// nats-server refuses to change replicas and placement in one update: say so at plan
-/// time instead of failing half-way through an apply.
-pub fn refuse_replicas_and_placement_together(plan: &mut PlanContext<'_>, kind: &Kind) {
-    let destroy = plan.planned().is_null();
-    if destroy || plan.is_create() || !plan.change.requires_replace.is_empty() {
-        return;
-    }
-    let changed = |attribute: &str| {
-        let before = plan.prior.attr(attribute).unwrap_or(&Value::Null);
-        let after = plan.planned().attr(attribute).unwrap_or(&Value::Null);
-        !before.eq_semantic(after)
-    };
-    let placement_changed = changed("placement_cluster") || changed("placement_tags");
-    if changed("replicas") && placement_changed {
-        plan.diagnostics.attribute_error(
-            &AttributePath::attr("replicas"),
-            "Replicas and placement cannot change together",
-            format!(
-                "nats-server refuses to change a {}'s replicas and its placement in one update. Apply one change, then the other.",
-                kind.noun
-            ),
-        );
+/// The value of an attribute the plan decided (a default or a written value): every
+/// model given to create or update has one, so its absence is a provider bug.
+pub fn known<T: Clone>(field: &Field<T>, name: &str) -> Result<T, String> {
+    field
+        .known()
+        .cloned()
+        .ok_or_else(|| format!("`{name}` has no value (a provider bug: please report it)"))
+}
+
+/// Values the server holds as "nothing": no description, metadata, tags, subjects.
+pub trait Emptiable {
+    fn is_empty(&self) -> bool;
+}
+
+impl Emptiable for String {
+    fn is_empty(&self) -> bool {
+        String::is_empty(self)
     }
 }
 
-pub fn placement(cluster: &Option<String>, tags: &Option<Vec<String>>) -> Option<Placement> {
-    if cluster.is_none() && tags.as_ref().is_none_or(Vec::is_empty) {
+impl<T> Emptiable for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+}
+
+impl<K, V> Emptiable for BTreeMap<K, V> {
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+}
+
+/// What the server holds, where "nothing" reads back as the user wrote it: an empty
+/// `""`, `[]` or `{}` stays empty, left out stays left out, so neither is drift.
+pub fn empty_as_written<T: Emptiable + Clone>(server: T, as_written: &Field<T>) -> Field<T> {
+    if !server.is_empty() {
+        return Field::Known(server);
+    }
+    match as_written.known() {
+        Some(written) if written.is_empty() => Field::Known(written.clone()),
+        _ => Field::Null,
+    }
+}
+
+pub fn placement(cluster: &Field<String>, tags: &Field<Vec<String>>) -> Option<Placement> {
+    let cluster = cluster.known().filter(|c| !c.is_empty()).cloned();
+    let tags = tags.known().cloned().unwrap_or_default();
+    if cluster.is_none() && tags.is_empty() {
         return None;
     }
     Some(Placement {
-        cluster: cluster.clone(),
-        tags: tags.clone().unwrap_or_default(),
+        cluster,
+        tags,
         preferred: None,
     })
 }
 
-/// `(placement_cluster, placement_tags)` as read; empty reads as left out.
-pub fn placement_back(placement: &Option<Placement>) -> (Option<String>, Option<Vec<String>>) {
+/// `(placement_cluster, placement_tags)` as read, in the spelling written.
+pub fn placement_back(
+    placement: &Option<Placement>,
+    cluster: &Field<String>,
+    tags: &Field<Vec<String>>,
+) -> (Field<String>, Field<Vec<String>>) {
     let placement = placement.as_ref();
     (
-        placement
-            .and_then(|p| p.cluster.clone())
-            .filter(|c| !c.is_empty()),
-        placement.map(|p| p.tags.clone()).filter(|t| !t.is_empty()),
+        empty_as_written(
+            placement
+                .and_then(|p| p.cluster.clone())
+                .unwrap_or_default(),
+            cluster,
+        ),
+        empty_as_written(placement.map(|p| p.tags.clone()).unwrap_or_default(), tags),
     )
-}
-
-pub fn storage(word: &Option<String>) -> Result<StorageType, String> {
-    match word.as_deref() {
-        None | Some("file") => Ok(StorageType::File),
-        Some("memory") => Ok(StorageType::Memory),
-        Some(other) => Err(format!("storage {other:?} is not `file` or `memory`")),
-    }
-}
-
-pub fn storage_word(storage: StorageType) -> String {
-    match storage {
-        StorageType::File => "file".to_string(),
-        StorageType::Memory => "memory".to_string(),
-    }
 }
 
 /// A size limit as read: the server stores "unlimited" as `-1` whether the user wrote
 /// `-1` or `0`, so a `0` the user wrote stays `0`.
-pub fn limit_back(server: i64, as_written: Option<i64>) -> Option<i64> {
-    if server == -1 && as_written == Some(0) {
-        Some(0)
+pub fn limit_back(server: i64, as_written: &Field<i64>) -> Field<i64> {
+    if server == -1 && as_written.is_known_and(|n| *n == 0) {
+        Field::Known(0)
     } else {
-        Some(server)
+        Field::Known(server)
     }
 }
 
@@ -93,21 +104,42 @@ mod tests {
 
     #[test]
     fn unlimited_keeps_the_spelling_the_user_chose() {
-        assert_eq!(limit_back(-1, Some(0)), Some(0));
-        assert_eq!(limit_back(-1, Some(-1)), Some(-1));
-        assert_eq!(limit_back(-1, None), Some(-1));
-        assert_eq!(limit_back(1024, Some(0)), Some(1024));
+        assert_eq!(limit_back(-1, &Field::Known(0)), Field::Known(0));
+        assert_eq!(limit_back(-1, &Field::Known(-1)), Field::Known(-1));
+        assert_eq!(limit_back(-1, &Field::Null), Field::Known(-1));
+        assert_eq!(limit_back(1024, &Field::Known(0)), Field::Known(1024));
+    }
+
+    #[test]
+    fn empty_values_read_back_as_written() {
+        assert_eq!(
+            empty_as_written(String::new(), &Field::Known(String::new())),
+            Field::Known(String::new())
+        );
+        assert_eq!(empty_as_written(String::new(), &Field::Null), Field::Null);
+        assert_eq!(
+            empty_as_written(vec!["a".to_string()], &Field::Known(vec![])),
+            Field::Known(vec!["a".to_string()])
+        );
+        assert_eq!(
+            empty_as_written(Vec::<String>::new(), &Field::Unknown),
+            Field::Null
+        );
     }
 
     #[test]
     fn placement_round_trips_and_empty_means_none() {
-        assert_eq!(placement(&None, &Some(Vec::new())), None);
-        let p = placement(&Some("east".into()), &Some(vec!["ssd".into()]));
+        assert_eq!(placement(&Field::Null, &Field::Known(Vec::new())), None);
+        let cluster = Field::Known("east".to_string());
+        let tags = Field::Known(vec!["ssd".to_string()]);
+        let p = placement(&cluster, &tags);
         assert_eq!(
-            placement_back(&p),
-            (Some("east".into()), Some(vec!["ssd".into()]))
+            placement_back(&p, &Field::Null, &Field::Null),
+            (cluster, tags)
         );
-        assert_eq!(storage(&Some("memory".into())), Ok(StorageType::Memory));
-        assert!(storage(&Some("disk".into())).is_err());
+        assert_eq!(
+            placement_back(&None, &Field::Known(String::new()), &Field::Null),
+            (Field::Known(String::new()), Field::Null)
+        );
     }
 }

@@ -3,41 +3,43 @@
 //! `to_stream_config`/`from_stream_config` make the stream the NATS clients make.
 //! Reading back keeps the user's own spelling where two mean the same.
 
-use super::model::{KvBucketModel, Origin, DEFAULT_HISTORY};
+use super::model::{KvBucketModel, Origin};
 use crate::nats::jetstream::{
     duration_to_seconds, KvBucketConfig, RePublish, StreamConfig, StreamSource,
 };
 use crate::provider::resources::jetstream::settings::{
-    duration, limit_back, placement, placement_back, storage, storage_word,
+    duration, empty_as_written, known, limit_back, placement, placement_back,
 };
 use crate::provider::resources::jetstream::{origin, KV_BUCKET};
 
 /// All of the bucket's own subjects: what republishing covers when no source is given.
-fn own_subjects(bucket: &str) -> String {
+pub fn own_subjects(bucket: &str) -> String {
     format!("$KV.{bucket}.>")
 }
 
-fn origin(origin: &Origin) -> StreamSource {
-    let external = origin::to_wire(origin.domain.as_deref(), &origin.external);
-    StreamSource {
-        opt_start_seq: origin.start_seq.unwrap_or(0),
-        opt_start_time: origin.start_time.clone(),
+fn origin(origin: &Origin) -> Result<StreamSource, String> {
+    let external = origin::to_wire(origin.domain.known().map(String::as_str), &origin.external);
+    Ok(StreamSource {
+        opt_start_seq: origin.start_seq.known().copied().unwrap_or(0),
+        opt_start_time: origin.start_time.known().cloned(),
         external,
-        ..StreamSource::named(origin.name.clone())
-    }
+        ..StreamSource::named(known(&origin.name, "name")?)
+    })
 }
 
 /// An origin as the server holds it (stream name `KV_<origin>`, keys moved by a
 /// subject transform), as the user wrote it: bucket name, `domain` or `external`
 /// following `as_written`.
 fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
-    let wrote_stream_name = as_written.is_some_and(|o| o.name.starts_with(KV_BUCKET.stream_prefix));
+    let prefix = KV_BUCKET.stream_prefix;
+    let wrote_stream_name =
+        as_written.is_some_and(|o| o.name.is_known_and(|n| n.starts_with(prefix)));
     let name = if wrote_stream_name {
         source.name.clone()
     } else {
         source
             .name
-            .strip_prefix(KV_BUCKET.stream_prefix)
+            .strip_prefix(prefix)
             .unwrap_or(&source.name)
             .to_string()
     };
@@ -46,44 +48,53 @@ fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
         as_written.is_some_and(|o| !o.external.is_empty()),
     );
     Origin {
-        name,
-        domain,
-        start_seq: Some(source.opt_start_seq).filter(|s| *s > 0),
-        start_time: source.opt_start_time.clone().filter(|t| !t.is_empty()),
+        name: name.into(),
+        domain: domain.into(),
+        start_seq: Some(source.opt_start_seq).filter(|s| *s > 0).into(),
+        start_time: source
+            .opt_start_time
+            .clone()
+            .filter(|t| !t.is_empty())
+            .into(),
         external,
     }
 }
 
-/// The bucket configuration for a planned model (all values known).
+/// The bucket configuration for a planned model (all values known, defaults applied).
 pub fn to_bucket(model: &KvBucketModel) -> Result<KvBucketConfig, String> {
-    let republish = model
-        .republish_destination
-        .as_ref()
-        .map(|destination| RePublish {
+    let bucket = known(&model.name, "name")?;
+    let republish = match model.republish_destination.known() {
+        Some(destination) => Some(RePublish {
             src: model
                 .republish_source
-                .clone()
-                .unwrap_or_else(|| own_subjects(&model.name)),
+                .known()
+                .cloned()
+                .unwrap_or_else(|| own_subjects(&bucket)),
             dest: destination.clone(),
-            headers_only: model.republish_headers_only.unwrap_or(false),
-        });
+            headers_only: known(&model.republish_headers_only, "republish_headers_only")?,
+        }),
+        None => None,
+    };
     Ok(KvBucketConfig {
-        bucket: model.name.clone(),
-        description: model.description.clone(),
-        history: model.history.unwrap_or(DEFAULT_HISTORY),
-        ttl: duration(model.ttl, "ttl")?,
-        max_value_size: i32::try_from(model.max_value_size.unwrap_or(-1))
+        description: model.description.known().cloned(),
+        history: known(&model.history, "history")?,
+        ttl: duration(Some(known(&model.ttl, "ttl")?), "ttl")?,
+        max_value_size: i32::try_from(known(&model.max_value_size, "max_value_size")?)
             .map_err(|_| "`max_value_size` is too large".to_string())?,
-        max_bytes: model.max_bucket_size.unwrap_or(-1),
-        storage: storage(&model.storage)?,
-        num_replicas: model.replicas.unwrap_or(1),
-        compression: model.compression.unwrap_or(false),
+        max_bytes: known(&model.max_bucket_size, "max_bucket_size")?,
+        storage: known(&model.storage, "storage")?,
+        num_replicas: known(&model.replicas, "replicas")?,
+        compression: known(&model.compression, "compression")?,
         placement: placement(&model.placement_cluster, &model.placement_tags),
         republish,
-        mirror: model.mirror.first().map(origin),
-        sources: model.source.iter().map(origin).collect(),
-        metadata: model.metadata.clone().unwrap_or_default(),
-        limit_marker_ttl: duration(model.limit_marker_ttl, "limit_marker_ttl")?,
+        mirror: model.mirror.first().map(origin).transpose()?,
+        sources: model.source.iter().map(origin).collect::<Result<_, _>>()?,
+        metadata: model.metadata.known().cloned().unwrap_or_default(),
+        limit_marker_ttl: duration(
+            Some(known(&model.limit_marker_ttl, "limit_marker_ttl")?),
+            "limit_marker_ttl",
+        )?,
+        bucket,
     })
 }
 
@@ -96,13 +107,17 @@ pub fn to_stream_config(model: &KvBucketModel) -> Result<StreamConfig, String> {
 
 /// The model as the server holds it; `None` when the stream is not a KV bucket.
 /// `as_written` (prior state or plan) supplies what the server does not hold: the
-/// domain used and the spelling of origins and limits.
+/// domain used, force_destroy, and the spelling of origins, limits and empty values.
 pub fn from_stream_config(
     config: &StreamConfig,
     as_written: &KvBucketModel,
 ) -> Option<KvBucketModel> {
     let bucket = KvBucketConfig::from_stream_config(config)?;
-    let (placement_cluster, placement_tags) = placement_back(&bucket.placement);
+    let (placement_cluster, placement_tags) = placement_back(
+        &bucket.placement,
+        &as_written.placement_cluster,
+        &as_written.placement_tags,
+    );
     let default_republish_source = own_subjects(&bucket.bucket);
     let sources = bucket
         .sources
@@ -127,17 +142,20 @@ pub fn from_stream_config(
         })
         .collect();
     Some(KvBucketModel {
-        id: Some(KV_BUCKET.id(as_written.domain.as_deref(), &bucket.bucket)),
-        name: bucket.bucket.clone(),
+        id: KV_BUCKET.id(as_written.domain(), &bucket.bucket).into(),
+        name: bucket.bucket.clone().into(),
         domain: as_written.domain.clone(),
-        description: bucket.description.clone().filter(|d| !d.is_empty()),
-        history: Some(bucket.history),
-        ttl: Some(duration_to_seconds(bucket.ttl)),
-        max_value_size: limit_back(i64::from(bucket.max_value_size), as_written.max_value_size),
-        max_bucket_size: limit_back(bucket.max_bytes, as_written.max_bucket_size),
-        storage: Some(storage_word(bucket.storage)),
-        replicas: Some(bucket.num_replicas),
-        compression: Some(bucket.compression),
+        description: empty_as_written(
+            bucket.description.clone().unwrap_or_default(),
+            &as_written.description,
+        ),
+        history: bucket.history.into(),
+        ttl: duration_to_seconds(bucket.ttl).into(),
+        max_value_size: limit_back(i64::from(bucket.max_value_size), &as_written.max_value_size),
+        max_bucket_size: limit_back(bucket.max_bytes, &as_written.max_bucket_size),
+        storage: bucket.storage.into(),
+        replicas: bucket.num_replicas.into(),
+        compression: bucket.compression.into(),
         placement_cluster,
         placement_tags,
         // Left out, the source is all of the bucket's subjects; read it back as left out.
@@ -146,13 +164,23 @@ pub fn from_stream_config(
             .as_ref()
             .map(|r| r.src.clone())
             .filter(|src| {
-                as_written.republish_source.is_some() || *src != default_republish_source
-            }),
-        republish_destination: bucket.republish.as_ref().map(|r| r.dest.clone()),
-        republish_headers_only: Some(bucket.republish.as_ref().is_some_and(|r| r.headers_only)),
-        metadata: Some(bucket.metadata.clone()).filter(|m| !m.is_empty()),
-        limit_marker_ttl: Some(duration_to_seconds(bucket.limit_marker_ttl)),
-        force_destroy: as_written.force_destroy.or(Some(false)),
+                !as_written.republish_source.is_null() || *src != default_republish_source
+            })
+            .into(),
+        republish_destination: bucket.republish.as_ref().map(|r| r.dest.clone()).into(),
+        republish_headers_only: bucket
+            .republish
+            .as_ref()
+            .is_some_and(|r| r.headers_only)
+            .into(),
+        metadata: empty_as_written(bucket.metadata.clone(), &as_written.metadata),
+        limit_marker_ttl: duration_to_seconds(bucket.limit_marker_ttl).into(),
+        force_destroy: as_written
+            .force_destroy
+            .known()
+            .copied()
+            .unwrap_or(false)
+            .into(),
         mirror: bucket
             .mirror
             .iter()
@@ -165,36 +193,53 @@ pub fn from_stream_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Field::{self, Known};
+    use crate::nats::jetstream::StorageType;
     use crate::provider::resources::jetstream::origin::External;
+
+    /// A bucket as planned: every attribute with a default has its value.
+    fn planned(name: &str) -> KvBucketModel {
+        KvBucketModel {
+            name: Known(name.into()),
+            history: Known(5),
+            ttl: Known(0),
+            max_value_size: Known(-1),
+            max_bucket_size: Known(-1),
+            storage: Known(StorageType::File),
+            replicas: Known(1),
+            compression: Known(false),
+            republish_headers_only: Known(false),
+            limit_marker_ttl: Known(0),
+            force_destroy: Known(false),
+            ..KvBucketModel::default()
+        }
+    }
 
     fn written() -> KvBucketModel {
         KvBucketModel {
-            name: "config".into(),
-            history: Some(3),
-            ttl: Some(60),
-            max_value_size: Some(0),
-            max_bucket_size: Some(-1),
-            storage: Some("memory".into()),
-            replicas: Some(1),
-            compression: Some(true),
-            republish_destination: Some("changes.>".into()),
-            republish_headers_only: Some(false),
-            limit_marker_ttl: Some(5),
-            metadata: Some([("team".to_string(), "ops".to_string())].into()),
-            force_destroy: Some(true),
+            history: Known(3),
+            ttl: Known(60),
+            max_value_size: Known(0),
+            storage: Known(StorageType::Memory),
+            compression: Known(true),
+            republish_destination: Known("changes.>".into()),
+            limit_marker_ttl: Known(5),
+            metadata: Known([("team".to_string(), "ops".to_string())].into()),
+            description: Known(String::new()),
+            force_destroy: Known(true),
             source: vec![
                 Origin {
-                    name: "defaults".into(),
+                    name: Known("defaults".into()),
                     ..Origin::default()
                 },
                 Origin {
-                    name: "remote".into(),
-                    domain: Some("hub".into()),
-                    start_seq: Some(4),
+                    name: Known("remote".into()),
+                    domain: Known("hub".into()),
+                    start_seq: Known(4),
                     ..Origin::default()
                 },
             ],
-            ..KvBucketModel::default()
+            ..planned("config")
         }
     }
 
@@ -215,7 +260,7 @@ mod tests {
         assert_eq!(
             back,
             KvBucketModel {
-                id: Some("JETSTREAM_KV_config".into()),
+                id: Known("JETSTREAM_KV_config".into()),
                 ..model
             }
         );
@@ -224,16 +269,15 @@ mod tests {
     #[test]
     fn a_mirror_keeps_the_spelling_of_its_origin() {
         let model = KvBucketModel {
-            name: "copy".into(),
             mirror: vec![Origin {
-                name: "KV_config".into(),
+                name: Known("KV_config".into()),
                 external: vec![External {
-                    api: "$JS.hub.API".into(),
-                    deliver: None,
+                    api: Known("$JS.hub.API".into()),
+                    deliver: Field::Null,
                 }],
                 ..Origin::default()
             }],
-            ..KvBucketModel::default()
+            ..planned("copy")
         };
         let config = to_stream_config(&model).unwrap();
         assert!(config.subjects.is_empty());
@@ -241,8 +285,14 @@ mod tests {
         assert_eq!(back.mirror, model.mirror);
         // Read without prior state (import), the same origin is a bucket in a domain.
         let imported = from_stream_config(&config, &KvBucketModel::default()).unwrap();
-        assert_eq!(imported.mirror[0].name, "config");
-        assert_eq!(imported.mirror[0].domain.as_deref(), Some("hub"));
+        assert_eq!(imported.mirror[0].name, Known("config".to_string()));
+        assert_eq!(imported.mirror[0].domain, Known("hub".to_string()));
+    }
+
+    #[test]
+    fn a_planned_model_without_its_defaults_is_a_provider_bug() {
+        let problem = to_stream_config(&KvBucketModel::default()).unwrap_err();
+        assert!(problem.contains("`name` has no value"), "{problem}");
     }
 
     #[test]

@@ -25,12 +25,37 @@ mod validate;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{IdentitySchema, Schema};
 use crate::framework::value::Value;
-use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
+use crate::framework::{Failed, Field, Listed, MoveSource, PlanContext, Resource, Rule};
 use crate::nats::jetstream::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use crate::provider::resources::jetstream::{force_destroy, list, moved, settings, KV_BUCKET};
+use crate::provider::resources::jetstream::plan::{self, JetStreamModel};
+use crate::provider::resources::jetstream::{force_destroy, list, moved, KV_BUCKET};
 use model::KvBucketModel;
+
+impl JetStreamModel for KvBucketModel {
+    fn name(&self) -> &Field<String> {
+        &self.name
+    }
+    fn domain(&self) -> &Field<String> {
+        &self.domain
+    }
+    fn force_destroy(&self) -> &Field<bool> {
+        &self.force_destroy
+    }
+    fn replicas(&self) -> &Field<i64> {
+        &self.replicas
+    }
+    fn placement_cluster(&self) -> &Field<String> {
+        &self.placement_cluster
+    }
+    fn placement_tags(&self) -> &Field<Vec<String>> {
+        &self.placement_tags
+    }
+    fn id_mut(&mut self) -> &mut Field<String> {
+        &mut self.id
+    }
+}
 
 pub struct KvBucketResource;
 
@@ -40,21 +65,20 @@ async fn update_bucket(
     api: &JetStreamApi,
     planned: &KvBucketModel,
 ) -> Result<KvBucketModel, Diagnostics> {
-    let mut config =
-        convert::to_stream_config(planned).map_err(|p| KV_BUCKET.invalid(&planned.name, p))?;
+    let name = planned.bucket();
+    let mut config = convert::to_stream_config(planned).map_err(|p| KV_BUCKET.invalid(name, p))?;
     let current = api
         .stream_info(&config.name)
         .await
-        .map_err(|e| KV_BUCKET.failed("update", &planned.name, e))?;
+        .map_err(|e| KV_BUCKET.failed("update", name, e))?;
     if current.is_some_and(|info| info.config.allow_msg_ttl) {
         config.allow_msg_ttl = true;
     }
     let info = api
         .update_stream(&config)
         .await
-        .map_err(|e| KV_BUCKET.failed("update", &planned.name, e))?;
-    convert::from_stream_config(&info.config, planned)
-        .ok_or_else(|| KV_BUCKET.not_shaped(&planned.name))
+        .map_err(|e| KV_BUCKET.failed("update", name, e))?;
+    convert::from_stream_config(&info.config, planned).ok_or_else(|| KV_BUCKET.not_shaped(name))
 }
 
 impl Resource for KvBucketResource {
@@ -73,14 +97,12 @@ impl Resource for KvBucketResource {
         Some(jetstream_identity(&[("name", "The bucket's name.")]))
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate(config, diagnostics);
+    fn rules(&self) -> &'static [Rule<KvBucketModel>] {
+        validate::RULES
     }
 
     async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
-        KV_BUCKET.plan_id(plan);
-        force_destroy::warn_on_plan(client, &KV_BUCKET, plan).await;
-        settings::refuse_replicas_and_placement_together(plan, &KV_BUCKET);
+        plan::refine::<KvBucketModel>(client, &KV_BUCKET, plan).await;
     }
 
     async fn create(
@@ -88,15 +110,15 @@ impl Resource for KvBucketResource {
         client: &NatsClient,
         planned: KvBucketModel,
     ) -> Result<KvBucketModel, Failed<KvBucketModel>> {
-        let config =
-            convert::to_stream_config(&planned).map_err(|p| KV_BUCKET.invalid(&planned.name, p))?;
-        let api = client.jetstream(planned.domain.as_deref()).await?;
+        let name = planned.bucket();
+        let config = convert::to_stream_config(&planned).map_err(|p| KV_BUCKET.invalid(name, p))?;
+        let api = client.jetstream(planned.domain()).await?;
         let info = api
             .create_stream(&config)
             .await
-            .map_err(|e| KV_BUCKET.failed("create", &planned.name, e))?;
+            .map_err(|e| KV_BUCKET.failed("create", name, e))?;
         Ok(convert::from_stream_config(&info.config, &planned)
-            .ok_or_else(|| KV_BUCKET.not_shaped(&planned.name))?)
+            .ok_or_else(|| KV_BUCKET.not_shaped(name))?)
     }
 
     async fn read(
@@ -104,16 +126,17 @@ impl Resource for KvBucketResource {
         client: &NatsClient,
         current: KvBucketModel,
     ) -> Result<Option<KvBucketModel>, Diagnostics> {
-        let api = client.jetstream(current.domain.as_deref()).await?;
+        let api = client.jetstream(current.domain()).await?;
+        let name = current.bucket();
         let info = api
-            .stream_info(&KV_BUCKET.stream_name(&current.name))
+            .stream_info(&KV_BUCKET.stream_name(name))
             .await
-            .map_err(|e| KV_BUCKET.failed("read", &current.name, e))?;
+            .map_err(|e| KV_BUCKET.failed("read", name, e))?;
         match info {
             None => Ok(None),
             Some(info) => convert::from_stream_config(&info.config, &current)
                 .map(Some)
-                .ok_or_else(|| KV_BUCKET.not_shaped(&current.name)),
+                .ok_or_else(|| KV_BUCKET.not_shaped(name)),
         }
     }
 
@@ -123,26 +146,30 @@ impl Resource for KvBucketResource {
         _prior: KvBucketModel,
         planned: KvBucketModel,
     ) -> Result<KvBucketModel, Failed<KvBucketModel>> {
-        let api = client.jetstream(planned.domain.as_deref()).await?;
+        let api = client.jetstream(planned.domain()).await?;
         Ok(update_bucket(&api, &planned).await?)
     }
 
     async fn delete(&self, client: &NatsClient, prior: KvBucketModel) -> Result<(), Diagnostics> {
-        let api = client.jetstream(prior.domain.as_deref()).await?;
-        force_destroy::guard_delete(&api, &KV_BUCKET, &prior.name, prior.force_destroy).await?;
+        let api = client.jetstream(prior.domain()).await?;
+        let name = prior.bucket();
+        let force = prior.force_destroy.known().copied();
+        force_destroy::guard_delete(&api, &KV_BUCKET, name, force).await?;
         // Already gone is fine: the goal is that it does not exist.
-        api.delete_stream(&KV_BUCKET.stream_name(&prior.name))
+        api.delete_stream(&KV_BUCKET.stream_name(name))
             .await
             .map(|_| ())
-            .map_err(|e| KV_BUCKET.failed("delete", &prior.name, e))
+            .map_err(|e| KV_BUCKET.failed("delete", name, e))
     }
 
     async fn import(&self, _client: &NatsClient, id: &str) -> Result<KvBucketModel, Diagnostics> {
         let address = KV_BUCKET.parse_import(id)?;
         Ok(KvBucketModel {
-            id: Some(KV_BUCKET.id(address.domain.as_deref(), &address.name)),
-            name: address.name,
-            domain: address.domain,
+            id: KV_BUCKET
+                .id(address.domain.as_deref(), &address.name)
+                .into(),
+            name: address.name.into(),
+            domain: address.domain.into(),
             ..KvBucketModel::default()
         })
     }
@@ -150,8 +177,8 @@ impl Resource for KvBucketResource {
     fn move_state(&self, source: &MoveSource) -> Option<Result<KvBucketModel, Diagnostics>> {
         moved::from_official(source, "jetstream_kv_bucket").map(|moved| {
             moved.map(|model: KvBucketModel| KvBucketModel {
-                id: Some(KV_BUCKET.id(None, &model.name)),
-                force_destroy: Some(false),
+                id: KV_BUCKET.id(None, model.bucket()).into(),
+                force_destroy: false.into(),
                 ..model
             })
         })
@@ -166,16 +193,16 @@ impl Resource for KvBucketResource {
         client: &NatsClient,
         config: &Value,
     ) -> Result<Vec<Listed<KvBucketModel>>, Diagnostics> {
-        let (domain, streams) = list::streams(client, &KV_BUCKET, config, None).await?;
+        let (config, streams) = list::streams(client, &KV_BUCKET, config).await?;
         let as_written = KvBucketModel {
-            domain,
+            domain: config.domain,
             ..KvBucketModel::default()
         };
         Ok(streams
             .iter()
             .filter_map(|info| convert::from_stream_config(&info.config, &as_written))
             .map(|state| Listed {
-                display_name: state.name.clone(),
+                display_name: state.bucket().to_string(),
                 state,
             })
             .collect())

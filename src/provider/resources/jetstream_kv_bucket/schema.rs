@@ -7,9 +7,9 @@
 
 use super::model::DEFAULT_HISTORY;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::validators::{int_at_least, int_between, OneOf};
+use crate::framework::validators::{int_at_least, int_between};
 use crate::framework::value::Value;
-use crate::nats::jetstream::KV_MAX_HISTORY;
+use crate::nats::jetstream::{StorageType, KV_MAX_HISTORY};
 use crate::provider::resources::jetstream::force_destroy;
 use crate::provider::resources::jetstream::origin::external_block;
 use crate::provider::resources::jetstream::schema as common;
@@ -82,7 +82,7 @@ pub fn schema() -> Schema {
         Attribute::number("history")
             .default(DEFAULT_HISTORY)
             .validate(int_between(1, KV_MAX_HISTORY))
-            .description("How many values to keep per key (the official provider's default, 5)."),
+            .description("How many values to keep per key (the official provider's default, 5): 1 to 64, the NATS clients' range. The official provider accepts 0 to 128, but the clients turn 0 into 1 and refuse more than 64."),
     )
     .attribute(seconds("ttl", "How long a value is kept (`0` for ever)"))
     .attribute(
@@ -98,11 +98,10 @@ pub fn schema() -> Schema {
             .description("Most bytes the bucket holds (all keys and history); `-1` for unlimited."),
     )
     .attribute(
-        Attribute::string("storage")
-            .default("file")
-            .validate(OneOf(&["file", "memory"]))
+        Attribute::enumeration::<StorageType>("storage")
+            .default_variant(StorageType::File)
             .requires_replace()
-            .description("Where values are stored. The server cannot move a bucket between storages: changing it replaces the bucket."),
+            .description("Where values are stored. The server cannot move a bucket between storages: changing it replaces the bucket, deleting its keys (refused while it holds any, unless `force_destroy`)."),
     )
     .attribute(
         Attribute::number("replicas")
@@ -119,7 +118,7 @@ pub fn schema() -> Schema {
             .validate(SUBJECT)
             .description("Republish values written to these subjects (`$KV.<name>.<key>`); left out, all of the bucket's."),
     )
-    .attribute(Attribute::string("republish_destination").optional().description("Where to republish written values, e.g. `config.>`."))
+    .attribute(Attribute::string("republish_destination").optional().description("Where to republish written values, e.g. `config.>`; not within the bucket's own `$KV.<name>.>`."))
     .attribute(Attribute::bool("republish_headers_only").default(false).description("Republish headers only, without the value."))
     .attribute(common::metadata())
     .attribute(

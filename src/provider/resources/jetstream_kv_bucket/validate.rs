@@ -1,135 +1,194 @@
 //! Combinations of bucket settings the server refuses, caught at plan time with the
-//! attribute that has to change. Values not known yet are judged once they are.
+//! attribute that has to change; each rule a named value over the configuration (the
+//! schema's defaults filled in), judged once the values it needs are known.
 
-use crate::framework::diagnostics::Diagnostics;
-use crate::framework::value::{AttributePath, Value};
+use super::convert::own_subjects;
+use super::model::KvBucketModel;
+use crate::framework::value::AttributePath;
+use crate::framework::Rule;
+use crate::provider::resources::jetstream::checks::{self, OriginStart};
+use crate::provider::rules::subjects_collide;
 
-fn known<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
-    config
-        .attr(name)
-        .filter(|v| !v.is_null() && v.is_wholly_known())
-}
+pub const METADATA: Rule<KvBucketModel> = Rule::new(
+    "metadata keys are the user's and fit the server's limit",
+    |b, out| checks::metadata(&b.metadata, out),
+);
 
-fn blocks<'a>(config: &'a Value, name: &str) -> &'a [Value] {
-    config
-        .attr(name)
-        .and_then(Value::as_elements)
-        .unwrap_or(&[])
-}
+pub const DESCRIPTION: Rule<KvBucketModel> =
+    Rule::new("the description fits the server's limit", |b, out| {
+        checks::description(&b.description, out)
+    });
 
-/// Rules on `mirror`/`source` blocks, shared with nothing else but kept apart so the
-/// bucket rules read on their own.
-fn check_origins(config: &Value, diagnostics: &mut Diagnostics) {
-    for kind in ["mirror", "source"] {
-        for (index, origin) in blocks(config, kind).iter().enumerate() {
-            let path = AttributePath::attr(kind).index(index);
-            if known(origin, "domain").is_some() && !blocks(origin, "external").is_empty() {
-                diagnostics.attribute_error(
-                    &path.child("domain"),
-                    "domain and external together",
-                    "`domain` is turned into `external { api = \"$JS.<domain>.API\" }`: set one of them.",
+pub const MIRROR_OR_SOURCES: Rule<KvBucketModel> =
+    Rule::new("a mirror takes no sources", |b, out| {
+        if !b.mirror.is_empty() && !b.source.is_empty() {
+            out.attribute_error(
+                &AttributePath::attr("source").index(0),
+                "A mirror takes no sources",
+                "A bucket is either a mirror of one bucket or sources keys from others, not both.",
+            );
+        }
+    });
+
+pub const REPUBLISH: Rule<KvBucketModel> = Rule::new(
+    "republishing has a destination outside the bucket",
+    |b, out| {
+        // Point at what was written: the destination is the attribute that is missing.
+        let written = [
+            ("republish_source", b.republish_source.is_known()),
+            (
+                "republish_headers_only",
+                b.republish_headers_only.is_known_and(|only| *only),
+            ),
+        ];
+        let written = written.iter().find(|(_, set)| *set).map(|(name, _)| *name);
+        if let (Some(attribute), true) = (written, b.republish_destination.is_null()) {
+            out.attribute_error(
+                &AttributePath::attr(attribute),
+                "Republish needs a destination",
+                "Set `republish_destination` (where written values are republished), or remove \
+                 the other `republish_*` settings.",
+            );
+        }
+        if let (Some(destination), Some(name)) = (b.republish_destination.known(), b.name.known()) {
+            let own = own_subjects(name);
+            if subjects_collide(destination, &own) {
+                out.attribute_error(
+                    &AttributePath::attr("republish_destination"),
+                    "Republishing into the bucket itself",
+                    format!(
+                        "{destination} overlaps the bucket's own subjects {own}: every republished \
+                         value would be written again (nats-server: \"stream configuration for \
+                         republish destination forms a cycle\")."
+                    ),
                 );
-            }
-            if known(origin, "start_seq").is_some() && known(origin, "start_time").is_some() {
-                diagnostics.attribute_error(
-                    &path.child("start_time"),
-                    "start_seq and start_time together",
-                    "Start either at a revision or at a time.",
-                );
-            }
-            if let Some(time) = known(origin, "start_time").and_then(Value::as_str) {
-                if time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339)
-                    .is_err()
-                {
-                    diagnostics.attribute_error(
-                        &path.child("start_time"),
-                        "Invalid start_time",
-                        format!("{time:?} is not an RFC 3339 time such as 2026-01-31T12:00:00Z."),
-                    );
-                }
             }
         }
-    }
-}
+    },
+);
 
-pub fn validate(config: &Value, diagnostics: &mut Diagnostics) {
-    if !blocks(config, "mirror").is_empty() && !blocks(config, "source").is_empty() {
-        diagnostics.attribute_error(
-            &AttributePath::attr("source"),
-            "A mirror takes no sources",
-            "A bucket is either a mirror of one bucket or sources keys from others, not both.",
-        );
-    }
-    let republish_set = known(config, "republish_source").is_some()
-        || known(config, "republish_headers_only").and_then(Value::as_bool) == Some(true);
-    if republish_set
-        && config
-            .attr("republish_destination")
-            .is_some_and(Value::is_null)
-    {
-        diagnostics.attribute_error(
-            &AttributePath::attr("republish_destination"),
-            "Republish needs a destination",
-            "Set `republish_destination` (where written values are republished), or remove the other `republish_*` settings.",
-        );
-    }
-    check_origins(config, diagnostics);
-}
+pub const START_AND_LOCATION: Rule<KvBucketModel> = Rule::new(
+    "each origin starts one way and lives in one place",
+    |b, out| {
+        let blocks = [("mirror", &b.mirror), ("source", &b.source)];
+        for (kind, origins) in blocks {
+            for (index, origin) in origins.iter().enumerate() {
+                let start = OriginStart {
+                    path: AttributePath::attr(kind).index(index),
+                    domain: &origin.domain,
+                    external_blocks: origin.external.len(),
+                    start_seq: &origin.start_seq,
+                    start_time: &origin.start_time,
+                };
+                checks::origin_start(&start, out);
+            }
+        }
+    },
+);
+
+pub const RULES: &[Rule<KvBucketModel>] = &[
+    METADATA,
+    DESCRIPTION,
+    MIRROR_OR_SOURCES,
+    REPUBLISH,
+    START_AND_LOCATION,
+];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Field::{Known, Unknown};
+    use crate::provider::resources::jetstream::origin::External;
+    use crate::provider::resources::jetstream_kv_bucket::model::Origin;
     use std::collections::BTreeMap;
 
-    fn object(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
+    fn bucket() -> KvBucketModel {
+        KvBucketModel {
+            name: Known("config".into()),
+            republish_headers_only: Known(false),
+            ..KvBucketModel::default()
+        }
     }
 
-    fn errors(config: &Value) -> Vec<String> {
-        let mut diagnostics = Diagnostics::new();
-        validate(config, &mut diagnostics);
-        diagnostics.iter().map(|d| d.summary.clone()).collect()
+    fn paths(rule: &Rule<KvBucketModel>, config: &KvBucketModel) -> Vec<String> {
+        rule.run(config)
+            .iter()
+            .map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_bucket_passes_and_unknown_values_wait() {
+        for rule in RULES {
+            assert!(rule.run(&bucket()).is_empty(), "{}", rule.name);
+        }
+        let unknown = KvBucketModel {
+            name: Unknown,
+            metadata: Unknown,
+            description: Unknown,
+            republish_source: Unknown,
+            republish_destination: Unknown,
+            republish_headers_only: Unknown,
+            source: vec![Origin {
+                name: Unknown,
+                domain: Unknown,
+                start_seq: Unknown,
+                start_time: Unknown,
+                external: Vec::new(),
+            }],
+            ..KvBucketModel::default()
+        };
+        for rule in RULES {
+            assert!(
+                rule.run(&unknown).is_empty(),
+                "{} judged unknown values",
+                rule.name
+            );
+        }
     }
 
     #[test]
     fn refused_combinations_name_their_attribute() {
-        let origin = object(&[
-            ("name", Value::string("a")),
-            ("domain", Value::string("hub")),
-            ("start_seq", Value::from(3)),
-            ("start_time", Value::string("yesterday")),
-            (
-                "external",
-                Value::List(vec![object(&[("api", Value::string("$JS.x.API"))])]),
-            ),
-        ]);
-        let config = object(&[
-            ("mirror", Value::List(vec![origin.clone()])),
-            ("source", Value::List(vec![origin])),
-            ("republish_source", Value::string("$KV.b.>")),
-            ("republish_destination", Value::Null),
-        ]);
-        let found = errors(&config);
-        assert!(found.contains(&"A mirror takes no sources".to_string()));
-        assert!(found.contains(&"Republish needs a destination".to_string()));
-        assert!(found.contains(&"domain and external together".to_string()));
-        assert!(found.contains(&"Invalid start_time".to_string()));
-        assert!(found.contains(&"start_seq and start_time together".to_string()));
-    }
-
-    #[test]
-    fn a_plain_bucket_passes() {
-        let config = object(&[
-            ("name", Value::string("config")),
-            ("republish_destination", Value::Null),
-            ("mirror", Value::List(Vec::new())),
-            ("source", Value::List(Vec::new())),
-        ]);
-        assert!(errors(&config).is_empty());
+        let origin = Origin {
+            name: Known("a".into()),
+            domain: Known("hub".into()),
+            start_seq: Known(3),
+            start_time: Known("yesterday".into()),
+            external: vec![External {
+                api: Known("$JS.x.API".into()),
+                deliver: Default::default(),
+            }],
+        };
+        let config = KvBucketModel {
+            mirror: vec![origin.clone()],
+            source: vec![origin],
+            republish_source: Known("$KV.config.>".into()),
+            metadata: Known(BTreeMap::from([("_nats.ver".into(), "1".into())])),
+            ..bucket()
+        };
+        assert_eq!(paths(&MIRROR_OR_SOURCES, &config), ["source[0]"]);
+        assert_eq!(paths(&REPUBLISH, &config), ["republish_source"]);
+        assert_eq!(paths(&METADATA, &config), ["metadata[\"_nats.ver\"]"]);
+        assert_eq!(
+            paths(&START_AND_LOCATION, &config),
+            [
+                "mirror[0].domain",
+                "mirror[0].start_time",
+                "mirror[0].start_time",
+                "source[0].domain",
+                "source[0].start_time",
+                "source[0].start_time"
+            ]
+        );
+        let cycle = KvBucketModel {
+            republish_destination: Known("$KV.config.copy".into()),
+            ..bucket()
+        };
+        assert_eq!(paths(&REPUBLISH, &cycle), ["republish_destination"]);
+        let elsewhere = KvBucketModel {
+            republish_destination: Known("changes.>".into()),
+            ..bucket()
+        };
+        assert!(paths(&REPUBLISH, &elsewhere).is_empty());
     }
 }

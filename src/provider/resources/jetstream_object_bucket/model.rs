@@ -1,70 +1,122 @@
 //! The object bucket as Terraform sees it, and as the `OBJ_<name>` stream the NATS
 //! clients make for it.
 
-use crate::nats::jetstream::{duration_to_seconds, ObjectBucketConfig, StreamConfig};
+use crate::framework::Field;
+use crate::nats::jetstream::{duration_to_seconds, ObjectBucketConfig, StorageType, StreamConfig};
+use crate::provider::resources::jetstream::plan::JetStreamModel;
 use crate::provider::resources::jetstream::settings::{
-    duration, limit_back, placement, placement_back, storage, storage_word,
+    duration, empty_as_written, known, limit_back, placement, placement_back,
 };
 use crate::provider::resources::jetstream::OBJECT_BUCKET;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ObjectBucketModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub domain: Option<String>,
-    pub description: Option<String>,
-    pub storage: Option<String>,
-    pub ttl: Option<i64>,
-    pub max_bucket_size: Option<i64>,
-    pub replicas: Option<i64>,
-    pub compression: Option<bool>,
-    pub placement_cluster: Option<String>,
-    pub placement_tags: Option<Vec<String>>,
-    pub metadata: Option<BTreeMap<String, String>>,
-    pub force_destroy: Option<bool>,
+    pub id: Field<String>,
+    pub name: Field<String>,
+    pub domain: Field<String>,
+    pub description: Field<String>,
+    pub storage: Field<StorageType>,
+    pub ttl: Field<i64>,
+    pub max_bucket_size: Field<i64>,
+    pub replicas: Field<i64>,
+    pub compression: Field<bool>,
+    pub placement_cluster: Field<String>,
+    pub placement_tags: Field<Vec<String>>,
+    pub metadata: Field<BTreeMap<String, String>>,
+    pub force_destroy: Field<bool>,
 }
 
-/// The stream config the clients would create for a planned model.
+impl ObjectBucketModel {
+    /// The bucket's name (known in every model CRUD sees).
+    pub fn bucket(&self) -> &str {
+        self.name.known().map_or("", String::as_str)
+    }
+
+    /// The domain written, `None` for the provider's default.
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.known().map(String::as_str)
+    }
+}
+
+impl JetStreamModel for ObjectBucketModel {
+    fn name(&self) -> &Field<String> {
+        &self.name
+    }
+    fn domain(&self) -> &Field<String> {
+        &self.domain
+    }
+    fn force_destroy(&self) -> &Field<bool> {
+        &self.force_destroy
+    }
+    fn replicas(&self) -> &Field<i64> {
+        &self.replicas
+    }
+    fn placement_cluster(&self) -> &Field<String> {
+        &self.placement_cluster
+    }
+    fn placement_tags(&self) -> &Field<Vec<String>> {
+        &self.placement_tags
+    }
+    fn id_mut(&mut self) -> &mut Field<String> {
+        &mut self.id
+    }
+}
+
+/// The stream config the clients would create for a planned model (all values known,
+/// defaults applied).
 pub fn to_stream_config(model: &ObjectBucketModel) -> Result<StreamConfig, String> {
     ObjectBucketConfig {
-        bucket: model.name.clone(),
-        description: model.description.clone(),
-        ttl: duration(model.ttl, "ttl")?,
-        max_bytes: model.max_bucket_size.unwrap_or(-1),
-        storage: storage(&model.storage)?,
-        num_replicas: model.replicas.unwrap_or(1),
-        compression: model.compression.unwrap_or(false),
+        bucket: known(&model.name, "name")?,
+        description: model.description.known().cloned(),
+        ttl: duration(Some(known(&model.ttl, "ttl")?), "ttl")?,
+        max_bytes: known(&model.max_bucket_size, "max_bucket_size")?,
+        storage: known(&model.storage, "storage")?,
+        num_replicas: known(&model.replicas, "replicas")?,
+        compression: known(&model.compression, "compression")?,
         placement: placement(&model.placement_cluster, &model.placement_tags),
-        metadata: model.metadata.clone().unwrap_or_default(),
+        metadata: model.metadata.known().cloned().unwrap_or_default(),
     }
     .to_stream_config()
     .map_err(|e| e.to_string())
 }
 
-/// The model as the server holds it; `as_written` supplies the domain used and the
-/// user's spelling of "unlimited".
+/// The model as the server holds it; `as_written` supplies the domain used,
+/// force_destroy and the user's spelling of "unlimited" and of empty values.
 pub fn from_stream_config(
     config: &StreamConfig,
     as_written: &ObjectBucketModel,
 ) -> Option<ObjectBucketModel> {
     let bucket = ObjectBucketConfig::from_stream_config(config)?;
-    let (placement_cluster, placement_tags) = placement_back(&bucket.placement);
+    let (placement_cluster, placement_tags) = placement_back(
+        &bucket.placement,
+        &as_written.placement_cluster,
+        &as_written.placement_tags,
+    );
     Some(ObjectBucketModel {
-        id: Some(OBJECT_BUCKET.id(as_written.domain.as_deref(), &bucket.bucket)),
-        name: bucket.bucket,
+        id: OBJECT_BUCKET.id(as_written.domain(), &bucket.bucket).into(),
+        name: bucket.bucket.into(),
         domain: as_written.domain.clone(),
-        description: bucket.description.filter(|d| !d.is_empty()),
-        storage: Some(storage_word(bucket.storage)),
-        ttl: Some(duration_to_seconds(bucket.ttl)),
-        max_bucket_size: limit_back(bucket.max_bytes, as_written.max_bucket_size),
-        replicas: Some(bucket.num_replicas),
-        compression: Some(bucket.compression),
+        description: empty_as_written(
+            bucket.description.unwrap_or_default(),
+            &as_written.description,
+        ),
+        storage: bucket.storage.into(),
+        ttl: duration_to_seconds(bucket.ttl).into(),
+        max_bucket_size: limit_back(bucket.max_bytes, &as_written.max_bucket_size),
+        replicas: bucket.num_replicas.into(),
+        compression: bucket.compression.into(),
         placement_cluster,
         placement_tags,
-        metadata: Some(bucket.metadata).filter(|m| !m.is_empty()),
-        force_destroy: as_written.force_destroy.or(Some(false)),
+        metadata: empty_as_written(bucket.metadata, &as_written.metadata),
+        force_destroy: as_written
+            .force_destroy
+            .known()
+            .copied()
+            .unwrap_or(false)
+            .into(),
     })
 }
 
@@ -75,18 +127,18 @@ mod tests {
     #[test]
     fn a_bucket_reads_back_as_written() {
         let model = ObjectBucketModel {
-            name: "assets".into(),
-            domain: Some("hub".into()),
-            description: Some("images".into()),
-            storage: Some("memory".into()),
-            ttl: Some(3600),
-            max_bucket_size: Some(0),
-            replicas: Some(1),
-            compression: Some(true),
-            placement_cluster: None,
-            placement_tags: Some(vec!["ssd".into()]),
-            metadata: Some([("team".to_string(), "web".to_string())].into()),
-            force_destroy: Some(false),
+            name: Field::Known("assets".into()),
+            domain: Field::Known("hub".into()),
+            description: Field::Known("images".into()),
+            storage: Field::Known(StorageType::Memory),
+            ttl: Field::Known(3600),
+            max_bucket_size: Field::Known(0),
+            replicas: Field::Known(1),
+            compression: Field::Known(true),
+            placement_cluster: Field::Null,
+            placement_tags: Field::Known(vec!["ssd".into()]),
+            metadata: Field::Known([("team".to_string(), "web".to_string())].into()),
+            force_destroy: Field::Known(false),
             ..ObjectBucketModel::default()
         };
         let config = to_stream_config(&model).unwrap();
@@ -97,7 +149,7 @@ mod tests {
         assert_eq!(
             back,
             ObjectBucketModel {
-                id: Some("hub:JETSTREAM_OBJ_assets".into()),
+                id: Field::Known("hub:JETSTREAM_OBJ_assets".into()),
                 ..model
             }
         );

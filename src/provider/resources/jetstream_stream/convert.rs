@@ -2,20 +2,23 @@
 //! on origins) and the server's `StreamConfig` (nanoseconds, nested objects, external
 //! API prefixes). Reading back keeps the user's own spelling where two mean the same.
 
-use super::model::{Origin, StreamModel, Transform};
+use super::model::{Origin, PersistModeWord, StreamModel, Transform};
+use crate::framework::Field;
 use crate::nats::jetstream::{
-    duration_to_seconds, user_metadata, Compression, ConsumerLimits, DiscardPolicy, PersistMode,
-    Placement, RePublish, RetentionPolicy, StorageType, StreamConfig, StreamInfo, StreamSource,
-    SubjectTransform,
+    duration_to_seconds, user_metadata, ConsumerLimits, Placement, RePublish, SourceConsumer,
+    StreamConfig, StreamInfo, StreamSource, SubjectTransform,
 };
-use crate::provider::resources::jetstream::settings::duration;
-use crate::provider::resources::jetstream::{origin, STREAM};
+use crate::provider::resources::jetstream::origin::{self, OriginConsumer};
+use crate::provider::resources::jetstream::settings::{self, duration, empty_as_written, known};
+use crate::provider::resources::jetstream::STREAM;
 
-fn transforms(list: &[Transform]) -> Vec<SubjectTransform> {
+fn transforms(list: &[Transform]) -> Result<Vec<SubjectTransform>, String> {
     list.iter()
-        .map(|t| SubjectTransform {
-            src: t.source.clone(),
-            dest: t.destination.clone(),
+        .map(|t| {
+            Ok(SubjectTransform {
+                src: known(&t.source, "subject_transform.source")?,
+                dest: known(&t.destination, "subject_transform.destination")?,
+            })
         })
         .collect()
 }
@@ -23,23 +26,29 @@ fn transforms(list: &[Transform]) -> Vec<SubjectTransform> {
 fn transforms_back(list: &[SubjectTransform]) -> Vec<Transform> {
     list.iter()
         .map(|t| Transform {
-            source: t.src.clone(),
-            destination: t.dest.clone(),
+            source: t.src.clone().into(),
+            destination: t.dest.clone().into(),
         })
         .collect()
 }
 
-fn origin(origin: &Origin) -> StreamSource {
-    let external = origin::to_wire(origin.domain.as_deref(), &origin.external);
-    StreamSource {
-        name: origin.name.clone(),
-        opt_start_seq: origin.start_seq.unwrap_or(0),
-        opt_start_time: origin.start_time.clone(),
-        filter_subject: origin.filter_subject.clone(),
-        subject_transforms: transforms(&origin.subject_transform),
-        external,
-        ..StreamSource::named(origin.name.clone())
-    }
+fn origin(origin: &Origin) -> Result<StreamSource, String> {
+    let name = known(&origin.name, "name")?;
+    let consumer = origin.consumer.first().map(|c| -> Result<_, String> {
+        Ok(SourceConsumer {
+            name: known(&c.name, "consumer.name")?,
+            deliver_subject: known(&c.deliver_subject, "consumer.deliver_subject")?,
+        })
+    });
+    Ok(StreamSource {
+        opt_start_seq: origin.start_seq.known().copied().unwrap_or(0),
+        opt_start_time: origin.start_time.known().cloned(),
+        filter_subject: origin.filter_subject.known().cloned(),
+        subject_transforms: transforms(&origin.subject_transform)?,
+        external: origin::to_wire(origin.domain.known().map(String::as_str), &origin.external),
+        consumer: consumer.transpose()?,
+        ..StreamSource::named(name)
+    })
 }
 
 /// An origin as read from the server. `as_written` is the same origin in the prior
@@ -51,171 +60,201 @@ fn origin_back(source: &StreamSource, as_written: Option<&Origin>) -> Origin {
         as_written.is_some_and(|o| !o.external.is_empty()),
     );
     Origin {
-        name: source.name.clone(),
-        domain,
-        start_seq: Some(source.opt_start_seq).filter(|s| *s > 0),
-        start_time: source.opt_start_time.clone().filter(|t| !t.is_empty()),
-        filter_subject: source.filter_subject.clone().filter(|f| !f.is_empty()),
+        name: source.name.clone().into(),
+        domain: domain.into(),
+        start_seq: Some(source.opt_start_seq).filter(|s| *s > 0).into(),
+        start_time: source
+            .opt_start_time
+            .clone()
+            .filter(|t| !t.is_empty())
+            .into(),
+        filter_subject: source
+            .filter_subject
+            .clone()
+            .filter(|f| !f.is_empty())
+            .into(),
         subject_transform: transforms_back(&source.subject_transforms),
         external,
+        consumer: source
+            .consumer
+            .iter()
+            .map(|c| OriginConsumer {
+                name: c.name.clone().into(),
+                deliver_subject: c.deliver_subject.clone().into(),
+            })
+            .collect(),
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(value: &Option<String>, default: T) -> Result<T, String> {
-    match value {
-        None => Ok(default),
-        Some(text) => serde_json::from_value(serde_json::Value::String(text.clone()))
-            .map_err(|_| format!("{text:?} is not an accepted value")),
-    }
-}
-
-fn word<T: serde::Serialize>(value: &T) -> Option<String> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-}
-
-/// The server configuration for a planned stream (all values known).
+/// The server configuration for a planned stream (all values known, defaults applied).
 pub fn to_config(model: &StreamModel) -> Result<StreamConfig, String> {
-    let placement = if model.placement_cluster.is_some()
-        || model.placement_tags.is_some()
-        || model.placement_preferred.is_some()
-    {
-        Some(Placement {
-            cluster: model.placement_cluster.clone(),
-            tags: model.placement_tags.clone().unwrap_or_default(),
-            preferred: model.placement_preferred.clone(),
+    let written = |field: &Field<String>| field.known().filter(|v| !v.is_empty()).cloned();
+    let preferred = written(&model.placement_preferred);
+    let placement = settings::placement(&model.placement_cluster, &model.placement_tags)
+        .map(|placement| Placement {
+            preferred: preferred.clone(),
+            ..placement
         })
-    } else {
-        None
-    };
-    let republish = model
-        .republish_destination
-        .as_ref()
-        .map(|destination| RePublish {
-            src: model.republish_source.clone().unwrap_or_else(|| ">".into()),
-            dest: destination.clone(),
-            headers_only: model.republish_headers_only.unwrap_or(false),
+        .or_else(|| {
+            preferred.clone().map(|preferred| Placement {
+                preferred: Some(preferred),
+                ..Placement::default()
+            })
         });
-    Ok(StreamConfig {
-        name: model.name.clone(),
-        description: model.description.clone(),
-        subjects: model.subjects.clone().unwrap_or_default(),
-        retention: parse::<RetentionPolicy>(&model.retention, RetentionPolicy::Limits)?,
-        max_consumers: model.max_consumers.unwrap_or(-1),
-        max_msgs: model.max_msgs.unwrap_or(-1),
-        max_bytes: model.max_bytes.unwrap_or(-1),
-        max_age: duration(model.max_age, "max_age")?,
-        max_msgs_per_subject: model.max_msgs_per_subject.unwrap_or(-1),
-        max_msg_size: i32::try_from(model.max_msg_size.unwrap_or(-1))
-            .map_err(|_| "`max_msg_size` is too large".to_string())?,
-        discard: parse::<DiscardPolicy>(&model.discard, DiscardPolicy::Old)?,
-        storage: parse::<StorageType>(&model.storage, StorageType::File)?,
-        num_replicas: model.replicas.unwrap_or(1),
-        no_ack: !model.ack.unwrap_or(true),
-        duplicate_window: duration(model.duplicate_window.or(Some(120)), "duplicate_window")?,
-        placement,
-        mirror: model.mirror.first().map(origin),
-        sources: model.source.iter().map(origin).collect(),
-        compression: parse::<Compression>(&model.compression, Compression::None)?,
-        first_seq: model.first_seq.unwrap_or(0),
-        subject_transform: model.subject_transform.first().map(|t| SubjectTransform {
-            src: t.source.clone(),
-            dest: t.destination.clone(),
+    let republish = match model.republish_destination.known() {
+        Some(destination) => Some(RePublish {
+            src: model
+                .republish_source
+                .known()
+                .cloned()
+                .unwrap_or_else(|| ">".into()),
+            dest: destination.clone(),
+            headers_only: known(&model.republish_headers_only, "republish_headers_only")?,
         }),
+        None => None,
+    };
+    let seconds = |field: &Field<i64>, name: &str| duration(Some(known(field, name)?), name);
+    Ok(StreamConfig {
+        name: known(&model.name, "name")?,
+        description: model.description.known().cloned(),
+        subjects: model.subjects.known().cloned().unwrap_or_default(),
+        retention: known(&model.retention, "retention")?,
+        max_consumers: known(&model.max_consumers, "max_consumers")?,
+        max_msgs: known(&model.max_msgs, "max_msgs")?,
+        max_bytes: known(&model.max_bytes, "max_bytes")?,
+        max_age: seconds(&model.max_age, "max_age")?,
+        max_msgs_per_subject: known(&model.max_msgs_per_subject, "max_msgs_per_subject")?,
+        max_msg_size: i32::try_from(known(&model.max_msg_size, "max_msg_size")?)
+            .map_err(|_| "`max_msg_size` is too large".to_string())?,
+        discard: known(&model.discard, "discard")?,
+        storage: known(&model.storage, "storage")?,
+        num_replicas: known(&model.replicas, "replicas")?,
+        no_ack: !known(&model.ack, "ack")?,
+        duplicate_window: seconds(&model.duplicate_window, "duplicate_window")?,
+        placement,
+        mirror: model.mirror.first().map(origin).transpose()?,
+        sources: model.source.iter().map(origin).collect::<Result<_, _>>()?,
+        compression: known(&model.compression, "compression")?,
+        first_seq: known(&model.first_seq, "first_seq")?,
+        subject_transform: transforms(&model.subject_transform)?.into_iter().next(),
         republish,
-        allow_direct: model.allow_direct.unwrap_or(true),
-        mirror_direct: model.mirror_direct.unwrap_or(false),
-        discard_new_per_subject: model.discard_new_per_subject.unwrap_or(false),
-        sealed: model.sealed.unwrap_or(false),
-        deny_delete: model.deny_delete.unwrap_or(false),
-        deny_purge: model.deny_purge.unwrap_or(false),
-        allow_rollup_hdrs: model.allow_rollup_hdrs.unwrap_or(false),
+        allow_direct: known(&model.allow_direct, "allow_direct")?,
+        mirror_direct: known(&model.mirror_direct, "mirror_direct")?,
+        discard_new_per_subject: known(&model.discard_new_per_subject, "discard_new_per_subject")?,
+        sealed: known(&model.sealed, "sealed")?,
+        deny_delete: known(&model.deny_delete, "deny_delete")?,
+        deny_purge: known(&model.deny_purge, "deny_purge")?,
+        allow_rollup_hdrs: known(&model.allow_rollup_hdrs, "allow_rollup_hdrs")?,
         consumer_limits: ConsumerLimits {
-            inactive_threshold: duration(model.inactive_threshold, "inactive_threshold")?,
-            max_ack_pending: model.max_ack_pending.unwrap_or(0),
+            inactive_threshold: seconds(&model.inactive_threshold, "inactive_threshold")?,
+            max_ack_pending: known(&model.max_ack_pending, "max_ack_pending")?,
         },
-        allow_msg_ttl: model.allow_msg_ttl.unwrap_or(false),
-        subject_delete_marker_ttl: duration(
-            model.subject_delete_marker_ttl,
+        allow_msg_ttl: known(&model.allow_msg_ttl, "allow_msg_ttl")?,
+        subject_delete_marker_ttl: seconds(
+            &model.subject_delete_marker_ttl,
             "subject_delete_marker_ttl",
         )?,
-        allow_msg_counter: model.allow_msg_counter.unwrap_or(false),
-        allow_atomic: model.allow_atomic.unwrap_or(false),
-        allow_msg_schedules: model.allow_msg_schedules.unwrap_or(false),
-        persist_mode: parse::<PersistMode>(&model.persist_mode, PersistMode::Default)?,
-        allow_batched: model.allow_batched.unwrap_or(false),
-        metadata: model.metadata.clone().unwrap_or_default(),
+        allow_msg_counter: known(&model.allow_msg_counter, "allow_msg_counter")?,
+        allow_atomic: known(&model.allow_atomic, "allow_atomic")?,
+        allow_msg_schedules: known(&model.allow_msg_schedules, "allow_msg_schedules")?,
+        persist_mode: known(&model.persist_mode, "persist_mode")?.mode(),
+        allow_batched: known(&model.allow_batched, "allow_batched")?,
+        metadata: model.metadata.known().cloned().unwrap_or_default(),
     })
 }
 
 /// The model as the server has it; `as_written` (the prior state or plan) supplies
-/// what the server does not hold: the domain used and the spelling of origins.
+/// what the server does not hold (the domain used, force_destroy) and the user's
+/// spelling where two mean the same (an empty list or string, `external` vs `domain`,
+/// a republish source left out, the server's default `subjects = [name]`).
 pub fn from_info(info: &StreamInfo, as_written: &StreamModel) -> StreamModel {
     let config = &info.config;
-    let metadata = user_metadata(&config.metadata);
     let placement = config.placement.as_ref();
+    // Left out or `[]`, the server listens on the stream's name: read that back as written.
+    let wrote_none = !as_written.subjects.is_known_and(|s| !s.is_empty());
+    let subjects = if wrote_none && config.subjects == [config.name.clone()] {
+        Vec::new()
+    } else {
+        config.subjects.clone()
+    };
     StreamModel {
-        id: Some(STREAM.id(as_written.domain.as_deref(), &config.name)),
-        name: config.name.clone(),
+        id: STREAM
+            .id(as_written.domain.known().map(String::as_str), &config.name)
+            .into(),
+        name: config.name.clone().into(),
         domain: as_written.domain.clone(),
-        description: config.description.clone().filter(|d| !d.is_empty()),
-        metadata: Some(metadata).filter(|m| !m.is_empty()),
-        // With no subjects (and no mirror or sources) the server listens on the
-        // stream's name; read that default back as "left out" when it was.
-        subjects: Some(config.subjects.clone()).filter(|s| {
-            let server_default =
-                as_written.subjects.is_none() && s.len() == 1 && s[0] == config.name;
-            !s.is_empty() && !server_default
-        }),
-        retention: word(&config.retention),
-        storage: word(&config.storage),
-        discard: word(&config.discard),
-        discard_new_per_subject: Some(config.discard_new_per_subject),
-        max_msgs: Some(config.max_msgs),
-        max_msgs_per_subject: Some(config.max_msgs_per_subject),
-        max_bytes: Some(config.max_bytes),
-        max_msg_size: Some(i64::from(config.max_msg_size)),
-        max_consumers: Some(config.max_consumers),
-        max_age: Some(duration_to_seconds(config.max_age)),
-        duplicate_window: Some(duration_to_seconds(config.duplicate_window)),
-        replicas: Some(config.num_replicas),
-        compression: word(&config.compression),
-        ack: Some(!config.no_ack),
-        allow_direct: Some(config.allow_direct),
-        mirror_direct: Some(config.mirror_direct),
-        allow_rollup_hdrs: Some(config.allow_rollup_hdrs),
-        deny_delete: Some(config.deny_delete),
-        deny_purge: Some(config.deny_purge),
-        sealed: Some(config.sealed),
-        placement_cluster: placement
-            .and_then(|p| p.cluster.clone())
-            .filter(|c| !c.is_empty()),
-        placement_tags: placement.map(|p| p.tags.clone()).filter(|t| !t.is_empty()),
-        placement_preferred: placement
-            .and_then(|p| p.preferred.clone())
-            .filter(|p| !p.is_empty()),
+        description: empty_as_written(
+            config.description.clone().unwrap_or_default(),
+            &as_written.description,
+        ),
+        metadata: empty_as_written(user_metadata(&config.metadata), &as_written.metadata),
+        subjects: empty_as_written(subjects, &as_written.subjects),
+        retention: config.retention.into(),
+        storage: config.storage.into(),
+        discard: config.discard.into(),
+        discard_new_per_subject: config.discard_new_per_subject.into(),
+        max_msgs: config.max_msgs.into(),
+        max_msgs_per_subject: config.max_msgs_per_subject.into(),
+        max_bytes: config.max_bytes.into(),
+        max_msg_size: i64::from(config.max_msg_size).into(),
+        max_consumers: config.max_consumers.into(),
+        max_age: duration_to_seconds(config.max_age).into(),
+        duplicate_window: duration_to_seconds(config.duplicate_window).into(),
+        replicas: config.num_replicas.into(),
+        compression: config.compression.into(),
+        ack: (!config.no_ack).into(),
+        allow_direct: config.allow_direct.into(),
+        mirror_direct: config.mirror_direct.into(),
+        allow_rollup_hdrs: config.allow_rollup_hdrs.into(),
+        deny_delete: config.deny_delete.into(),
+        deny_purge: config.deny_purge.into(),
+        sealed: config.sealed.into(),
+        placement_cluster: empty_as_written(
+            placement
+                .and_then(|p| p.cluster.clone())
+                .unwrap_or_default(),
+            &as_written.placement_cluster,
+        ),
+        placement_tags: empty_as_written(
+            placement.map(|p| p.tags.clone()).unwrap_or_default(),
+            &as_written.placement_tags,
+        ),
+        placement_preferred: empty_as_written(
+            placement
+                .and_then(|p| p.preferred.clone())
+                .unwrap_or_default(),
+            &as_written.placement_preferred,
+        ),
         // Left out, the source is sent as `>`; read it back as left out.
         republish_source: config
             .republish
             .as_ref()
             .map(|r| r.src.clone())
-            .filter(|src| as_written.republish_source.is_some() || src != ">"),
-        republish_destination: config.republish.as_ref().map(|r| r.dest.clone()),
-        republish_headers_only: Some(config.republish.as_ref().is_some_and(|r| r.headers_only)),
-        max_ack_pending: Some(config.consumer_limits.max_ack_pending),
-        inactive_threshold: Some(duration_to_seconds(
-            config.consumer_limits.inactive_threshold,
-        )),
-        allow_msg_ttl: Some(config.allow_msg_ttl),
-        subject_delete_marker_ttl: Some(duration_to_seconds(config.subject_delete_marker_ttl)),
-        allow_msg_counter: Some(config.allow_msg_counter),
-        allow_atomic: Some(config.allow_atomic),
-        allow_msg_schedules: Some(config.allow_msg_schedules),
-        allow_batched: Some(config.allow_batched),
-        first_seq: Some(config.first_seq),
-        persist_mode: word(&config.persist_mode),
-        force_destroy: as_written.force_destroy.or(Some(false)),
+            .filter(|src| !as_written.republish_source.is_null() || src != ">")
+            .into(),
+        republish_destination: config.republish.as_ref().map(|r| r.dest.clone()).into(),
+        republish_headers_only: config
+            .republish
+            .as_ref()
+            .is_some_and(|r| r.headers_only)
+            .into(),
+        max_ack_pending: config.consumer_limits.max_ack_pending.into(),
+        inactive_threshold: duration_to_seconds(config.consumer_limits.inactive_threshold).into(),
+        allow_msg_ttl: config.allow_msg_ttl.into(),
+        subject_delete_marker_ttl: duration_to_seconds(config.subject_delete_marker_ttl).into(),
+        allow_msg_counter: config.allow_msg_counter.into(),
+        allow_atomic: config.allow_atomic.into(),
+        allow_msg_schedules: config.allow_msg_schedules.into(),
+        allow_batched: config.allow_batched.into(),
+        first_seq: config.first_seq.into(),
+        persist_mode: PersistModeWord::read_back(config.persist_mode, &as_written.persist_mode)
+            .into(),
+        force_destroy: as_written
+            .force_destroy
+            .known()
+            .copied()
+            .unwrap_or(false)
+            .into(),
         subject_transform: config
             .subject_transform
             .as_ref()

@@ -9,7 +9,8 @@
 //!   server's own `_nats.*` metadata does not); a stream deleted outside Terraform is
 //!   planned for creation again.
 //! - Update changes in place what the server allows; `schema.rs` names what replaces the
-//!   stream, and `validate.rs` what fails at plan time.
+//!   stream, `validate.rs` and `origins.rs` what fails at plan time.
+//! - Destroying or replacing a stream that holds messages needs `force_destroy`.
 //! - Import takes `NAME`, `DOMAIN:NAME` or the official provider's
 //!   `JETSTREAM_STREAM_NAME`, or the identity `{ domain, name }`; `moved` blocks take
 //!   over the official provider's `jetstream_stream` state; `terraform query` lists the
@@ -17,19 +18,47 @@
 
 mod convert;
 pub(crate) mod model;
+mod origins;
 mod schema;
 mod validate;
 
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{Attribute, IdentitySchema, Schema};
+use crate::framework::typed;
 use crate::framework::value::Value;
-use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
+use crate::framework::{Failed, Field, Listed, MoveSource, PlanContext, Resource, Rule};
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use crate::provider::resources::jetstream::{force_destroy, list, moved, settings, STREAM};
+use crate::provider::resources::jetstream::list;
+use crate::provider::resources::jetstream::plan::{self, JetStreamModel};
+use crate::provider::resources::jetstream::{force_destroy, moved, STREAM};
 use model::StreamModel;
 
 pub struct StreamResource;
+
+impl JetStreamModel for StreamModel {
+    fn name(&self) -> &Field<String> {
+        &self.name
+    }
+    fn domain(&self) -> &Field<String> {
+        &self.domain
+    }
+    fn force_destroy(&self) -> &Field<bool> {
+        &self.force_destroy
+    }
+    fn replicas(&self) -> &Field<i64> {
+        &self.replicas
+    }
+    fn placement_cluster(&self) -> &Field<String> {
+        &self.placement_cluster
+    }
+    fn placement_tags(&self) -> &Field<Vec<String>> {
+        &self.placement_tags
+    }
+    fn id_mut(&mut self) -> &mut Field<String> {
+        &mut self.id
+    }
+}
 
 impl Resource for StreamResource {
     type Client = NatsClient;
@@ -47,29 +76,33 @@ impl Resource for StreamResource {
         Some(jetstream_identity(&[("name", "The stream's name.")]))
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate(config, diagnostics);
+    fn rules(&self) -> &'static [Rule<StreamModel>] {
+        validate::RULES
     }
 
     async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
-        STREAM.plan_id(plan);
-        force_destroy::warn_on_plan(client, &STREAM, plan).await;
-        // A mirror of a stream with direct get must serve direct gets too, or the
-        // (pedantic) server refuses it; natsforge streams allow direct get by default.
-        let mirror_configured = plan
-            .config
-            .attr("mirror")
-            .and_then(Value::as_elements)
-            .is_some_and(|m| !m.is_empty());
-        if mirror_configured
-            && plan
-                .config
-                .attr("mirror_direct")
-                .is_some_and(Value::is_null)
-        {
-            plan.set("mirror_direct", Value::Bool(true));
+        plan::refine::<StreamModel>(client, &STREAM, plan).await;
+        if plan.is_destroy() {
+            return;
         }
-        settings::refuse_replicas_and_placement_together(plan, &STREAM);
+        let Some(config) = plan.read_config::<StreamModel>() else {
+            return;
+        };
+        // What the configuration itself says, before defaults fill it in.
+        let written = typed::from_value::<StreamModel>(plan.config).unwrap_or_default();
+        if config.mirror.is_empty() || !written.mirror_direct.is_null() {
+            return;
+        }
+        // A mirror of a stream with direct get must serve direct gets too, or the
+        // (pedantic) server refuses it: a new mirror left unsaid plans `true`; an existing
+        // one keeps what the server has (a mirror of an external origin may hold false).
+        let fresh = plan.is_create() || !plan.change.requires_replace.is_empty();
+        let prior = plan.read_prior::<StreamModel>();
+        let mirror_direct = match prior {
+            Some(prior) if !fresh => prior.mirror_direct,
+            _ => Field::Known(true),
+        };
+        plan.update_planned(|planned: &mut StreamModel| planned.mirror_direct = mirror_direct);
     }
 
     async fn create(
@@ -77,12 +110,13 @@ impl Resource for StreamResource {
         client: &NatsClient,
         planned: StreamModel,
     ) -> Result<StreamModel, Failed<StreamModel>> {
-        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(&planned.name, p))?;
-        let api = client.jetstream(planned.domain.as_deref()).await?;
+        let name = planned.stream_name();
+        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(name, p))?;
+        let api = client.jetstream(planned.domain()).await?;
         let info = api
             .create_stream(&config)
             .await
-            .map_err(|e| STREAM.failed("create", &planned.name, e))?;
+            .map_err(|e| STREAM.failed("create", name, e))?;
         Ok(convert::from_info(&info, &planned))
     }
 
@@ -91,11 +125,12 @@ impl Resource for StreamResource {
         client: &NatsClient,
         current: StreamModel,
     ) -> Result<Option<StreamModel>, Diagnostics> {
-        let api = client.jetstream(current.domain.as_deref()).await?;
+        let api = client.jetstream(current.domain()).await?;
+        let name = current.stream_name();
         let info = api
-            .stream_info(&current.name)
+            .stream_info(name)
             .await
-            .map_err(|e| STREAM.failed("read", &current.name, e))?;
+            .map_err(|e| STREAM.failed("read", name, e))?;
         Ok(info.map(|info| convert::from_info(&info, &current)))
     }
 
@@ -105,31 +140,34 @@ impl Resource for StreamResource {
         _prior: StreamModel,
         planned: StreamModel,
     ) -> Result<StreamModel, Failed<StreamModel>> {
-        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(&planned.name, p))?;
-        let api = client.jetstream(planned.domain.as_deref()).await?;
+        let name = planned.stream_name();
+        let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(name, p))?;
+        let api = client.jetstream(planned.domain()).await?;
         let info = api
             .update_stream(&config)
             .await
-            .map_err(|e| STREAM.failed("update", &planned.name, e))?;
+            .map_err(|e| STREAM.failed("update", name, e))?;
         Ok(convert::from_info(&info, &planned))
     }
 
     async fn delete(&self, client: &NatsClient, prior: StreamModel) -> Result<(), Diagnostics> {
-        let api = client.jetstream(prior.domain.as_deref()).await?;
-        force_destroy::guard_delete(&api, &STREAM, &prior.name, prior.force_destroy).await?;
+        let api = client.jetstream(prior.domain()).await?;
+        let name = prior.stream_name();
+        let force = prior.force_destroy.known().copied();
+        force_destroy::guard_delete(&api, &STREAM, name, force).await?;
         // Already gone is fine: the goal is that it does not exist.
-        api.delete_stream(&prior.name)
+        api.delete_stream(name)
             .await
             .map(|_| ())
-            .map_err(|e| STREAM.failed("delete", &prior.name, e))
+            .map_err(|e| STREAM.failed("delete", name, e))
     }
 
     async fn import(&self, _client: &NatsClient, id: &str) -> Result<StreamModel, Diagnostics> {
         let address = STREAM.parse_import(id)?;
         Ok(StreamModel {
-            id: Some(STREAM.id(address.domain.as_deref(), &address.name)),
-            name: address.name,
-            domain: address.domain,
+            id: STREAM.id(address.domain.as_deref(), &address.name).into(),
+            name: address.name.into(),
+            domain: address.domain.into(),
             ..StreamModel::default()
         })
     }
@@ -137,8 +175,8 @@ impl Resource for StreamResource {
     fn move_state(&self, source: &MoveSource) -> Option<Result<StreamModel, Diagnostics>> {
         moved::from_official(source, "jetstream_stream").map(|moved| {
             moved.map(|model: StreamModel| StreamModel {
-                id: Some(STREAM.id(None, &model.name)),
-                force_destroy: Some(false),
+                id: STREAM.id(None, model.stream_name()).into(),
+                force_destroy: false.into(),
                 ..model
             })
         })
@@ -159,10 +197,9 @@ impl Resource for StreamResource {
         client: &NatsClient,
         config: &Value,
     ) -> Result<Vec<Listed<StreamModel>>, Diagnostics> {
-        let subject = config.attr("subject").and_then(Value::as_str);
-        let (domain, streams) = list::streams(client, &STREAM, config, subject).await?;
+        let (config, streams) = list::streams(client, &STREAM, config).await?;
         let as_written = StreamModel {
-            domain,
+            domain: config.domain.clone(),
             ..StreamModel::default()
         };
         Ok(streams

@@ -1,78 +1,125 @@
-//! The stream as Terraform sees it: one field per attribute of `schema.rs`.
+//! The stream as Terraform sees it: one field per attribute of `schema.rs`. Fields are
+//! `Field`s, so the plan-time rules can tell "left out" from "not known yet"; enums are
+//! the NATS layer's own, whose names are the attribute's allowed values.
 
-pub use crate::provider::resources::jetstream::origin::External;
+use crate::framework::Field;
+use crate::nats::jetstream::{
+    Compression, DiscardPolicy, PersistMode, RetentionPolicy, StorageType,
+};
+pub use crate::provider::resources::jetstream::origin::{External, OriginConsumer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StreamModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub domain: Option<String>,
-    pub description: Option<String>,
-    pub metadata: Option<BTreeMap<String, String>>,
-    pub subjects: Option<Vec<String>>,
-    pub retention: Option<String>,
-    pub storage: Option<String>,
-    pub discard: Option<String>,
-    pub discard_new_per_subject: Option<bool>,
-    pub max_msgs: Option<i64>,
-    pub max_msgs_per_subject: Option<i64>,
-    pub max_bytes: Option<i64>,
-    pub max_msg_size: Option<i64>,
-    pub max_consumers: Option<i64>,
-    pub max_age: Option<i64>,
-    pub duplicate_window: Option<i64>,
-    pub replicas: Option<i64>,
-    pub compression: Option<String>,
-    pub ack: Option<bool>,
-    pub allow_direct: Option<bool>,
-    pub mirror_direct: Option<bool>,
-    pub allow_rollup_hdrs: Option<bool>,
-    pub deny_delete: Option<bool>,
-    pub deny_purge: Option<bool>,
-    pub sealed: Option<bool>,
-    pub placement_cluster: Option<String>,
-    pub placement_tags: Option<Vec<String>>,
-    pub placement_preferred: Option<String>,
-    pub republish_source: Option<String>,
-    pub republish_destination: Option<String>,
-    pub republish_headers_only: Option<bool>,
-    pub max_ack_pending: Option<i64>,
-    pub inactive_threshold: Option<i64>,
-    pub allow_msg_ttl: Option<bool>,
-    pub subject_delete_marker_ttl: Option<i64>,
-    pub allow_msg_counter: Option<bool>,
-    pub allow_atomic: Option<bool>,
-    pub allow_msg_schedules: Option<bool>,
-    pub allow_batched: Option<bool>,
-    pub first_seq: Option<u64>,
-    pub persist_mode: Option<String>,
-    pub force_destroy: Option<bool>,
-    #[serde(default)]
+    pub id: Field<String>,
+    pub name: Field<String>,
+    pub domain: Field<String>,
+    pub description: Field<String>,
+    pub metadata: Field<BTreeMap<String, String>>,
+    pub subjects: Field<Vec<String>>,
+    pub retention: Field<RetentionPolicy>,
+    pub storage: Field<StorageType>,
+    pub discard: Field<DiscardPolicy>,
+    pub discard_new_per_subject: Field<bool>,
+    pub max_msgs: Field<i64>,
+    pub max_msgs_per_subject: Field<i64>,
+    pub max_bytes: Field<i64>,
+    pub max_msg_size: Field<i64>,
+    pub max_consumers: Field<i64>,
+    pub max_age: Field<i64>,
+    pub duplicate_window: Field<i64>,
+    pub replicas: Field<i64>,
+    pub compression: Field<Compression>,
+    pub ack: Field<bool>,
+    pub allow_direct: Field<bool>,
+    pub mirror_direct: Field<bool>,
+    pub allow_rollup_hdrs: Field<bool>,
+    pub deny_delete: Field<bool>,
+    pub deny_purge: Field<bool>,
+    pub sealed: Field<bool>,
+    pub placement_cluster: Field<String>,
+    pub placement_tags: Field<Vec<String>>,
+    pub placement_preferred: Field<String>,
+    pub republish_source: Field<String>,
+    pub republish_destination: Field<String>,
+    pub republish_headers_only: Field<bool>,
+    pub max_ack_pending: Field<i64>,
+    pub inactive_threshold: Field<i64>,
+    pub allow_msg_ttl: Field<bool>,
+    pub subject_delete_marker_ttl: Field<i64>,
+    pub allow_msg_counter: Field<bool>,
+    pub allow_atomic: Field<bool>,
+    pub allow_msg_schedules: Field<bool>,
+    pub allow_batched: Field<bool>,
+    pub first_seq: Field<u64>,
+    pub persist_mode: Field<PersistModeWord>,
+    pub force_destroy: Field<bool>,
     pub subject_transform: Vec<Transform>,
-    #[serde(default)]
     pub mirror: Vec<Origin>,
-    #[serde(default)]
     pub source: Vec<Origin>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Transform {
-    pub source: String,
-    pub destination: String,
+    pub source: Field<String>,
+    pub destination: Field<String>,
 }
 
 /// A `mirror` or `source` block.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Origin {
-    pub name: String,
-    pub domain: Option<String>,
-    pub start_seq: Option<u64>,
-    pub start_time: Option<String>,
-    pub filter_subject: Option<String>,
-    #[serde(default)]
+    pub name: Field<String>,
+    pub domain: Field<String>,
+    pub start_seq: Field<u64>,
+    pub start_time: Field<String>,
+    pub filter_subject: Field<String>,
     pub subject_transform: Vec<Transform>,
-    #[serde(default)]
     pub external: Vec<External>,
+    pub consumer: Vec<OriginConsumer>,
+}
+
+/// `persist_mode` as written: `default` and `async` as the server names them, and the
+/// official provider's `""`, which means the server's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersistModeWord {
+    #[default]
+    Default,
+    Async,
+    #[serde(rename = "")]
+    ServerDefault,
+}
+
+impl PersistModeWord {
+    pub fn mode(self) -> PersistMode {
+        match self {
+            PersistModeWord::Async => PersistMode::Async,
+            PersistModeWord::Default | PersistModeWord::ServerDefault => PersistMode::Default,
+        }
+    }
+
+    /// The server's mode in the spelling the user wrote (`""` stays `""`).
+    pub fn read_back(mode: PersistMode, as_written: &Field<PersistModeWord>) -> Self {
+        match (mode, as_written.known()) {
+            (PersistMode::Async, _) => PersistModeWord::Async,
+            (_, Some(PersistModeWord::ServerDefault)) => PersistModeWord::ServerDefault,
+            _ => PersistModeWord::Default,
+        }
+    }
+}
+
+impl StreamModel {
+    /// The stream's name (known in every model CRUD sees).
+    pub fn stream_name(&self) -> &str {
+        self.name.known().map_or("", String::as_str)
+    }
+
+    /// The domain written, `None` for the provider's default.
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.known().map(String::as_str)
+    }
 }

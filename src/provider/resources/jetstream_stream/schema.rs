@@ -4,11 +4,13 @@
 //! `jetstream_stream` (durations in whole seconds, `-1` for unlimited), so its users can
 //! move their HCL over by renaming the type. New: `domain`, and `domain` on sources.
 
+use super::model::PersistModeWord;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
+use crate::framework::validators::{int_at_least, int_between, Each};
 use crate::framework::value::Value;
+use crate::nats::jetstream::{Compression, DiscardPolicy, RetentionPolicy, StorageType};
 use crate::provider::resources::jetstream::force_destroy;
-use crate::provider::resources::jetstream::origin::external_block;
+use crate::provider::resources::jetstream::origin::{consumer_block, external_block};
 use crate::provider::resources::jetstream::schema as common;
 use crate::provider::resources::jetstream::STREAM;
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
@@ -19,6 +21,11 @@ fn turned_off(prior: &Value, planned: &Value) -> bool {
 
 fn workqueue_changed(prior: &Value, planned: &Value) -> bool {
     (prior.as_str() == Some("workqueue")) != (planned.as_str() == Some("workqueue"))
+}
+
+/// `""` and `"default"` are one mode: only a move to or from `async` replaces the stream.
+fn persist_mode_changed(prior: &Value, planned: &Value) -> bool {
+    (prior.as_str() == Some("async")) != (planned.as_str() == Some("async"))
 }
 
 /// Adding or changing a mirror replaces the stream; removing it promotes the stream.
@@ -107,6 +114,7 @@ fn origin_block(description: &str) -> Block {
             0,
         ))
         .block(external_block())
+        .block(consumer_block())
 }
 
 pub fn schema() -> Schema {
@@ -130,26 +138,23 @@ pub fn schema() -> Schema {
         Attribute::string_list("subjects")
             .optional()
             .validate(Each(SUBJECT))
-            .description("The subjects the stream stores. A mirror takes none."),
+            .description("The subjects the stream stores. Left out (or `[]`), the server listens on the stream's name; a mirror or a stream with sources takes none of its own. Subjects may not overlap one another, and subjects in the JetStream or system API space need `ack = false`."),
     )
     .attribute(
-        Attribute::string("retention")
-            .default("limits")
-            .validate(OneOf(&["limits", "interest", "workqueue"]))
+        Attribute::enumeration::<RetentionPolicy>("retention")
+            .default_variant(RetentionPolicy::Limits)
             .requires_replace_if("it changes to or from `workqueue`", workqueue_changed)
-            .description("When messages are removed: by limits, when all interested consumers acknowledged, or when one did (work queue)."),
+            .description("When messages are removed: by limits, when all interested consumers acknowledged, or when one did (work queue). A change to or from `workqueue` replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`)."),
     )
     .attribute(
-        Attribute::string("storage")
-            .default("file")
-            .validate(OneOf(&["file", "memory"]))
+        Attribute::enumeration::<StorageType>("storage")
+            .default_variant(StorageType::File)
             .requires_replace()
-            .description("Where messages are stored."),
+            .description("Where messages are stored. Changing it replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`)."),
     )
     .attribute(
-        Attribute::string("discard")
-            .default("old")
-            .validate(OneOf(&["old", "new"]))
+        Attribute::enumeration::<DiscardPolicy>("discard")
+            .default_variant(DiscardPolicy::Old)
             .description("What to do when a limit is reached: drop old messages or refuse new ones."),
     )
     .attribute(flag("discard_new_per_subject", false, "Apply `discard = \"new\"` per subject (needs `max_msgs_per_subject`)."))
@@ -172,32 +177,31 @@ pub fn schema() -> Schema {
             .description("Copies kept in a cluster. Changes in place."),
     )
     .attribute(
-        Attribute::string("compression")
-            .default("none")
-            .validate(OneOf(&["none", "s2"]))
+        Attribute::enumeration::<Compression>("compression")
+            .default_variant(Compression::None)
             .description("On-disk compression of file storage."),
     )
     .attribute(flag("ack", true, "Acknowledge published messages."))
     .attribute(flag("allow_direct", true, "Allow direct get of messages, from any replica."))
-    .attribute(flag("mirror_direct", false, "Let this mirror answer direct gets for its origin. A mirror leaves it out to get `true`, as the server requires when the origin allows direct get."))
-    .attribute(flag("allow_rollup_hdrs", false, "Allow `Nats-Rollup` headers to purge messages."))
+    .attribute(flag("mirror_direct", false, "Let this mirror answer direct gets for its origin. Left out, a new mirror plans `true` (the server refuses `false` when the origin allows direct get, as natsforge streams do by default) and an existing mirror keeps what the server holds (a mirror of an external origin may hold `false`, as the official provider left it)."))
+    .attribute(flag("allow_rollup_hdrs", false, "Allow `Nats-Rollup` headers to purge messages. Needs `deny_purge = false`; needed by `subject_delete_marker_ttl` and `allow_msg_schedules`."))
     .attribute(
-        flag("deny_delete", false, "Refuse deleting messages.")
+        flag("deny_delete", false, "Refuse deleting messages. The server cannot turn it off again. Turning it off replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace_if("it is turned off", turned_off),
     )
     .attribute(
-        flag("deny_purge", false, "Refuse purging the stream.")
+        flag("deny_purge", false, "Refuse purging the stream. The server cannot turn it off again. Turning it off replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace_if("it is turned off", turned_off),
     )
     .attribute(
-        flag("sealed", false, "Seal the stream: no more messages, deletes or purges.")
+        flag("sealed", false, "Seal the stream: no more messages, deletes or purges. Turning it off replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace_if("it is turned off", turned_off),
     )
     .attribute(common::placement_cluster(&STREAM))
     .attribute(common::placement_tags(&STREAM))
-    .attribute(Attribute::string("placement_preferred").optional().description("Preferred server for the stream leader."))
-    .attribute(Attribute::string("republish_source").optional().validate(SUBJECT).description("Republish stored messages matching this subject."))
-    .attribute(Attribute::string("republish_destination").optional().description("Where to republish them."))
+    .attribute(Attribute::string("placement_preferred").optional().description("A preferred server for the stream leader. Accepted for configurations moved from the official provider (`\"\"` is the same as left out), but nats-server up to 2.15 refuses any preferred server (\"preferred server not permitted in placement\"), so a value fails at plan time. Use `placement_cluster` or `placement_tags`."))
+    .attribute(Attribute::string("republish_source").optional().validate(SUBJECT).description("Republish stored messages matching this subject; left out, all of them (`>`). Needs `republish_destination`."))
+    .attribute(Attribute::string("republish_destination").optional().description("Where to republish them; must not overlap the stream's own subjects."))
     .attribute(flag("republish_headers_only", false, "Republish headers only."))
     .attribute(
         Attribute::number("max_ack_pending")
@@ -207,17 +211,17 @@ pub fn schema() -> Schema {
     )
     .attribute(seconds("inactive_threshold", 0, "Default and longest inactivity before an ephemeral consumer is removed (`0` for the server's default)"))
     .attribute(
-        flag("allow_msg_ttl", false, "Allow per-message TTLs (`Nats-TTL` header).")
+        flag("allow_msg_ttl", false, "Allow per-message TTLs (`Nats-TTL` header). Turning it off replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace_if("it is turned off", turned_off),
     )
-    .attribute(seconds("subject_delete_marker_ttl", 0, "Keep a delete marker this long when a subject's last message ages out (needs `allow_msg_ttl`)"))
+    .attribute(seconds("subject_delete_marker_ttl", 0, "Keep a delete marker this long when a subject's last message ages out (needs `allow_msg_ttl` and `allow_rollup_hdrs`; not on a mirror)"))
     .attribute(
-        flag("allow_msg_counter", false, "Make the stream a counter stream (`Nats-Incr`).")
+        flag("allow_msg_counter", false, "Make the stream a counter stream (`Nats-Incr`): limits retention, no `discard = \"new\"`, TTLs or schedules. A change replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace(),
     )
     .attribute(flag("allow_atomic", false, "Allow atomic batch publishing."))
     .attribute(
-        flag("allow_msg_schedules", false, "Allow scheduled messages.")
+        flag("allow_msg_schedules", false, "Allow scheduled messages. Needs `allow_rollup_hdrs = true` and `discard = \"old\"`; not on a mirror or a stream with sources. Turning it off replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`).")
             .requires_replace_if("it is turned off", turned_off),
     )
     .attribute(flag("allow_batched", false, "Allow fast batch publishing."))
@@ -226,14 +230,13 @@ pub fn schema() -> Schema {
             .default(0)
             .validate(int_at_least(0))
             .requires_replace()
-            .description("The sequence number of the first message (`0` for 1)."),
+            .description("The sequence number of the first message (`0` for 1). A change replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`)."),
     )
     .attribute(
-        Attribute::string("persist_mode")
-            .default("default")
-            .validate(OneOf(&["default", "async"]))
-            .requires_replace()
-            .description("How file storage persists writes: `default` (synchronous per server setting) or `async`."),
+        Attribute::enumeration::<PersistModeWord>("persist_mode")
+            .default_variant(PersistModeWord::Default)
+            .requires_replace_if("it changes to or from `async`", persist_mode_changed)
+            .description("How file storage persists writes: `default` (synchronous per server setting; the official provider's `\"\"` means the same and stays as written) or `async`. The server cannot change it: a change replaces the stream."),
     )
     .attribute(force_destroy::attribute(&STREAM))
     .block(transform_block("subject_transform", "A transform applied to subjects as messages are stored.", 1))
