@@ -3,6 +3,7 @@
 //! server that orchestrates validate/plan/apply for every resource. Knows nothing of
 //! NATS.
 
+pub mod action;
 mod adapter;
 #[cfg(test)]
 pub mod consistency;
@@ -21,6 +22,7 @@ pub mod validators;
 pub mod value;
 pub mod wire;
 
+pub use action::{action, Action, DynAction, Progress};
 pub use adapter::{data_source, resource};
 pub use function::{
     ephemeral_resource, DynEphemeralResource, EphemeralResource, Function, FunctionDefinition,

@@ -206,6 +206,11 @@ pub trait Provider: Send + Sync + 'static {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Client>>> {
         Vec::new()
     }
+
+    /// Actions (Terraform >= 1.14; older Terraform never asks for them).
+    fn actions(&self) -> Vec<Arc<dyn super::action::DynAction<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// Outcome of an apply step at the value level.

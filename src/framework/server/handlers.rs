@@ -93,6 +93,7 @@ impl<P: Provider> ProviderService<P> {
                     type_name: name.to_string(),
                 })
                 .collect(),
+            actions: self.action_metadata(),
             ..Default::default()
         }
     }
@@ -123,6 +124,7 @@ impl<P: Provider> ProviderService<P> {
                 .map(|(name, e)| (name.to_string(), wire::schema(e.schema())))
                 .collect(),
             functions: self.function_definitions(),
+            action_schemas: self.action_schemas(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }

@@ -1,13 +1,15 @@
 //! The framework's answer to each tfplugin6 request (a `protocol::server::ProviderServer`):
 //! decode values, validate, plan, orchestrate apply, keep write-only values and
 //! unknowns out of state, prune stored state to the schema, identity, import, move,
-//! list, functions and ephemeral resources. Knows nothing of any particular resource.
+//! list, functions, ephemeral resources and actions. Knows nothing of any particular resource.
 
+mod actions;
 mod discovery;
 mod functions;
 mod handlers;
 mod rpc;
 
+use super::action::DynAction;
 use super::diagnostics::Diagnostics;
 use super::schema::Schema;
 use super::value::Type;
@@ -25,6 +27,7 @@ pub struct ProviderService<P: Provider> {
     data_sources: BTreeMap<&'static str, Arc<dyn DynDataSource<P::Client>>>,
     ephemeral_resources: BTreeMap<&'static str, Arc<dyn DynEphemeralResource<P::Client>>>,
     functions: BTreeMap<&'static str, Arc<dyn Function>>,
+    actions: BTreeMap<&'static str, Arc<dyn DynAction<P::Client>>>,
     client: RwLock<Option<Arc<P::Client>>>,
     schema_response: OnceLock<pb::get_provider_schema::Response>,
 }
@@ -51,6 +54,11 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|f| (f.name(), f))
             .collect();
+        let actions = provider
+            .actions()
+            .into_iter()
+            .map(|a| (a.type_name(), a))
+            .collect();
         let provider_schema = provider.schema();
         let provider_type = provider_schema.value_type();
         ProviderService {
@@ -61,6 +69,7 @@ impl<P: Provider> ProviderService<P> {
             data_sources,
             ephemeral_resources,
             functions,
+            actions,
             client: RwLock::new(None),
             schema_response: OnceLock::new(),
         }

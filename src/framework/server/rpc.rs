@@ -6,7 +6,7 @@ use crate::framework::diagnostics::Diagnostics;
 use crate::framework::wire;
 use crate::framework::Provider;
 use crate::protocol::proto::tfplugin6 as pb;
-use crate::protocol::server::{FailureResponse, ProviderServer};
+use crate::protocol::server::{ActionProgress, FailureResponse, ProviderServer};
 
 fn respond<R: FailureResponse>(result: Result<R, Diagnostics>) -> R {
     result.unwrap_or_else(|diagnostics| R::from_diagnostics(wire::diagnostics(diagnostics)))
@@ -180,5 +180,29 @@ impl<P: Provider> ProviderServer for ProviderService<P> {
         _: pb::close_ephemeral_resource::Request,
     ) -> pb::close_ephemeral_resource::Response {
         pb::close_ephemeral_resource::Response::default()
+    }
+
+    async fn validate_action_config(
+        &self,
+        request: pb::validate_action_config::Request,
+    ) -> pb::validate_action_config::Response {
+        self.validate_action(request)
+    }
+
+    async fn plan_action(&self, request: pb::plan_action::Request) -> pb::plan_action::Response {
+        self.plan_action_config(request)
+    }
+
+    async fn invoke_action(
+        &self,
+        request: pb::invoke_action::Request,
+        progress: ActionProgress,
+    ) -> pb::invoke_action::event::Completed {
+        let diagnostics = self
+            .invoke_with(request, super::actions::progress_events(progress))
+            .await;
+        pb::invoke_action::event::Completed {
+            diagnostics: wire::diagnostics(diagnostics),
+        }
     }
 }

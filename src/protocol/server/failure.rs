@@ -81,7 +81,20 @@ failure_responses!(
     renew_ephemeral_resource,
     close_ephemeral_resource,
     get_functions,
+    validate_action_config,
+    plan_action,
 );
+
+/// An invocation that failed completes with the diagnostics.
+impl FailureResponse for pb::invoke_action::event::Completed {
+    fn from_diagnostics(diagnostics: Vec<pb::Diagnostic>) -> Self {
+        pb::invoke_action::event::Completed { diagnostics }
+    }
+
+    fn error_count(&self) -> usize {
+        errors(&self.diagnostics)
+    }
+}
 
 /// A listing that failed is one event carrying the diagnostics.
 impl FailureResponse for Vec<pb::list_resource::Event> {

@@ -6,9 +6,11 @@
 //!
 //! Knows nothing of schemas, values or resources.
 
+mod action;
 mod failure;
 mod rpc;
 
+pub use action::ActionProgress;
 pub use failure::FailureResponse;
 
 use crate::protocol::proto::tfplugin6 as pb;
@@ -16,6 +18,7 @@ use futures::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -119,11 +122,27 @@ pub trait ProviderServer: Send + Sync + 'static {
         &self,
         request: pb::close_ephemeral_resource::Request,
     ) -> impl Future<Output = pb::close_ephemeral_resource::Response> + Send;
+    fn validate_action_config(
+        &self,
+        request: pb::validate_action_config::Request,
+    ) -> impl Future<Output = pb::validate_action_config::Response> + Send;
+    fn plan_action(
+        &self,
+        request: pb::plan_action::Request,
+    ) -> impl Future<Output = pb::plan_action::Response> + Send;
+    /// Runs an action (Terraform >= 1.14). Progress messages go to Terraform through
+    /// `progress` while it runs; the answer is the completion event ending the stream.
+    fn invoke_action(
+        &self,
+        request: pb::invoke_action::Request,
+        progress: ActionProgress,
+    ) -> impl Future<Output = pb::invoke_action::event::Completed> + Send;
 }
 
 /// The tonic service around a [`ProviderServer`].
 pub struct Server<S> {
-    inner: S,
+    /// Shared with actions' invocations, which outlive the RPC call that starts them.
+    inner: Arc<S>,
     /// The registry address, for the `tf_provider_addr` log field.
     address: &'static str,
     /// Bumped by StopProvider; requests started under an older generation are cancelled.
@@ -134,7 +153,7 @@ pub struct Server<S> {
 impl<S: ProviderServer> Server<S> {
     pub fn new(inner: S, address: &'static str) -> Self {
         Server {
-            inner,
+            inner: Arc::new(inner),
             address,
             stop_generation: tokio::sync::watch::channel(0).0,
             next_request_id: AtomicU64::new(1),
@@ -147,6 +166,12 @@ impl<S: ProviderServer> Server<S> {
         R: FailureResponse,
         F: Future<Output = R>,
     {
+        self.begin(rpc, subject).run(work).await
+    }
+
+    /// What a request needs from the service, owned, so the work may outlive the call
+    /// that started it (an action's invocation streams its events from a task).
+    fn begin(&self, rpc: &'static str, subject: Subject<'_>) -> RequestScope {
         let request_id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
         let span = tracing::info_span!(
             "rpc",
@@ -156,6 +181,7 @@ impl<S: ProviderServer> Server<S> {
             tf_resource_type = tracing::field::Empty,
             tf_data_source_type = tracing::field::Empty,
             tf_function_name = tracing::field::Empty,
+            tf_action_type = tracing::field::Empty,
         );
         match subject {
             Subject::Provider => {}
@@ -168,16 +194,60 @@ impl<S: ProviderServer> Server<S> {
             Subject::Function(name) => {
                 span.record("tf_function_name", name);
             }
+            Subject::Action(name) => {
+                span.record("tf_action_type", name);
+            }
         }
-        let started = Instant::now();
-        let mut stop = self.stop_generation.subscribe();
+        let stop = self.stop_generation.subscribe();
         let generation = *stop.borrow();
-        async {
+        RequestScope {
+            rpc,
+            span,
+            stop,
+            generation,
+        }
+    }
+
+    fn stop(&self) {
+        tracing::info!(tf_rpc = "StopProvider", "Cancelling in-flight operations");
+        self.stop_generation
+            .send_modify(|generation| *generation += 1);
+    }
+}
+
+/// What a request is about, for the log fields Terraform's SDKs use.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Provider,
+    Resource(&'a str),
+    DataSource(&'a str),
+    Function(&'a str),
+    Action(&'a str),
+}
+
+/// One request's span and its view of StopProvider.
+struct RequestScope {
+    rpc: &'static str,
+    span: tracing::Span,
+    stop: tokio::sync::watch::Receiver<u64>,
+    generation: u64,
+}
+
+impl RequestScope {
+    async fn run<R, F>(mut self, work: F) -> R
+    where
+        R: FailureResponse,
+        F: Future<Output = R>,
+    {
+        let rpc = self.rpc;
+        let started = Instant::now();
+        let span = self.span.clone();
+        async move {
             tracing::debug!("Received request");
             let guarded = AssertUnwindSafe(work).catch_unwind();
             let response = tokio::select! {
                 result = guarded => result.unwrap_or_else(|panic| R::from_panic(rpc, &panic_message(&panic))),
-                () = stopped(&mut stop, generation) => R::from_failure(
+                () = stopped(&mut self.stop, self.generation) => R::from_failure(
                     "Operation cancelled",
                     "Terraform asked the provider to stop (StopProvider) while this operation was in progress.",
                 ),
@@ -198,21 +268,6 @@ impl<S: ProviderServer> Server<S> {
         .instrument(span)
         .await
     }
-
-    fn stop(&self) {
-        tracing::info!(tf_rpc = "StopProvider", "Cancelling in-flight operations");
-        self.stop_generation
-            .send_modify(|generation| *generation += 1);
-    }
-}
-
-/// What a request is about, for the log fields Terraform's SDKs use.
-#[derive(Clone, Copy)]
-enum Subject<'a> {
-    Provider,
-    Resource(&'a str),
-    DataSource(&'a str),
-    Function(&'a str),
 }
 
 async fn stopped(stop: &mut tokio::sync::watch::Receiver<u64>, generation: u64) {

@@ -30,6 +30,9 @@ macro_rules! subject {
     (function, $name:expr) => {
         Subject::Function($name)
     };
+    (action, $name:expr) => {
+        Subject::Action($name)
+    };
 }
 
 /// The service: one unary method per `(method, message module, RPC name, subject)`,
@@ -69,6 +72,13 @@ macro_rules! service {
                 ))))
             }
 
+            async fn invoke_action(
+                &self,
+                request: Request<pb::invoke_action::Request>,
+            ) -> Result<Response<super::action::EventStream>, Status> {
+                Ok(Response::new(self.invoke(request.into_inner())))
+            }
+
             async fn stop_provider(
                 &self,
                 _: Request<pb::stop_provider::Request>,
@@ -104,4 +114,6 @@ service! {
     open_ephemeral_resource: open_ephemeral_resource, "OpenEphemeralResource", resource type_name;
     renew_ephemeral_resource: renew_ephemeral_resource, "RenewEphemeralResource", resource type_name;
     close_ephemeral_resource: close_ephemeral_resource, "CloseEphemeralResource", resource type_name;
+    validate_action_config: validate_action_config, "ValidateActionConfig", action type_name;
+    plan_action: plan_action, "PlanAction", action action_type;
 }
