@@ -53,6 +53,14 @@ pub fn pages(examples: &Path) -> BTreeMap<String, String> {
             ),
         );
     }
+    for action in provider.actions() {
+        let name = action.type_name();
+        let example_dir = examples.join("actions").join(name);
+        pages.insert(
+            format!("actions/{}.md", short_name(name)),
+            object_page(name, "Action", action.schema(), &example_dir, "action.tf"),
+        );
+    }
     for data_source in provider.data_sources() {
         let name = data_source.type_name();
         let example_dir = examples.join("data-sources").join(name);

@@ -1,7 +1,7 @@
 //! ONE check over everything the provider offers: every resource (with its list
-//! configuration and identity), data source and ephemeral resource, and the provider
-//! block. Model fields and schema attributes match both ways, a value of every attribute
-//! survives the model, `Model::default()` round-trips, defaults are optional+computed
+//! configuration and identity), data source, ephemeral resource and action, and the
+//! provider block. Model fields and schema attributes match both ways, a value of every
+//! attribute survives the model, `Model::default()` round-trips, defaults are optional+computed
 //! and pass their validators, and every validator can judge its attribute's type.
 
 use super::config::{schema, ProviderConfig};
@@ -27,6 +27,10 @@ fn every_model_matches_its_schema() {
         let subject = format!("ephemeral {}", ephemeral.type_name());
         note(&subject, ephemeral.consistency_problems());
     }
+    for action in provider.actions() {
+        let subject = format!("action {}", action.type_name());
+        note(&subject, action.consistency_problems());
+    }
     note("provider block", schema_problems(&schema()));
     note("provider block", read_problems::<ProviderConfig>(&schema()));
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
@@ -40,4 +44,5 @@ fn every_type_is_checked() {
     assert!(provider.resources().len() >= 11);
     assert!(provider.data_sources().len() >= 6);
     assert!(!provider.ephemeral_resources().is_empty());
+    assert!(provider.actions().len() >= 2);
 }

@@ -1,6 +1,7 @@
 //! natsforge itself: the provider block, its resources and data sources. The only
 //! layer that knows both Terraform and NATS.
 
+pub mod actions;
 pub mod client;
 pub mod config;
 pub mod data_sources;
@@ -15,7 +16,7 @@ use crate::framework::server::ProviderService;
 use crate::framework::typed;
 use crate::framework::value::Value;
 use crate::framework::{
-    self, DynDataSource, DynEphemeralResource, DynResource, Function, Provider, Rule,
+    self, DynAction, DynDataSource, DynEphemeralResource, DynResource, Function, Provider, Rule,
 };
 use crate::nats::SharedConnection;
 use crate::protocol::server::Server;
@@ -107,6 +108,10 @@ impl Provider for NatsProvider {
             Arc::new(functions::CredsFunction),
             Arc::new(functions::DecodeJwtFunction),
         ]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn DynAction<NatsClient>>> {
+        actions::all()
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<NatsClient>>> {
