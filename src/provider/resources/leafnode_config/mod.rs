@@ -25,6 +25,7 @@
 //! applied in two reloads: without the remote, then with it. Refresh reports
 //! `connections`, and a remote that is down makes the next plan an update.
 
+mod apply;
 mod files;
 mod live;
 mod render;
@@ -40,7 +41,6 @@ use crate::framework::{Failed, PlanContext, Resource};
 use crate::provider::client::NatsClient;
 use render::{render, sha256_hex};
 pub use schema::LeafnodeConfigModel;
-use std::path::Path;
 
 pub struct LeafnodeConfigResource;
 
@@ -126,7 +126,7 @@ impl Resource for LeafnodeConfigResource {
         client: &NatsClient,
         planned: LeafnodeConfigModel,
     ) -> Result<LeafnodeConfigModel, Failed<LeafnodeConfigModel>> {
-        apply(client, planned, None).await
+        Self::apply(client, planned, None).await
     }
 
     async fn read(
@@ -134,17 +134,7 @@ impl Resource for LeafnodeConfigResource {
         client: &NatsClient,
         mut current: LeafnodeConfigModel,
     ) -> Result<Option<LeafnodeConfigModel>, Diagnostics> {
-        if let Some(recorded) = current.files.clone() {
-            current.files = Some(files::hashes_on_disk(&recorded));
-            if let Some(text) = current.path.as_deref().and_then(|p| {
-                std::path::absolute(p)
-                    .ok()
-                    .and_then(|p| files::read_text(Path::new(&p)))
-            }) {
-                current.content_sha256 = Some(sha256_hex(text.as_bytes()));
-                current.content = Some(text);
-            }
-        }
+        apply::observe_files(&mut current);
         if current.connections.is_some() {
             if let Some(system) = live::system(client, &current).await? {
                 current.connections = Some(live::observe(&system, &current).await?);
@@ -159,7 +149,7 @@ impl Resource for LeafnodeConfigResource {
         prior: LeafnodeConfigModel,
         planned: LeafnodeConfigModel,
     ) -> Result<LeafnodeConfigModel, Failed<LeafnodeConfigModel>> {
-        apply(client, planned, Some(&prior)).await
+        Self::apply(client, planned, Some(&prior)).await
     }
 
     async fn delete(
@@ -169,47 +159,4 @@ impl Resource for LeafnodeConfigResource {
     ) -> Result<(), Diagnostics> {
         files::remove_all(&prior.files.unwrap_or_default()).map_err(Diagnostics::from)
     }
-}
-
-/// Writes the files, then (with system credentials) reloads and waits for the remotes.
-async fn apply(
-    client: &NatsClient,
-    mut planned: LeafnodeConfigModel,
-    prior: Option<&LeafnodeConfigModel>,
-) -> Result<LeafnodeConfigModel, Failed<LeafnodeConfigModel>> {
-    let rendered = render(&planned)?;
-    let system = live::system(client, &planned).await?;
-    let mut written_before = prior.and_then(|p| p.files.clone()).unwrap_or_default();
-    // nats-server refuses to change a remote's settings by reload, but adds and
-    // removes remotes (>= 2.14): a changed remote is removed by one reload and comes
-    // back, changed, with the next.
-    if let (Some(system), Some(interim)) = (
-        &system,
-        prior.and_then(|p| live::without_changed_remotes(p, &planned)),
-    ) {
-        let interim_rendered = render(&interim)?;
-        files::write_all(&interim_rendered)?;
-        written_before.extend(interim_rendered.file_hashes());
-        live::reload(system, &planned).await?;
-    }
-    files::write_all(&rendered)?;
-    planned.id = planned.server_name.clone();
-    planned.content_sha256 = Some(sha256_hex(rendered.content.as_bytes()));
-    planned.files = Some(rendered.file_hashes());
-    planned.content = Some(rendered.content.clone());
-    files::remove_stale(&written_before, &rendered)?;
-    planned.connections = None;
-    if let Some(system) = system {
-        match live::reload_and_wait(&system, &planned, prior).await {
-            Ok(connections) => planned.connections = Some(connections),
-            Err((diagnostics, connections)) => {
-                planned.connections = Some(connections);
-                return Err(Failed {
-                    diagnostics,
-                    state: Some(planned),
-                });
-            }
-        }
-    }
-    Ok(planned)
 }
