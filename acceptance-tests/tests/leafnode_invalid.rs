@@ -243,6 +243,7 @@ EOT
             .unwrap();
         // Apply, not plan: a case that got through plan would write its file and reload.
         let stderr = tf.expect_apply_error().unwrap();
+        assert!(!stderr.contains("Provider bug"), "{stderr}");
         let wrong: Vec<String> = group
             .iter()
             .filter_map(|case| check_diagnostic(case, &stderr, &[&seed, &user_seed]).err())

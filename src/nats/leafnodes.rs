@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::server_config::address::parse_url;
 use super::system::{ServerIdentity, SystemApi, SystemError};
@@ -14,6 +14,18 @@ use super::system::{ServerIdentity, SystemApi, SystemError};
 pub const RELOAD_MIN_VERSION: (u64, u64, u64) = (2, 10, 0);
 /// The oldest nats-server that adds or removes leaf node remotes on reload.
 pub const REMOTE_RELOAD_MIN_VERSION: (u64, u64, u64) = (2, 14, 0);
+
+/// S2 compression of a leaf node connection, as nats-server names its modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    Off,
+    Accept,
+    S2Fast,
+    S2Better,
+    S2Best,
+    S2Auto,
+}
 
 /// LEAFZ data: a server's leaf node connections.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

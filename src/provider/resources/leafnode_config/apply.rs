@@ -8,7 +8,7 @@ use super::render::{render, sha256_hex, Rendered};
 use super::schema::LeafnodeConfigModel;
 use super::{files, LeafnodeConfigResource};
 use crate::framework::diagnostics::Diagnostic;
-use crate::framework::Failed;
+use crate::framework::{Failed, Field};
 use crate::provider::client::NatsClient;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,26 +18,28 @@ type Model = LeafnodeConfigModel;
 /// `model` as just written from `rendered`: content and file hashes, no live view yet.
 fn as_written(mut model: Model, rendered: &Rendered) -> Model {
     model.id = model.server_name.clone();
-    model.content_sha256 = Some(sha256_hex(rendered.content.as_bytes()));
-    model.content = Some(rendered.content.clone());
-    model.files = Some(rendered.file_hashes());
-    model.connections = None;
+    model.content_sha256 = Field::Known(sha256_hex(rendered.content.as_bytes()));
+    model.content = Field::Known(rendered.content.clone());
+    model.files = Field::Known(rendered.file_hashes());
+    model.connections = Field::Null;
     model
 }
 
 /// Reads back what `model.files` lists: the hashes of the files that exist, and the
 /// configuration text at `path` (kept as recorded when the file cannot be read).
 pub fn observe_files(model: &mut Model) {
-    let Some(recorded) = &model.files else { return };
-    model.files = Some(files::hashes_on_disk(recorded));
+    let Field::Known(recorded) = &model.files else {
+        return;
+    };
+    model.files = Field::Known(files::hashes_on_disk(recorded));
     let text = model
         .path
-        .as_deref()
+        .known()
         .and_then(|p| std::path::absolute(p).ok())
         .and_then(|p| files::read_text(Path::new(&p)));
     if let Some(text) = text {
-        model.content_sha256 = Some(sha256_hex(text.as_bytes()));
-        model.content = Some(text);
+        model.content_sha256 = Field::Known(sha256_hex(text.as_bytes()));
+        model.content = Field::Known(text);
     }
 }
 
@@ -56,9 +58,9 @@ fn on_disk_after(
     touched: &BTreeMap<String, String>,
 ) -> Option<Model> {
     let mut state = whole.cloned().unwrap_or_else(|| attempted.clone());
-    state.files = Some(touched.clone());
+    state.files = Field::Known(touched.clone());
     observe_files(&mut state);
-    let nothing_written = whole.is_none() && state.files.as_ref().is_some_and(BTreeMap::is_empty);
+    let nothing_written = whole.is_none() && state.files.is_known_and(BTreeMap::is_empty);
     (!nothing_written).then_some(state)
 }
 
@@ -68,9 +70,11 @@ impl LeafnodeConfigResource {
         planned: Model,
         prior: Option<&Model>,
     ) -> Result<Model, Failed<Model>> {
-        let rendered = render(&planned)?;
+        let rendered = render(&planned).map_err(Diagnostic::from)?;
         let system = live::system(client, &planned).await?;
-        let mut touched = prior.and_then(|p| p.files.clone()).unwrap_or_default();
+        let mut touched = prior
+            .and_then(|p| p.files.known().cloned())
+            .unwrap_or_default();
         let mut whole = prior.cloned();
         // nats-server refuses to change a remote's settings by reload, but adds and
         // removes remotes (>= 2.14): a changed remote is removed by one reload and comes
@@ -79,7 +83,7 @@ impl LeafnodeConfigResource {
             &system,
             prior.and_then(|p| live::without_changed_remotes(p, &planned)),
         ) {
-            let interim_rendered = render(&interim)?;
+            let interim_rendered = render(&interim).map_err(Diagnostic::from)?;
             write(&interim_rendered, &mut touched).map_err(|diagnostic| Failed {
                 diagnostics: diagnostic.into(),
                 state: on_disk_after(whole.as_ref(), &interim, &touched),
@@ -100,7 +104,7 @@ impl LeafnodeConfigResource {
         let mut applied = as_written(planned, &rendered);
         if let Err(diagnostic) = files::remove_stale(&touched, &rendered) {
             // A stale file that could not go stays recorded, so it is not forgotten.
-            applied.files = Some(touched);
+            applied.files = Field::Known(touched);
             observe_files(&mut applied);
             return Err(Failed {
                 diagnostics: diagnostic.into(),
@@ -112,11 +116,11 @@ impl LeafnodeConfigResource {
         };
         match live::reload_and_wait(&system, &applied, prior).await {
             Ok(connections) => {
-                applied.connections = Some(connections);
+                applied.connections = Field::Known(connections);
                 Ok(applied)
             }
             Err((diagnostics, connections)) => {
-                applied.connections = Some(connections);
+                applied.connections = Field::Known(connections);
                 Err(Failed {
                     diagnostics,
                     state: Some(applied),
@@ -133,11 +137,11 @@ mod tests {
 
     fn model(dir: &Path, creds: &str) -> Model {
         Model {
-            server_name: Some("leaf".into()),
-            path: Some(dir.join("conf/leaf.conf").display().to_string()),
-            remote: Some(vec![RemoteModel {
-                urls: Some(vec!["nats-leaf://127.0.0.1:7422".into()]),
-                credentials: Some(creds.into()),
+            server_name: Field::Known("leaf".into()),
+            path: Field::Known(dir.join("conf/leaf.conf").display().to_string()),
+            remote: Field::Known(vec![RemoteModel {
+                urls: Field::Known(vec!["nats-leaf://127.0.0.1:7422".into()]),
+                credentials: Field::Known(creds.into()),
                 ..RemoteModel::default()
             }]),
             ..Model::default()
@@ -149,7 +153,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conf_dir = dir.path().join("conf");
         let planned = model(dir.path(), "creds one");
-        let rendered = render(&planned).unwrap();
+        let Ok(rendered) = render(&planned) else {
+            panic!("renders")
+        };
         // Nothing written and the directory cannot be made: nothing to record.
         std::fs::write(&conf_dir, "a file where the directory goes").unwrap();
         let mut touched = BTreeMap::new();
@@ -165,11 +171,13 @@ mod tests {
         std::fs::remove_file(&config).unwrap();
         std::fs::create_dir_all(config.join("blocker")).unwrap();
         let changed = model(dir.path(), "creds two");
-        let changed_rendered = render(&changed).unwrap();
+        let Ok(changed_rendered) = render(&changed) else {
+            panic!("renders")
+        };
         assert!(write(&changed_rendered, &mut touched).is_err());
         let state = on_disk_after(Some(&whole), &changed, &touched).unwrap();
         let creds = conf_dir.join("leaf.remote-0.creds").display().to_string();
-        let files = state.files.unwrap();
+        let files = state.files.known().unwrap();
         assert_eq!(
             files[&creds],
             sha256_hex(b"creds two"),
@@ -177,8 +185,8 @@ mod tests {
         );
         assert!(!files.contains_key(&config.display().to_string()));
         assert_eq!(
-            state.remote.unwrap()[0].credentials.as_deref(),
-            Some("creds one")
+            state.remotes()[0].credentials,
+            Field::Known("creds one".to_owned())
         );
     }
 }

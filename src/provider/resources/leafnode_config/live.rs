@@ -6,6 +6,7 @@
 use super::schema::{ConnectionModel, LeafnodeConfigModel, RemoteModel};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::value::AttributePath;
+use crate::framework::Field;
 use crate::nats::leafnodes::{
     parse_version, redact_url, LeafnodeError, Leafz, RemoteExpectation, REMOTE_RELOAD_MIN_VERSION,
 };
@@ -24,7 +25,7 @@ pub async fn system(
     client: &NatsClient,
     model: &LeafnodeConfigModel,
 ) -> Result<Option<SystemApi>, Diagnostics> {
-    if model.reload == Some(false) {
+    if model.reload.known() == Some(&false) {
         return Ok(None);
     }
     client.system().await
@@ -34,28 +35,19 @@ fn enabled(model: &LeafnodeConfigModel) -> impl Iterator<Item = &RemoteModel> {
     model
         .remotes()
         .iter()
-        .filter(|remote| remote.disabled != Some(true))
+        .filter(|remote| remote.disabled.known() != Some(&true))
 }
 
 fn expectation(remote: &RemoteModel) -> RemoteExpectation {
-    RemoteExpectation::new(
-        remote.urls.as_deref().unwrap_or_default(),
-        remote.account.as_deref(),
-    )
+    RemoteExpectation::new(remote.urls(), remote.account())
 }
 
 fn describe(remote: &RemoteModel) -> String {
-    let urls: Vec<String> = remote
-        .urls
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .map(|u| redact_url(u))
-        .collect();
+    let urls: Vec<String> = remote.urls().iter().map(|u| redact_url(u)).collect();
     format!(
         "remote {} (account {})",
         urls.join(", "),
-        remote.account.as_deref().unwrap_or("default")
+        remote.account().unwrap_or("default")
     )
 }
 
@@ -65,14 +57,10 @@ pub fn connections(model: &LeafnodeConfigModel, leafz: Option<&Leafz>) -> Vec<Co
         .map(|remote| {
             let found = leafz.and_then(|l| expectation(remote).find(l));
             ConnectionModel {
-                remote: remote
-                    .urls
-                    .as_deref()
-                    .and_then(<[String]>::first)
-                    .map(|u| redact_url(u)),
+                remote: remote.urls().first().map(|u| redact_url(u)),
                 account: remote
-                    .account
-                    .clone()
+                    .account()
+                    .map(str::to_owned)
                     .or_else(|| found.map(|f| f.account.clone())),
                 connected: Some(found.is_some()),
             }
@@ -99,7 +87,7 @@ pub async fn find(
     model: &LeafnodeConfigModel,
 ) -> Result<(ServerIdentity, Leafz), LeafnodeError> {
     system
-        .leafz_of(model.server_name.as_deref().unwrap_or_default(), QUIET)
+        .leafz_of(model.server_name.known().map_or("", String::as_str), QUIET)
         .await
 }
 
@@ -122,18 +110,17 @@ pub fn without_changed_remotes(
     planned: &LeafnodeConfigModel,
 ) -> Option<LeafnodeConfigModel> {
     let identity = |r: &RemoteModel| (r.urls.clone(), r.account.clone());
-    let settings = |r: &RemoteModel| serde_json::to_value(r).ok();
     let changed = |remote: &RemoteModel| {
         prior
             .remotes()
             .iter()
-            .any(|old| identity(old) == identity(remote) && settings(old) != settings(remote))
+            .any(|old| identity(old) == identity(remote) && old != remote)
     };
     if !planned.remotes().iter().any(changed) {
         return None;
     }
     let mut interim = planned.clone();
-    interim.remote = Some(
+    interim.remote = Field::Known(
         planned
             .remotes()
             .iter()
@@ -165,8 +152,8 @@ pub async fn reload_and_wait(
     let unseen = |d: Diagnostics| (d, connections(model, None));
     let (server, _) = find(system, model).await.map_err(|e| unseen(failed(e)))?;
     let remotes_changed = prior.is_some_and(|p| {
-        let urls = |m: &LeafnodeConfigModel| -> Vec<Option<Vec<String>>> {
-            m.remotes().iter().map(|r| r.urls.clone()).collect()
+        let urls = |m: &LeafnodeConfigModel| -> Vec<Vec<String>> {
+            m.remotes().iter().map(|r| r.urls().to_vec()).collect()
         };
         urls(p) != urls(model)
     });
@@ -194,7 +181,7 @@ pub async fn reload_and_wait(
     })?;
     let timeout = model
         .connect_timeout
-        .as_deref()
+        .known()
         .and_then(|t| parse_duration_nanos(t).ok())
         .map(|n| Duration::from_nanos(u64::try_from(n).unwrap_or(0)))
         .unwrap_or(DEFAULT_CONNECT_TIMEOUT);

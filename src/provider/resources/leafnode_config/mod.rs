@@ -28,41 +28,19 @@
 mod apply;
 mod files;
 mod live;
+mod plan;
 mod render;
 mod rules;
 mod schema;
 mod validate;
 
-use super::auth_common::any_changed;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::Schema;
-use crate::framework::value::Value;
-use crate::framework::{Failed, PlanContext, Resource};
+use crate::framework::{Failed, Field, PlanContext, Resource, Rule};
 use crate::provider::client::NatsClient;
-use render::{render, sha256_hex};
 pub use schema::LeafnodeConfigModel;
 
 pub struct LeafnodeConfigResource;
-
-/// The computed attributes that follow from the rendered files.
-fn set_rendered(plan: &mut PlanContext<'_>, model: &LeafnodeConfigModel) {
-    match render(model) {
-        Ok(rendered) => {
-            let files = rendered
-                .file_hashes()
-                .into_iter()
-                .map(|(path, hash)| (path, Value::string(hash)))
-                .collect();
-            plan.set(
-                "content_sha256",
-                Value::string(sha256_hex(rendered.content.as_bytes())),
-            );
-            plan.set("content", Value::string(rendered.content));
-            plan.set("files", Value::Map(files));
-        }
-        Err(diagnostic) => plan.diagnostics.push(diagnostic),
-    }
-}
 
 impl Resource for LeafnodeConfigResource {
     type Client = NatsClient;
@@ -76,49 +54,12 @@ impl Resource for LeafnodeConfigResource {
         schema::schema()
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate(config, diagnostics);
+    fn rules(&self) -> &'static [Rule<LeafnodeConfigModel>] {
+        validate::RULES
     }
 
     async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
-        if let Some(name) = plan.planned().attr("server_name").cloned() {
-            plan.set("id", name);
-        }
-        let model = match plan.planned_model::<LeafnodeConfigModel>() {
-            Ok(model) if plan.config.is_wholly_known() => model,
-            _ => {
-                for name in ["content", "content_sha256", "files", "connections"] {
-                    plan.set(name, Value::Unknown);
-                }
-                return;
-            }
-        };
-        set_rendered(plan, &model);
-        let prior_files = plan.prior.attr("files").cloned().unwrap_or(Value::Null);
-        let files_change = !plan
-            .planned()
-            .attr("files")
-            .is_some_and(|f| f.eq_semantic(&prior_files));
-        let disconnected = plan
-            .prior
-            .attr("connections")
-            .and_then(Value::as_elements)
-            .is_some_and(|c| {
-                c.iter()
-                    .any(|c| c.attr("connected").and_then(Value::as_bool) == Some(false))
-            });
-        let prior_connections = plan.prior.attr("connections").cloned();
-        // Any change is an apply, and an apply may reload: its result is only known then.
-        let settings_change =
-            any_changed(plan.planned(), plan.prior, &["reload", "connect_timeout"]);
-        if plan.is_create() || files_change || disconnected || settings_change {
-            plan.set("connections", Value::Unknown);
-        } else if let Some(prior) = prior_connections {
-            plan.set("connections", prior);
-        }
-        if let Some(diagnostic) = live::check_unique_name(client, &model).await {
-            plan.diagnostics.push(diagnostic);
-        }
+        plan::modify_plan(client, plan).await;
     }
 
     async fn create(
@@ -135,9 +76,9 @@ impl Resource for LeafnodeConfigResource {
         mut current: LeafnodeConfigModel,
     ) -> Result<Option<LeafnodeConfigModel>, Diagnostics> {
         apply::observe_files(&mut current);
-        if current.connections.is_some() {
+        if current.connections.is_known() {
             if let Some(system) = live::system(client, &current).await? {
-                current.connections = Some(live::observe(&system, &current).await?);
+                current.connections = Field::Known(live::observe(&system, &current).await?);
             }
         }
         Ok(Some(current))
@@ -157,6 +98,6 @@ impl Resource for LeafnodeConfigResource {
         _client: &NatsClient,
         prior: LeafnodeConfigModel,
     ) -> Result<(), Diagnostics> {
-        files::remove_all(&prior.files.unwrap_or_default()).map_err(Diagnostics::from)
+        files::remove_all(&prior.files.into_known().unwrap_or_default()).map_err(Diagnostics::from)
     }
 }

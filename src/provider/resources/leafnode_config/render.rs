@@ -2,8 +2,10 @@
 //! quoting renderer) and the creds files written beside it.
 
 use super::schema::{LeafnodeConfigModel, RemoteModel, TlsModel};
+use super::validate::NEEDS_PATH;
 use crate::framework::diagnostics::Diagnostic;
 use crate::framework::value::AttributePath;
+use crate::framework::Field;
 use crate::nats::server_config::{ConfBlock, ConfValue};
 use crate::nats::Secret;
 use sha2::{Digest, Sha256};
@@ -61,67 +63,105 @@ fn creds_path(config_path: &Path, index: usize) -> PathBuf {
     config_path.with_file_name(format!("{stem}.remote-{index}.creds"))
 }
 
-pub fn render(model: &LeafnodeConfigModel) -> Result<Rendered, Diagnostic> {
-    let config_path = model.path.as_deref().map(absolute).transpose()?;
+/// Why a configuration cannot become a file (yet).
+pub enum RenderError {
+    /// A value the file depends on is not known before apply.
+    NotKnown,
+    Invalid(Diagnostic),
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        RenderError::Invalid(diagnostic)
+    }
+}
+
+/// At apply every value is known; one that is not is a provider bug, said as such.
+impl From<RenderError> for Diagnostic {
+    fn from(error: RenderError) -> Self {
+        match error {
+            RenderError::Invalid(diagnostic) => diagnostic,
+            RenderError::NotKnown => Diagnostic::error(
+                "Provider bug in nats_leafnode_config",
+                "A value the configuration file depends on is still unknown at apply. Please report this to the natsforge maintainers.",
+            ),
+        }
+    }
+}
+
+/// The value of a field that reaches the file: `None` when left out.
+fn value<T>(field: &Field<T>) -> Result<Option<&T>, RenderError> {
+    match field {
+        Field::Null => Ok(None),
+        Field::Unknown => Err(RenderError::NotKnown),
+        Field::Known(value) => Ok(Some(value)),
+    }
+}
+
+fn owned<T: Clone>(field: &Field<T>) -> Result<Option<T>, RenderError> {
+    value(field).map(|v| v.cloned())
+}
+
+pub fn render(model: &LeafnodeConfigModel) -> Result<Rendered, RenderError> {
+    let config_path = value(&model.path)?.map(|p| absolute(p)).transpose()?;
     let mut root = ConfBlock::new();
-    root.set_some("server_name", model.server_name.clone())
-        .set_some("listen", model.listen.clone())
-        .set_some("http", model.http.clone());
-    if let Some(jetstream) = &model.jetstream {
+    root.set_some("server_name", owned(&model.server_name)?)
+        .set_some("listen", owned(&model.listen)?)
+        .set_some("http", owned(&model.http)?);
+    if let Some(jetstream) = value(&model.jetstream)? {
         let mut block = ConfBlock::new();
         block
-            .set_some("domain", jetstream.domain.clone())
-            .set_some("store_dir", jetstream.store_dir.clone())
-            .set_some("max_memory_store", jetstream.max_memory)
-            .set_some("max_file_store", jetstream.max_file);
+            .set_some("domain", owned(&jetstream.domain)?)
+            .set_some("store_dir", owned(&jetstream.store_dir)?)
+            .set_some("max_memory_store", owned(&jetstream.max_memory)?)
+            .set_some("max_file_store", owned(&jetstream.max_file)?);
         // An empty block still means "JetStream on".
         root.set("jetstream", block);
     }
-    if let Some(cluster) = &model.cluster {
+    if let Some(cluster) = value(&model.cluster)? {
         let mut block = ConfBlock::new();
         block
-            .set_some("name", cluster.name.clone())
-            .set_some("listen", cluster.listen.clone())
-            .set_some("routes", cluster.routes.clone());
+            .set_some("name", owned(&cluster.name)?)
+            .set_some("listen", owned(&cluster.listen)?)
+            .set_some("routes", owned(&cluster.routes)?);
         root.set_block("cluster", block);
     }
     let mut leafnodes = ConfBlock::new();
-    if let Some(hub) = &model.leafnodes {
+    if let Some(hub) = value(&model.leafnodes)? {
         leafnodes
-            .set_some("listen", hub.listen.clone())
-            .set_some("advertise", hub.advertise.clone());
-        if let Some(tls) = &hub.tls {
-            leafnodes.set_block("tls", tls_block(tls));
+            .set_some("listen", owned(&hub.listen)?)
+            .set_some("advertise", owned(&hub.advertise)?);
+        if let Some(tls) = value(&hub.tls)? {
+            leafnodes.set_block("tls", tls_block(tls)?);
         }
     }
     let mut creds = Vec::new();
     let mut remotes = Vec::new();
-    for (index, remote) in model.remotes().iter().enumerate() {
-        let creds_file = match (&remote.credentials, &config_path) {
+    for (index, remote) in value(&model.remote)?.into_iter().flatten().enumerate() {
+        let creds_file = match (value(&remote.credentials)?, &config_path) {
             (Some(text), Some(config_path)) => {
                 let path = creds_path(config_path, index);
                 creds.push((path.clone(), Secret::new(text.as_str())));
                 Some(display(&path))
             }
             (Some(_), None) => {
-                return Err(Diagnostic::error(
-                    "Inline credentials need a path",
-                    "Creds are written to a file beside the configuration, never into it: set `path`, or give `credentials_file` instead.",
-                )
-                .at(AttributePath::attr("remote").index(index).child("credentials")))
+                let at = AttributePath::attr("remote")
+                    .index(index)
+                    .child("credentials");
+                return Err(Diagnostic::error(NEEDS_PATH.0, NEEDS_PATH.1).at(at).into());
             }
-            (None, _) => remote.credentials_file.clone(),
+            (None, _) => owned(&remote.credentials_file)?,
         };
-        remotes.push(ConfValue::Block(remote_block(remote, creds_file)));
+        remotes.push(ConfValue::Block(remote_block(remote, creds_file)?));
     }
     if !remotes.is_empty() {
         leafnodes.set("remotes", ConfValue::List(remotes));
     }
     root.set_block("leafnodes", leafnodes);
-    if let Some(operator) = &model.operator_config {
+    if let Some(operator) = value(&model.operator_config)? {
         root.verbatim(operator);
     }
-    for (index, include) in model.includes.iter().flatten().enumerate() {
+    for (index, include) in value(&model.includes)?.into_iter().flatten().enumerate() {
         root.include(include).map_err(|problem| {
             Diagnostic::error("Include path not readable by nats-server", problem)
                 .at(AttributePath::attr("includes").index(index))
@@ -137,29 +177,32 @@ pub fn render(model: &LeafnodeConfigModel) -> Result<Rendered, Diagnostic> {
     })
 }
 
-fn remote_block(remote: &RemoteModel, creds_file: Option<String>) -> ConfBlock {
+fn remote_block(
+    remote: &RemoteModel,
+    creds_file: Option<String>,
+) -> Result<ConfBlock, RenderError> {
     let mut block = ConfBlock::new();
     block
-        .set_some("urls", remote.urls.clone())
-        .set_some("account", remote.account.clone())
+        .set_some("urls", owned(&remote.urls)?)
+        .set_some("account", owned(&remote.account)?)
         .set_some("credentials", creds_file)
-        .set_some("deny_imports", remote.deny_imports.clone())
-        .set_some("deny_exports", remote.deny_exports.clone())
-        .set_some("compression", remote.compression.clone())
-        .set_some("hub", remote.hub)
-        .set_some("disabled", remote.disabled);
-    if let Some(tls) = &remote.tls {
-        block.set_block("tls", tls_block(tls));
+        .set_some("deny_imports", owned(&remote.deny_imports)?)
+        .set_some("deny_exports", owned(&remote.deny_exports)?)
+        .set_some("compression", owned(&remote.compression)?)
+        .set_some("hub", owned(&remote.hub)?)
+        .set_some("disabled", owned(&remote.disabled)?);
+    if let Some(tls) = value(&remote.tls)? {
+        block.set_block("tls", tls_block(tls)?);
     }
-    block
+    Ok(block)
 }
 
-fn tls_block(tls: &TlsModel) -> ConfBlock {
+fn tls_block(tls: &TlsModel) -> Result<ConfBlock, RenderError> {
     let mut block = ConfBlock::new();
     block
-        .set_some("cert_file", tls.cert_file.clone())
-        .set_some("key_file", tls.key_file.clone())
-        .set_some("ca_file", tls.ca_file.clone())
-        .set_some("verify", tls.verify);
-    block
+        .set_some("cert_file", owned(&tls.cert_file)?)
+        .set_some("key_file", owned(&tls.key_file)?)
+        .set_some("ca_file", owned(&tls.ca_file)?)
+        .set_some("verify", owned(&tls.verify)?);
+    Ok(block)
 }

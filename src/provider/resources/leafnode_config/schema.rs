@@ -8,85 +8,102 @@ use super::rules::{
     OPERATOR_CONFIG, ROUTE_URL,
 };
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::validators::{int_at_least, Each, OneOf, StringRule};
+use crate::framework::validators::{int_at_least, Each, StringRule};
+use crate::framework::Field;
+use crate::nats::leafnodes::Compression;
 use crate::provider::resources::auth_common::{ACCOUNT_KEY, DURATION};
 use crate::provider::rules::{DOMAIN, SUBJECT};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// No `Debug`: remotes carry creds.
+/// No `Debug`: remotes carry creds. Every argument is a [`Field`]: plan-time code and
+/// rules tell a value left out from one not known yet.
 #[derive(Default, Clone, Serialize, Deserialize)]
 pub struct LeafnodeConfigModel {
-    pub id: Option<String>,
-    pub server_name: Option<String>,
-    pub listen: Option<String>,
-    pub http: Option<String>,
-    pub jetstream: Option<JetStreamModel>,
-    pub operator_config: Option<String>,
-    pub leafnodes: Option<HubModel>,
-    pub remote: Option<Vec<RemoteModel>>,
-    pub cluster: Option<ClusterModel>,
-    pub includes: Option<Vec<String>>,
-    pub path: Option<String>,
-    pub reload: Option<bool>,
-    pub connect_timeout: Option<String>,
-    pub content: Option<String>,
-    pub content_sha256: Option<String>,
-    pub files: Option<BTreeMap<String, String>>,
-    pub connections: Option<Vec<ConnectionModel>>,
+    pub id: Field<String>,
+    pub server_name: Field<String>,
+    pub listen: Field<String>,
+    pub http: Field<String>,
+    pub jetstream: Field<JetStreamModel>,
+    pub operator_config: Field<String>,
+    pub leafnodes: Field<HubModel>,
+    pub remote: Field<Vec<RemoteModel>>,
+    pub cluster: Field<ClusterModel>,
+    pub includes: Field<Vec<String>>,
+    pub path: Field<String>,
+    pub reload: Field<bool>,
+    pub connect_timeout: Field<String>,
+    pub content: Field<String>,
+    pub content_sha256: Field<String>,
+    pub files: Field<BTreeMap<String, String>>,
+    pub connections: Field<Vec<ConnectionModel>>,
 }
 
 impl LeafnodeConfigModel {
+    /// The `remote` blocks, when known.
     pub fn remotes(&self) -> &[RemoteModel] {
-        self.remote.as_deref().unwrap_or_default()
+        self.remote.known().map(Vec::as_slice).unwrap_or_default()
     }
 }
 
 #[derive(Default, Clone, Serialize, Deserialize)]
 pub struct JetStreamModel {
-    pub domain: Option<String>,
-    pub store_dir: Option<String>,
-    pub max_memory: Option<i64>,
-    pub max_file: Option<i64>,
+    pub domain: Field<String>,
+    pub store_dir: Field<String>,
+    pub max_memory: Field<i64>,
+    pub max_file: Field<i64>,
 }
 
 #[derive(Default, Clone, Serialize, Deserialize)]
 pub struct HubModel {
-    pub listen: Option<String>,
-    pub advertise: Option<String>,
-    pub tls: Option<TlsModel>,
+    pub listen: Field<String>,
+    pub advertise: Field<String>,
+    pub tls: Field<TlsModel>,
 }
 
-#[derive(Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TlsModel {
-    pub cert_file: Option<String>,
-    pub key_file: Option<String>,
-    pub ca_file: Option<String>,
-    pub verify: Option<bool>,
+    pub cert_file: Field<String>,
+    pub key_file: Field<String>,
+    pub ca_file: Field<String>,
+    pub verify: Field<bool>,
 }
 
-#[derive(Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteModel {
-    pub urls: Option<Vec<String>>,
-    pub account: Option<String>,
-    pub credentials: Option<String>,
-    pub credentials_file: Option<String>,
-    pub deny_imports: Option<Vec<String>>,
-    pub deny_exports: Option<Vec<String>>,
-    pub tls: Option<TlsModel>,
-    pub compression: Option<String>,
-    pub hub: Option<bool>,
-    pub disabled: Option<bool>,
+    pub urls: Field<Vec<String>>,
+    pub account: Field<String>,
+    pub credentials: Field<String>,
+    pub credentials_file: Field<String>,
+    pub deny_imports: Field<Vec<String>>,
+    pub deny_exports: Field<Vec<String>>,
+    pub tls: Field<TlsModel>,
+    /// One of [`Compression`]'s names (checked by the schema). Not the enum itself:
+    /// the framework reads the whole configuration as this model before running the
+    /// rules, and a name the schema already refused must not make that read fail.
+    pub compression: Field<String>,
+    pub hub: Field<bool>,
+    pub disabled: Field<bool>,
+}
+
+impl RemoteModel {
+    pub fn urls(&self) -> &[String] {
+        self.urls.known().map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn account(&self) -> Option<&str> {
+        self.account.known().map(String::as_str)
+    }
 }
 
 #[derive(Default, Clone, Serialize, Deserialize)]
 pub struct ClusterModel {
-    pub name: Option<String>,
-    pub listen: Option<String>,
-    pub routes: Option<Vec<String>>,
+    pub name: Field<String>,
+    pub listen: Field<String>,
+    pub routes: Field<Vec<String>>,
 }
 
-#[derive(Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionModel {
     pub remote: Option<String>,
     pub account: Option<String>,
@@ -168,9 +185,8 @@ fn remote_block() -> NestedBlock {
             .attribute(subjects("deny_exports", "Subjects not sent to the hub."))
             .attribute(tls_attribute())
             .attribute(
-                Attribute::string("compression")
+                Attribute::enumeration::<Compression>("compression")
                     .optional()
-                    .validate(OneOf(&["off", "accept", "s2_fast", "s2_better", "s2_best", "s2_auto"]))
                     .description("S2 compression of this connection."),
             )
             .attribute(
