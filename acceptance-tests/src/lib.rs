@@ -21,6 +21,7 @@
 mod child;
 mod error;
 mod estate;
+mod fake_server;
 mod fixtures;
 mod nats_server;
 mod operator;
@@ -34,6 +35,7 @@ use std::time::{Duration, Instant};
 
 pub use error::HarnessError;
 pub use estate::Estate;
+pub use fake_server::{FakeReply, FakeServer};
 pub use fixtures::{
     assert_errors_per_resource, block_on, creds_options, edit_stream, hub_and_leaf, jetstream,
     official_provider_stand_in, plan_text, provider_config, stream_info, terraform_with,

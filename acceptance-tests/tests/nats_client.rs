@@ -1,11 +1,13 @@
 //! natsforge's NATS client layer against a real nats-server: every way to
 //! authenticate, the failures a user will meet (wrong password, nobody
 //! listening, untrusted TLS), JetStream across domains and `$SYS` gathering.
+//! Only where a real server cannot be made to misbehave (malformed replies,
+//! lost replies) does a fake on loopback stand in for it.
 
 use std::time::Duration;
 
-use acceptance_tests::{NatsServer, NatsServerBuilder};
-use natsforge::nats::jetstream::ErrorCode;
+use acceptance_tests::{FakeServer, NatsServer, NatsServerBuilder};
+use natsforge::nats::jetstream::{ErrorCode, StreamConfig};
 use natsforge::nats::system::{Jsz, Varz};
 use natsforge::nats::{
     connect, server_info, ConnectError, ConnectOptions, ConnectionSettings, JetStreamApi,
@@ -387,4 +389,223 @@ async fn tls_trust_and_client_certificates_are_checked_and_explained() {
     let err = connect(&missing_file).await.unwrap_err();
     assert!(matches!(err, ConnectError::TlsSetup(_)), "{err}");
     assert!(err.to_string().contains("nope.pem"), "{err}");
+}
+
+/// The JetStream API of `fake`, with `budget` for each call.
+async fn fake_api(fake: &FakeServer, budget: Duration) -> JetStreamApi {
+    let client = connect(&settings(fake.url()).into_options().unwrap())
+        .await
+        .unwrap();
+    JetStreamApi::new(client, None).with_timeout(budget)
+}
+
+const TEN_MB: usize = 10 << 20;
+
+fn api_error(code: u16, err_code: u64, description: &str) -> Vec<u8> {
+    format!(r#"{{"type":"io.nats.jetstream.api.v1.stream_info_response","error":{{"code":{code},"err_code":{err_code},"description":"{description}"}}}}"#)
+        .into_bytes()
+}
+
+/// What a reply to `STREAM.INFO.<name>` looks like when it is broken.
+fn malformed(name: &str) -> Vec<u8> {
+    match name {
+        "TRUNCATED" => {
+            br#"{"type":"io.nats.jetstream.api.v1.stream_info_response","config":{"name":"TRUNC"#
+                .to_vec()
+        }
+        "WRONG_TYPES" => {
+            br#"{"config":{"name":7,"subjects":"a.>"},"created":1,"state":[]}"#.to_vec()
+        }
+        "BAD_ERROR" => br#"{"error":{"code":"503","err_code":-1,"description":5}}"#.to_vec(),
+        "EMPTY" => Vec::new(),
+        "BINARY" => vec![0xff, 0xfe, 0x00, 0x7b],
+        "NESTED_10MB" => vec![b'['; TEN_MB],
+        "STRING_10MB" => {
+            let mut reply = br#"{"config":""#.to_vec();
+            reply.resize(reply.len() + TEN_MB, b'x');
+            reply.extend_from_slice(br#""}"#);
+            reply
+        }
+        _ => api_error(404, 10059, "stream not found"),
+    }
+}
+
+#[tokio::test]
+async fn malformed_jetstream_replies_are_decode_errors_naming_the_request() {
+    let fake = FakeServer::start(|subject, _| {
+        Some(match subject.strip_prefix("$JS.API.STREAM.INFO.") {
+            Some(name) => malformed(name),
+            None if subject == "$JS.API.STREAM.LIST" => {
+                br#"{"total":3,"offset":0,"limit":256,"streams":[{"config":{"name":"S"}}]}"#
+                    .to_vec()
+            }
+            None if subject == "$JS.API.STREAM.NAMES" => {
+                br#"{"total":1000000,"offset":0,"limit":1024,"streams":null}"#.to_vec()
+            }
+            None => br#"{"type":"io.nats.jetstream.api.v1.account_info_response","memory":"lots"}"#
+                .to_vec(),
+        })
+    })
+    .await
+    .unwrap();
+    let js = fake_api(&fake, Duration::from_secs(5)).await;
+    let broken = [
+        "TRUNCATED",
+        "WRONG_TYPES",
+        "BAD_ERROR",
+        "EMPTY",
+        "BINARY",
+        "NESTED_10MB",
+        "STRING_10MB",
+    ];
+    for name in broken {
+        let err = js.stream_info(name).await.unwrap_err();
+        let expected_subject = format!("$JS.API.STREAM.INFO.{name}");
+        assert!(
+            matches!(&err, JetStreamError::Decode { subject, .. } if *subject == expected_subject),
+            "{name}: {err}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!("unexpected reply from {expected_subject}: ")),
+            "{name}: {message:.300}"
+        );
+        assert!(
+            message.len() < 1000,
+            "{name}: the reply is not echoed: {message:.300}"
+        );
+    }
+
+    let err = js.list_streams(None).await.unwrap_err();
+    assert!(
+        matches!(&err, JetStreamError::Decode { subject, .. } if subject == "$JS.API.STREAM.LIST"),
+        "{err}"
+    );
+    let err = js.account_info().await.unwrap_err();
+    assert!(
+        matches!(&err, JetStreamError::Decode { subject, .. } if subject == "$JS.API.INFO"),
+        "{err}"
+    );
+    // A total that never arrives ends at the first empty page.
+    assert_eq!(js.stream_names(None).await.unwrap(), Vec::<String>::new());
+    // The connection survived all of it.
+    assert!(js.stream_info("OTHER").await.unwrap().is_none());
+    // Each was asked once: a malformed reply is not retried.
+    let mut asked: Vec<String> = broken
+        .iter()
+        .map(|name| format!("$JS.API.STREAM.INFO.{name}"))
+        .collect();
+    asked.extend(
+        ["STREAM.LIST", "INFO", "STREAM.NAMES", "STREAM.INFO.OTHER"]
+            .map(|s| format!("$JS.API.{s}")),
+    );
+    assert_eq!(fake.requests(), asked);
+}
+
+#[tokio::test]
+async fn an_election_that_never_ends_is_retried_until_the_budget_and_named() {
+    let fake = FakeServer::start(|_, _| {
+        Some(api_error(
+            503,
+            10008,
+            "JetStream system temporarily unavailable",
+        ))
+    })
+    .await
+    .unwrap();
+    let js = fake_api(&fake, Duration::from_secs(2)).await;
+    let started = std::time::Instant::now();
+    let err = js.stream_info("ORDERS").await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    let attempts = fake.requests().len();
+    assert!(attempts >= 3, "{attempts}");
+    assert_eq!(err.err_code(), Some(ErrorCode::CLUSTER_NOT_AVAILABLE));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "JetStream system temporarily unavailable (10008) (JetStream request $JS.API.STREAM.INFO.ORDERS: {attempts} attempts within the 2s timeout; retried after: JetStream system temporarily unavailable (10008) (x{}))",
+            attempts - 1
+        )
+    );
+}
+
+/// `STREAM.INFO` as the server would answer it for `config`, with defaults
+/// and metadata of its own added.
+fn info_of(config: &StreamConfig) -> Vec<u8> {
+    let mut config = serde_json::to_value(config).unwrap();
+    config["duplicate_window"] = 120_000_000_000u64.into();
+    config["metadata"] = serde_json::json!({"_nats.ver": "2.15.1", "_nats.level": "5"});
+    serde_json::to_vec(&serde_json::json!({
+        "type": "io.nats.jetstream.api.v1.stream_info_response",
+        "config": config,
+        "created": "2026-12-03T17:00:00Z",
+        "state": {"messages": 0, "bytes": 0, "first_seq": 0, "last_seq": 0, "consumer_count": 0},
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_create_that_timed_out_recognises_the_stream_it_made() {
+    let wanted = StreamConfig {
+        subjects: vec!["made.>".into()],
+        ..StreamConfig::named("MADE")
+    };
+    let someone_elses = StreamConfig {
+        subjects: vec!["other.>".into()],
+        ..StreamConfig::named("TAKEN")
+    };
+    let (made, taken) = (info_of(&wanted), info_of(&someone_elses));
+    let fake = FakeServer::start(move |subject, attempt| match (subject, attempt) {
+        // The first create is carried out, but its reply is lost.
+        (_, 0) if subject.starts_with("$JS.API.STREAM.CREATE.") => None,
+        (_, _) if subject.starts_with("$JS.API.STREAM.CREATE.") => Some(api_error(
+            400,
+            10058,
+            "stream name already in use with a different configuration",
+        )),
+        ("$JS.API.STREAM.INFO.MADE", _) => Some(made.clone()),
+        ("$JS.API.STREAM.DELETE.GONE", 0) => None,
+        (_, _) if subject.starts_with("$JS.API.STREAM.DELETE.") => {
+            Some(api_error(404, 10059, "stream not found"))
+        }
+        _ => Some(taken.clone()),
+    })
+    .await
+    .unwrap();
+    let js = fake_api(&fake, Duration::from_secs(2)).await;
+
+    let info = js.create_stream(&wanted).await.unwrap();
+    assert_eq!(info.config.subjects, ["made.>"]);
+    assert_eq!(
+        fake.requests(),
+        [
+            "$JS.API.STREAM.CREATE.MADE",
+            "$JS.API.STREAM.CREATE.MADE",
+            "$JS.API.STREAM.INFO.MADE"
+        ]
+    );
+
+    assert!(
+        js.delete_stream("GONE").await.unwrap(),
+        "not found after a lost reply: the first attempt deleted it"
+    );
+    assert!(
+        !js.delete_stream("NEVER").await.unwrap(),
+        "not found at once: it was gone already"
+    );
+
+    let other = StreamConfig {
+        subjects: vec!["mine.>".into()],
+        ..StreamConfig::named("TAKEN")
+    };
+    let err = js.create_stream(&other).await.unwrap_err();
+    assert_eq!(err.err_code(), Some(ErrorCode::STREAM_NAME_IN_USE));
+    assert_eq!(
+        err.to_string(),
+        "stream name already in use with a different configuration (10058) (JetStream request $JS.API.STREAM.CREATE.TAKEN: 2 attempts within the 2s timeout; retried after: no reply within 1s (x1))"
+    );
 }

@@ -127,7 +127,7 @@ pub enum JetStreamError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("unexpected reply from {subject}: {source}")]
+    #[error("unexpected reply from {subject}: {}", clipped(source))]
     Decode {
         subject: String,
         #[source]
@@ -160,6 +160,21 @@ pub enum JetStreamError {
     /// A KV history no client would turn into a stream.
     #[error("invalid configuration: history must be between 1 and {max}, not {history}")]
     HistoryOutOfRange { history: i64, max: i64 },
+}
+
+/// serde's message quotes the offending value, which a broken or hostile
+/// reply can make megabytes long: keep its start and its position.
+fn clipped(source: &serde_json::Error) -> String {
+    const HEAD: usize = 160;
+    const TAIL: usize = 60;
+    let text = source.to_string();
+    let chars = text.chars().count();
+    if chars <= HEAD + TAIL + 20 {
+        return text;
+    }
+    let head: String = text.chars().take(HEAD).collect();
+    let tail: String = text.chars().skip(chars - TAIL).collect();
+    format!("{head} [... {} characters ...] {tail}", chars - HEAD - TAIL)
 }
 
 fn describe_status(description: &Option<String>) -> String {
@@ -240,6 +255,37 @@ mod tests {
         assert_eq!(
             api(500, 10049, "").to_string(),
             "JetStream API error without a description (10049)"
+        );
+    }
+
+    #[test]
+    fn huge_values_in_a_malformed_reply_are_clipped_not_echoed() {
+        let huge = format!(r#"{{"name":"{}"}}"#, "x".repeat(1 << 20));
+        let source =
+            serde_json::from_str::<std::collections::BTreeMap<String, u64>>(&huge).unwrap_err();
+        let err = JetStreamError::Decode {
+            subject: "$JS.API.INFO".into(),
+            source,
+        };
+        let message = err.to_string();
+        assert!(message.len() < 400, "{}", message.len());
+        assert!(
+            message.starts_with(r#"unexpected reply from $JS.API.INFO: invalid type: string "xxx"#),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(r#"xxx", expected u64 at line 1 column 1048586"#),
+            "{message}"
+        );
+        assert!(
+            message.contains(" [... 1048418 characters ...] "),
+            "{message}"
+        );
+
+        let short = serde_json::from_str::<u64>("true").unwrap_err();
+        assert_eq!(
+            clipped(&short),
+            "invalid type: boolean `true`, expected u64 at line 1 column 4"
         );
     }
 
