@@ -518,3 +518,67 @@ fn examples_apply_and_converge() {
         }
     }
 }
+
+const NEWER_SETTINGS: &str = r#"
+resource "nats_jetstream_kv_bucket" "markers" {
+  name             = "markers"
+  limit_marker_ttl = 5
+}
+
+resource "nats_jetstream_stream" "ttl" {
+  name          = "TTL"
+  subjects      = ["ttl.>"]
+  allow_msg_ttl = true
+}
+"#;
+
+/// Issue 10: a setting newer than the server (limit markers and per-message TTLs came
+/// with nats-server 2.11) used to be sent to a 2.10 server, which drops what it does
+/// not know: the bucket was created and apply ended in "Provider produced inconsistent
+/// result". Now the plan names the version needed, at the attribute, and nothing is
+/// created. On a server that knows the settings they apply and converge. `make test`
+/// runs the newest server; `make test-compat` runs this test against 2.10 as well
+/// (or `NATS_SERVER_BIN=$(scripts/install-tools.sh nats-server 2.10.26)`).
+#[test]
+fn settings_newer_than_the_server_are_refused_at_plan_naming_the_version() {
+    let server = NatsServerBuilder::new().jetstream().start().unwrap();
+    let level = with_api(&server, async |api| {
+        api.account_info().await.unwrap().api.level
+    });
+    let tf = Terraform::new().unwrap();
+    write_config(&tf, &server, NEWER_SETTINGS);
+    if level >= 1 {
+        tf.apply().unwrap();
+        tf.expect_no_changes().unwrap();
+        let config = server_stream(&server, "KV_markers").unwrap().config;
+        assert_eq!(config.subject_delete_marker_ttl, Duration::from_secs(5));
+        return;
+    }
+    let stderr = tf.expect_plan_error().unwrap();
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (written, attribute) in [
+        (
+            "`limit_marker_ttl` needs nats-server 2.11 or newer",
+            "limit_marker_ttl",
+        ),
+        (
+            "`allow_msg_ttl = true` needs nats-server 2.11 or newer",
+            "allow_msg_ttl",
+        ),
+    ] {
+        assert!(flat.contains(written), "{written}: {stderr}");
+        assert!(
+            stderr.lines().any(|l| l.contains(':')
+                && l.trim_start()
+                    .split(':')
+                    .nth(1)
+                    .is_some_and(|r| r.trim_start().starts_with(attribute))),
+            "{attribute} quoted: {stderr}"
+        );
+    }
+    assert!(flat.contains("(nats-server 2.10 or older)"), "{stderr}");
+    assert!(!stderr.contains("inconsistent result"), "{stderr}");
+    tf.expect_apply_error().unwrap();
+    let streams = with_api(&server, async |api| api.stream_names(None).await.unwrap());
+    assert!(streams.is_empty(), "nothing may be created: {streams:?}");
+}

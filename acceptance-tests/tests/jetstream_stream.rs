@@ -186,6 +186,73 @@ resource "nats_jetstream_stream" "bare" {
     assert_eq!(config.subjects, ["BARE"], "the server's default subject");
 }
 
+/// Parity 4.2: JetStream answers a create of an existing stream with the same
+/// configuration as a success, so apply used to take over a stream (or KV bucket) made
+/// outside Terraform, and a destroy then deleted its data. A stream or bucket holding
+/// data is refused with how to import it, and nothing changes; an empty one (what a
+/// create whose answer was lost leaves behind) is taken over so the apply converges.
+#[test]
+fn create_refuses_existing_data_and_takes_over_an_empty_stream() {
+    let server = jetstream_server();
+    let config = r#"
+resource "nats_jetstream_stream" "queue" {
+  name     = "QUEUE"
+  subjects = ["QUEUE.>"]
+}
+
+resource "nats_jetstream_kv_bucket" "held" {
+  name = "held"
+}
+"#;
+    // Made by another configuration (or by an apply whose answer was lost), then
+    // written to, then not in this state.
+    let tf = terraform_for(&server, config);
+    tf.apply().unwrap();
+    block_on(async {
+        let api = jetstream(&server, None).await;
+        let ack = api
+            .client()
+            .request("QUEUE.one", "kept".into())
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&ack.payload).contains("\"seq\""));
+        api.kv_put("held", "FOO", b"existing value").await.unwrap();
+    });
+    tf.run_ok(&[
+        "state",
+        "rm",
+        "nats_jetstream_stream.queue",
+        "nats_jetstream_kv_bucket.held",
+    ])
+    .unwrap();
+    let stderr = tf.expect_apply_error().unwrap();
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Cannot create stream QUEUE: it already exists and holds data",
+        "stream QUEUE already exists on the server and holds 1 message",
+        "terraform import <address> JETSTREAM_STREAM_QUEUE",
+        "Cannot create KV bucket held: it already exists and holds data",
+        "holds 1 key",
+    ] {
+        assert!(flat.contains(expected), "{expected}: {stderr}");
+    }
+    let state = tf
+        .run_ok(&["state", "list"])
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    assert!(state.trim().is_empty(), "nothing taken over: {state}");
+    assert_eq!(server_stream(&server, "QUEUE").unwrap().state.messages, 1);
+
+    // Emptied, the same stream and bucket are taken over: nothing can be lost.
+    block_on(async {
+        let api = jetstream(&server, None).await;
+        api.purge_stream("KV_held").await.unwrap();
+        api.purge_stream("QUEUE").await.unwrap();
+    });
+    tf.apply().unwrap();
+    tf.expect_no_changes().unwrap();
+}
+
 #[test]
 fn changed_outside_terraform_is_shown_and_corrected() {
     let server = jetstream_server();

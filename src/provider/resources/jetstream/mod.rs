@@ -6,6 +6,7 @@
 //! A resource describes itself once as a [`Kind`]; the helpers here read it.
 
 pub mod address;
+pub mod adopt;
 pub mod checks;
 pub mod contents;
 pub mod force_destroy;
@@ -15,6 +16,7 @@ pub mod moved;
 pub mod origin;
 pub mod plan;
 pub mod schema;
+pub mod server_level;
 pub mod settings;
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};

@@ -1,7 +1,8 @@
 //! The plan-time work every stream and bucket shares, over its model: warn about the
-//! data a replacement or destroy would lose, plan the ID, and refuse replicas and
-//! placement changed together.
+//! data a replacement or destroy would lose, plan the ID, refuse replicas and
+//! placement changed together, and settings newer than the domain's server.
 
+use super::server_level::{self, NewerSetting};
 use super::{force_destroy, Kind};
 use crate::framework::value::AttributePath;
 use crate::framework::{Field, PlanContext};
@@ -18,6 +19,10 @@ pub trait JetStreamModel: Serialize + DeserializeOwned {
     fn placement_cluster(&self) -> &Field<String>;
     fn placement_tags(&self) -> &Field<Vec<String>>;
     fn id_mut(&mut self) -> &mut Field<String>;
+    /// The settings in use that an older nats-server would silently drop.
+    fn newer_settings(&self) -> Vec<NewerSetting> {
+        Vec::new()
+    }
 }
 
 pub async fn refine<M: JetStreamModel>(
@@ -35,11 +40,28 @@ pub async fn refine<M: JetStreamModel>(
     plan.update_planned(|planned: &mut M| {
         *planned.id_mut() = kind.planned_id(planned.name(), planned.domain());
     });
+    let Some(planned) = plan.read_planned::<M>() else {
+        return;
+    };
     let in_place = plan.change.requires_replace.is_empty();
-    if let (Some(prior), true) = (prior, in_place) {
-        if let Some(planned) = plan.read_planned::<M>() {
-            replicas_and_placement(kind, &prior, &planned, plan);
-        }
+    if let (Some(prior), true) = (&prior, in_place) {
+        replicas_and_placement(kind, prior, &planned, plan);
+    }
+    // Only what this plan sends: an unchanged object was accepted by its server.
+    let sends = prior.as_ref().is_none_or(|prior| {
+        serde_json::to_value(prior).ok() != serde_json::to_value(&planned).ok()
+    });
+    let newer = planned.newer_settings();
+    if !sends || newer.is_empty() {
+        return;
+    }
+    // Not configured yet (values known only after apply): judged before the request.
+    if let Ok(api) = client
+        .jetstream(planned.domain().known().map(String::as_str))
+        .await
+    {
+        let refused = server_level::check(&api, kind.noun, &newer).await;
+        plan.diagnostics.extend(refused);
     }
 }
 

@@ -24,13 +24,14 @@ mod validate;
 
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::schema::{IdentitySchema, Schema};
-use crate::framework::value::Value;
+use crate::framework::value::{AttributePath, Value};
 use crate::framework::{Failed, Field, Listed, MoveSource, PlanContext, Resource, Rule};
 use crate::nats::jetstream::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
 use crate::provider::resources::jetstream::plan::{self, JetStreamModel};
-use crate::provider::resources::jetstream::{force_destroy, list, moved, KV_BUCKET};
+use crate::provider::resources::jetstream::server_level::{self, NewerSetting, TTL_LEVEL};
+use crate::provider::resources::jetstream::{adopt, force_destroy, list, moved, KV_BUCKET};
 use model::KvBucketModel;
 
 impl JetStreamModel for KvBucketModel {
@@ -55,6 +56,18 @@ impl JetStreamModel for KvBucketModel {
     fn id_mut(&mut self) -> &mut Field<String> {
         &mut self.id
     }
+    /// Limit markers are subject delete markers, which came with nats-server 2.11.
+    fn newer_settings(&self) -> Vec<NewerSetting> {
+        if self.limit_marker_ttl.is_known_and(|ttl| *ttl > 0) {
+            vec![NewerSetting::new(
+                AttributePath::attr("limit_marker_ttl"),
+                "`limit_marker_ttl`",
+                TTL_LEVEL,
+            )]
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 pub struct KvBucketResource;
@@ -67,6 +80,7 @@ async fn update_bucket(
 ) -> Result<KvBucketModel, Diagnostics> {
     let name = planned.bucket();
     let mut config = convert::to_stream_config(planned).map_err(|p| KV_BUCKET.invalid(name, p))?;
+    server_level::before_request(api, KV_BUCKET.noun, &planned.newer_settings()).await?;
     let current = api
         .stream_info(&config.name)
         .await
@@ -113,6 +127,8 @@ impl Resource for KvBucketResource {
         let name = planned.bucket();
         let config = convert::to_stream_config(&planned).map_err(|p| KV_BUCKET.invalid(name, p))?;
         let api = client.jetstream(planned.domain()).await?;
+        server_level::before_request(&api, KV_BUCKET.noun, &planned.newer_settings()).await?;
+        adopt::refuse_existing_data(&api, &KV_BUCKET, planned.domain(), name).await?;
         let info = api
             .create_stream(&config)
             .await

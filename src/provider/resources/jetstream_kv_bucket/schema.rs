@@ -66,7 +66,7 @@ pub fn schema() -> Schema {
         "A JetStream key-value bucket, stored as the stream `KV_<name>` configured exactly as the \
          NATS clients (and `nats kv add`) configure it. Replicas, limits, history and the rest \
          change in place; only `name`, `domain`, `storage` and an added or changed `mirror` \
-         replace the bucket, and with it its keys.",
+         replace the bucket, and with it its keys. Creating a bucket that already exists and holds keys fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over. Settings newer than the nats-server of the domain fail at plan time (or before the request), naming the version they need, instead of being dropped by the server.",
     )
     .attribute(common::id(&KV_BUCKET))
     .attribute(

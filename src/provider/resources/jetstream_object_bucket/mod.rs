@@ -30,7 +30,7 @@ use crate::nats::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
 use crate::provider::resources::jetstream::{
-    checks, force_destroy, list, moved, plan, OBJECT_BUCKET,
+    adopt, checks, force_destroy, list, moved, plan, OBJECT_BUCKET,
 };
 use model::{from_stream_config, to_stream_config, ObjectBucketModel};
 
@@ -63,6 +63,9 @@ async fn write(
 ) -> Result<ObjectBucketModel, Diagnostics> {
     let name = planned.bucket();
     let config = to_stream_config(planned).map_err(|p| OBJECT_BUCKET.invalid(name, p))?;
+    if verb == "create" {
+        adopt::refuse_existing_data(api, &OBJECT_BUCKET, planned.domain(), name).await?;
+    }
     let written = match verb {
         "create" => api.create_stream(&config).await,
         _ => api.update_stream(&config).await,

@@ -14,7 +14,7 @@ pub fn schema() -> Schema {
     Schema::new(
         "A JetStream object store bucket, stored as the stream `OBJ_<name>` configured exactly \
          as the NATS clients configure it. Everything but `name`, `domain` and `storage` \
-         changes in place.",
+         changes in place. Creating a bucket that already exists and holds objects fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over.",
     )
     .attribute(common::id(&OBJECT_BUCKET))
     .attribute(

@@ -31,7 +31,8 @@ use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
 use crate::provider::resources::jetstream::list;
 use crate::provider::resources::jetstream::plan::{self, JetStreamModel};
-use crate::provider::resources::jetstream::{force_destroy, moved, STREAM};
+use crate::provider::resources::jetstream::server_level::{self, NewerSetting};
+use crate::provider::resources::jetstream::{adopt, force_destroy, moved, STREAM};
 use model::StreamModel;
 
 pub struct StreamResource;
@@ -57,6 +58,9 @@ impl JetStreamModel for StreamModel {
     }
     fn id_mut(&mut self) -> &mut Field<String> {
         &mut self.id
+    }
+    fn newer_settings(&self) -> Vec<NewerSetting> {
+        StreamModel::newer_settings(self)
     }
 }
 
@@ -113,6 +117,8 @@ impl Resource for StreamResource {
         let name = planned.stream_name();
         let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(name, p))?;
         let api = client.jetstream(planned.domain()).await?;
+        server_level::before_request(&api, STREAM.noun, &planned.newer_settings()).await?;
+        adopt::refuse_existing_data(&api, &STREAM, planned.domain(), name).await?;
         let info = api
             .create_stream(&config)
             .await
@@ -143,6 +149,7 @@ impl Resource for StreamResource {
         let name = planned.stream_name();
         let config = convert::to_config(&planned).map_err(|p| STREAM.invalid(name, p))?;
         let api = client.jetstream(planned.domain()).await?;
+        server_level::before_request(&api, STREAM.noun, &planned.newer_settings()).await?;
         let info = api
             .update_stream(&config)
             .await

@@ -2,11 +2,15 @@
 //! `Field`s, so the plan-time rules can tell "left out" from "not known yet"; enums are
 //! the NATS layer's own, whose names are the attribute's allowed values.
 
+use crate::framework::value::AttributePath;
 use crate::framework::Field;
 use crate::nats::jetstream::{
     Compression, DiscardPolicy, PersistMode, RetentionPolicy, StorageType,
 };
 pub use crate::provider::resources::jetstream::origin::{External, OriginConsumer};
+use crate::provider::resources::jetstream::server_level::{
+    NewerSetting, COUNTER_LEVEL, DURABLE_SOURCING_LEVEL, TTL_LEVEL,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -121,5 +125,67 @@ impl StreamModel {
     /// The domain written, `None` for the provider's default.
     pub fn domain(&self) -> Option<&str> {
         self.domain.known().map(String::as_str)
+    }
+}
+
+impl StreamModel {
+    /// The settings in use that an older nats-server would drop, with the API level
+    /// that brought each (nats-server's `setStaticStreamMetadata`).
+    pub fn newer_settings(&self) -> Vec<NewerSetting> {
+        let on = |flag: &Field<bool>| flag.is_known_and(|on| *on);
+        let flags = [
+            ("allow_msg_ttl", &self.allow_msg_ttl, TTL_LEVEL),
+            ("allow_msg_counter", &self.allow_msg_counter, COUNTER_LEVEL),
+            ("allow_atomic", &self.allow_atomic, COUNTER_LEVEL),
+            (
+                "allow_msg_schedules",
+                &self.allow_msg_schedules,
+                COUNTER_LEVEL,
+            ),
+            ("allow_batched", &self.allow_batched, DURABLE_SOURCING_LEVEL),
+        ];
+        let mut settings: Vec<NewerSetting> = flags
+            .into_iter()
+            .filter(|(_, flag, _)| on(flag))
+            .map(|(name, _, level)| {
+                NewerSetting::new(AttributePath::attr(name), format!("`{name} = true`"), level)
+            })
+            .collect();
+        if self.subject_delete_marker_ttl.is_known_and(|ttl| *ttl > 0) {
+            settings.push(NewerSetting::new(
+                AttributePath::attr("subject_delete_marker_ttl"),
+                "`subject_delete_marker_ttl`",
+                TTL_LEVEL,
+            ));
+        }
+        if self
+            .persist_mode
+            .is_known_and(|m| *m == PersistModeWord::Async)
+        {
+            settings.push(NewerSetting::new(
+                AttributePath::attr("persist_mode"),
+                "`persist_mode = \"async\"`",
+                COUNTER_LEVEL,
+            ));
+        }
+        let origins = self.mirror.iter().map(|o| ("mirror", o));
+        for (index, (block, origin)) in origins
+            .chain(self.source.iter().map(|o| ("source", o)))
+            .enumerate()
+        {
+            if !origin.consumer.is_empty() {
+                let index = if block == "mirror" {
+                    0
+                } else {
+                    index - self.mirror.len()
+                };
+                settings.push(NewerSetting::new(
+                    AttributePath::attr(block).index(index).child("consumer"),
+                    format!("A `consumer` block in `{block}`"),
+                    DURABLE_SOURCING_LEVEL,
+                ));
+            }
+        }
+        settings
     }
 }

@@ -121,7 +121,7 @@ pub fn schema() -> Schema {
     Schema::new(
         "A JetStream stream: where messages on its subjects are stored, how long, and where \
          they are mirrored or sourced from. Changes the server can apply in place are updates; \
-         the rest replace the stream, and changes the server would refuse fail at plan time.",
+         the rest replace the stream, and changes the server would refuse fail at plan time. Creating a stream that already exists and holds data fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over. Settings newer than the nats-server of the domain fail at plan time (or before the request), naming the version they need, instead of being dropped by the server.",
     )
     .attribute(common::id(&STREAM))
     .attribute(
