@@ -17,6 +17,15 @@ impl Address {
         official_prefix: &str,
         check_name: fn(&str) -> Result<(), String>,
     ) -> Result<Self, String> {
+        // The official form without a domain names the object whole: `:` may be part of
+        // a name (nats-server allows it), so `JETSTREAM_STREAM_A:B` is stream `A:B`.
+        if let Some(name) = id.strip_prefix(official_prefix) {
+            check_name(name)?;
+            return Ok(Address {
+                domain: None,
+                name: name.to_string(),
+            });
+        }
         let (domain, rest) = split_domain(id)?;
         let name = rest.strip_prefix(official_prefix).unwrap_or(rest);
         check_name(name)?;
@@ -59,6 +68,17 @@ mod tests {
             check_bucket
         };
         Address::parse(id, prefix, check)
+    }
+
+    #[test]
+    fn a_colon_in_a_name_survives_its_own_ids() {
+        let plain = parse("JETSTREAM_STREAM_A:B", "JETSTREAM_STREAM_").unwrap();
+        assert_eq!((plain.domain, plain.name.as_str()), (None, "A:B"));
+        let domained = parse("hub:JETSTREAM_STREAM_A:B", "JETSTREAM_STREAM_").unwrap();
+        assert_eq!(
+            (domained.domain.as_deref(), domained.name.as_str()),
+            (Some("hub"), "A:B")
+        );
     }
 
     #[test]

@@ -129,7 +129,12 @@ pub fn schema() -> Schema {
             .required()
             .requires_replace()
             .validate(NAME)
-            .description("The stream's name."),
+            .description(
+                "The stream's name. A `:` is allowed, as nats-server allows it; import such a \
+                 stream by its official ID (`JETSTREAM_STREAM_<name>`, or \
+                 `DOMAIN:JETSTREAM_STREAM_<name>`), since in the short form `DOMAIN:NAME` the \
+                 first `:` ends the domain.",
+            ),
     )
     .attribute(common::domain(&STREAM))
     .attribute(common::description(&STREAM))
