@@ -7,7 +7,7 @@ use crate::{
 use natsforge::nats::jetstream::{StreamConfig, StreamInfo};
 use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// `terraform { required_providers { nats } }` and a `provider "nats"` for `server`.
@@ -196,4 +196,55 @@ pub fn hub_and_leaf() -> (NatsServer, NatsServer) {
     });
     assert!(joined, "hub log:\n{}\nleaf log:\n{}", hub.log(), leaf.log());
     (hub, leaf)
+}
+
+/// A test PKI in `dir`: a CA of its own name, a server certificate for 127.0.0.1 and
+/// localhost, and a client certificate, each as PEM files.
+pub struct TestPki {
+    pub ca: PathBuf,
+    pub server_cert: PathBuf,
+    pub server_key: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+}
+
+pub fn write_test_pki(dir: &Path) -> TestPki {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    // Each CA gets its own name, as real ones do, so a stranger's CA is "unknown".
+    let ca_name = format!(
+        "natsforge test CA {}",
+        nkeys::KeyPair::new_user().public_key()
+    );
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, ca_name);
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().expect("a CA key");
+    let ca = CertifiedIssuer::self_signed(ca_params, key).expect("the CA certificate");
+    let issue = |names: Vec<String>, stem: &str| {
+        let key = KeyPair::generate().expect("a key");
+        let cert = CertificateParams::new(names)
+            .expect("certificate parameters")
+            .signed_by(&key, &ca)
+            .expect("a certificate signed by the CA");
+        let (cert_path, key_path) = (
+            dir.join(format!("{stem}.pem")),
+            dir.join(format!("{stem}-key.pem")),
+        );
+        std::fs::write(&cert_path, cert.pem()).expect("writing a certificate");
+        std::fs::write(&key_path, key.serialize_pem()).expect("writing a key");
+        (cert_path, key_path)
+    };
+    let (server_cert, server_key) = issue(vec!["127.0.0.1".into(), "localhost".into()], "server");
+    let (client_cert, client_key) = issue(vec!["client".into()], "client");
+    let ca_path = dir.join("ca.pem");
+    std::fs::write(&ca_path, ca.pem()).expect("writing the CA certificate");
+    TestPki {
+        ca: ca_path,
+        server_cert,
+        server_key,
+        client_cert,
+        client_key,
+    }
 }

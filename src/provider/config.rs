@@ -15,7 +15,11 @@ pub fn schema() -> Schema {
     Schema::new(
         "Connects to one NATS server or cluster. Use one provider block per server you \
          manage (for example `alias = \"hub\"` and `alias = \"leaf\"`); each opens a single \
-         connection on first use and shares it between all resources.",
+         connection on first use and shares it between all resources. An empty string \
+         counts as left out for every argument, so modules can pass optional variables \
+         that default to `\"\"`. The official `nats-io/jetstream` provider's names \
+         (`credential_data`, `nkey`, `tls { ca_file_data, cert_file_data, key_file_data }`, \
+         `user` without `password` as a token) work as they do there.",
     )
     .attribute(
         Attribute::new("servers", Type::Dynamic)
@@ -38,8 +42,7 @@ pub fn schema() -> Schema {
         Attribute::string("credential_data")
             .optional()
             .sensitive()
-            .deprecated("Use `credentials_data`; this name is accepted for configurations moved from the official provider.")
-            .description("Alias of `credentials_data`, as spelled by the official `nats-io/jetstream` provider."),
+            .description("The official `nats-io/jetstream` provider's name for `credentials_data`, accepted as a plain alias (no warning) so its configurations work unchanged; `credentials_data` is natsforge's spelling. Not together with `credentials_data`."),
     )
     .attribute(
         Attribute::string("nkey_seed")
@@ -47,9 +50,17 @@ pub fn schema() -> Schema {
             .sensitive()
             .description("An nkey user seed (`SU...`) to authenticate with (environment: `NATS_NKEY_SEED`, or `NATS_NKEY` naming a seed file)."),
     )
-    .attribute(Attribute::string("user").optional().description(
-        "User name for user/password authentication (environment: `NATS_USER`).",
-    ))
+    .attribute(
+        Attribute::string("nkey")
+            .optional()
+            .description("Path to a file holding an nkey user seed (`SU...`), read when the provider connects: the official provider's `nkey`. `nkey_seed` takes the seed itself."),
+    )
+    .attribute(
+        Attribute::string("user")
+            .optional()
+            .sensitive()
+            .description("User name for user/password authentication (environment: `NATS_USER`). Without a `password` it is sent as a token, as the official provider and `nats` CLI contexts do (which is why it is sensitive); `token` is the clearer spelling."),
+    )
     .attribute(
         Attribute::string("password")
             .optional()
@@ -96,10 +107,13 @@ pub fn schema() -> Schema {
             Block::new("TLS settings. Setting any of them makes the connection require TLS.")
                 .attribute(Attribute::string("ca_file").optional().description("Path to CA certificates (PEM) (environment: `NATS_CA`)."))
                 .attribute(Attribute::string("ca_pem").optional().description("CA certificates as PEM text."))
+                .attribute(Attribute::string("ca_file_data").optional().description("The official provider's name for `ca_pem` (PEM text), accepted as an alias; not together with `ca_pem`."))
                 .attribute(Attribute::string("cert_file").optional().description("Path to the client certificate (PEM) (environment: `NATS_CERT`)."))
                 .attribute(Attribute::string("cert_pem").optional().description("Client certificate as PEM text."))
+                .attribute(Attribute::string("cert_file_data").optional().description("The official provider's name for `cert_pem` (PEM text), accepted as an alias; not together with `cert_pem`."))
                 .attribute(Attribute::string("key_file").optional().description("Path to the client key (PEM) (environment: `NATS_KEY`)."))
                 .attribute(Attribute::string("key_pem").optional().sensitive().description("Client key as PEM text."))
+                .attribute(Attribute::string("key_file_data").optional().sensitive().description("The official provider's name for `key_pem` (PEM text), accepted as an alias; not together with `key_pem`."))
                 .attribute(Attribute::bool("insecure_skip_verify").optional().description("Do not verify the server certificate. For tests only."))
                 .attribute(Attribute::bool("handshake_first").optional().description("Start TLS before the server's greeting (server option `handshake_first`).")),
         )
@@ -116,6 +130,7 @@ pub struct ProviderConfig {
     pub credentials_data: Field<String>,
     pub credential_data: Field<String>,
     pub nkey_seed: Field<String>,
+    pub nkey: Field<String>,
     pub user: Field<String>,
     pub password: Field<String>,
     pub token: Field<String>,
@@ -132,10 +147,13 @@ pub struct ProviderConfig {
 pub struct TlsConfig {
     pub ca_file: Field<String>,
     pub ca_pem: Field<String>,
+    pub ca_file_data: Field<String>,
     pub cert_file: Field<String>,
     pub cert_pem: Field<String>,
+    pub cert_file_data: Field<String>,
     pub key_file: Field<String>,
     pub key_pem: Field<String>,
+    pub key_file_data: Field<String>,
     pub insecure_skip_verify: Field<bool>,
     pub handshake_first: Field<bool>,
 }
@@ -207,14 +225,25 @@ impl<'de> serde::de::Visitor<'de> for ServersVisitor {
 }
 
 /// The ways to authenticate, in the order a conflict is reported.
-const AUTH_METHODS: [&str; 6] = [
+const AUTH_METHODS: [&str; 7] = [
     "user",
     "token",
     "nkey_seed",
+    "nkey",
     "credentials",
     "credentials_data",
     "credential_data",
 ];
+
+/// Set, or will be (unknown counts): neither left out nor `""`, which modules pass for
+/// "not given" and the official provider treats as such.
+fn is_set(field: &Field<String>) -> bool {
+    match field {
+        Field::Null => false,
+        Field::Unknown => true,
+        Field::Known(text) => !text.is_empty(),
+    }
+}
 
 impl ProviderConfig {
     /// The authentication arguments that are set (or will be: unknown counts).
@@ -223,6 +252,7 @@ impl ProviderConfig {
             &self.user,
             &self.token,
             &self.nkey_seed,
+            &self.nkey,
             &self.credentials,
             &self.credentials_data,
             &self.credential_data,
@@ -230,7 +260,7 @@ impl ProviderConfig {
         AUTH_METHODS
             .iter()
             .zip(fields)
-            .filter(|(_, field)| !field.is_null())
+            .filter(|(_, field)| is_set(field))
             .map(|(name, _)| *name)
             .collect()
     }
@@ -253,7 +283,7 @@ pub const ONE_AUTH_METHOD: Rule<ProviderConfig> = Rule::new(
 
 pub const PASSWORD_NEEDS_USER: Rule<ProviderConfig> =
     Rule::new("a password comes with a user", |config, out| {
-        if !config.password.is_null() && config.user.is_null() {
+        if is_set(&config.password) && !is_set(&config.user) {
             out.attribute_error(
                 &AttributePath::attr("password"),
                 "Password without user",
@@ -265,7 +295,7 @@ pub const PASSWORD_NEEDS_USER: Rule<ProviderConfig> =
 pub const ONE_SYSTEM_CREDENTIALS: Rule<ProviderConfig> = Rule::new(
     "system credentials from one place",
     |config, out| {
-        if !config.system_credentials.is_null() && !config.system_credentials_data.is_null() {
+        if is_set(&config.system_credentials) && is_set(&config.system_credentials_data) {
             out.attribute_error(
                 &AttributePath::attr("system_credentials_data"),
                 "Conflicting system credentials",
@@ -286,11 +316,44 @@ pub const SERVERS_ARE_URLS: Rule<ProviderConfig> =
         }
     });
 
+/// Both spellings of one `tls` PEM argument, natsforge's first.
+type PemSpellings = fn(&TlsConfig) -> [&Field<String>; 2];
+
+/// `tls` PEM arguments under natsforge's name and the official provider's: one of each.
+const TLS_PEM_ALIASES: [(&str, &str, PemSpellings); 3] = [
+    ("ca_pem", "ca_file_data", |t| [&t.ca_pem, &t.ca_file_data]),
+    ("cert_pem", "cert_file_data", |t| {
+        [&t.cert_pem, &t.cert_file_data]
+    }),
+    ("key_pem", "key_file_data", |t| {
+        [&t.key_pem, &t.key_file_data]
+    }),
+];
+
+pub const ONE_TLS_PEM_SPELLING: Rule<ProviderConfig> = Rule::new(
+    "each TLS PEM under one name",
+    |config, out| {
+        let Some(tls) = config.tls.first() else {
+            return;
+        };
+        for (ours, official, pick) in TLS_PEM_ALIASES {
+            if pick(tls).iter().all(|field| is_set(field)) {
+                out.attribute_error(
+                    &AttributePath::attr("tls").index(0).child(official),
+                    "Conflicting TLS settings",
+                    format!("`{official}` is the official provider's name for `{ours}`: set one of them, not both."),
+                );
+            }
+        }
+    },
+);
+
 pub const RULES: &[Rule<ProviderConfig>] = &[
     ONE_AUTH_METHOD,
     PASSWORD_NEEDS_USER,
     ONE_SYSTEM_CREDENTIALS,
     SERVERS_ARE_URLS,
+    ONE_TLS_PEM_SPELLING,
 ];
 
 /// Reads the environment like the NATS tools do; `lookup` is `std::env::var` outside tests.
@@ -321,19 +384,36 @@ pub struct Resolved {
 pub enum ResolveError {
     #[error("{0}")]
     Context(#[from] crate::nats::ContextError),
-    #[error("cannot read the nkey seed file named by NATS_NKEY ({path}): {reason}")]
-    SeedFile { path: String, reason: String },
+    #[error("cannot read the nkey seed file {path} named by {named_by}: {reason}")]
+    SeedFile {
+        named_by: &'static str,
+        path: String,
+        reason: String,
+    },
     #[error("`servers` must be a list of URLs or one comma-separated string")]
     Servers,
     #[error("NATS_TIMEOUT is {value:?}, not a number of seconds: set it to a whole number of at least 1 (e.g. 5), or unset it for the default of 5 seconds")]
     Timeout { value: String },
 }
 
+impl ResolveError {
+    /// The argument at fault, when one is.
+    pub fn attribute(&self) -> Option<AttributePath> {
+        match self {
+            ResolveError::SeedFile {
+                named_by: "nkey", ..
+            } => Some(AttributePath::attr("nkey")),
+            ResolveError::Servers => Some(AttributePath::attr("servers")),
+            _ => None,
+        }
+    }
+}
+
 impl ProviderConfig {
     pub fn resolve(self, env: &Environment<'_>) -> Result<Resolved, ResolveError> {
         let explicit = self.explicit_settings(env)?;
         let context_name = given(&self.context).or_else(|| env.get("NATS_CONTEXT"));
-        let (main, context_domain) = match context_name {
+        let (mut main, context_domain) = match context_name {
             Some(name) => {
                 let context = load_context(&name)?;
                 let domain = context.jetstream_domain.clone();
@@ -341,6 +421,13 @@ impl ProviderConfig {
             }
             None => (explicit, None),
         };
+        // A user without a password is a token, for the official provider as for the
+        // `nats` CLI's contexts.
+        if main.password.is_none() && main.token.is_none() {
+            if let Some(user) = main.user.take() {
+                main.token = Some(Secret::new(user));
+            }
+        }
         let system_creds_file =
             given(&self.system_credentials).or_else(|| env.get("NATS_SYSTEM_CREDS"));
         let system_creds_data = given(&self.system_credentials_data);
@@ -377,9 +464,14 @@ impl ProviderConfig {
                 .get("NATS_URL")
                 .map(|s| parse_servers(&s))
                 .unwrap_or_default(),
+            Field::Known(Servers::Text(list)) if list.trim().is_empty() => env
+                .get("NATS_URL")
+                .map(|s| parse_servers(&s))
+                .unwrap_or_default(),
             Field::Known(Servers::Text(list)) => parse_servers(list),
             Field::Known(Servers::List(items)) => items
                 .iter()
+                .filter(|item| **item != Field::Known(String::new()))
                 .map(|item| given(item).ok_or(ResolveError::Servers))
                 .collect::<Result<_, _>>()?,
             Field::Known(Servers::Invalid) => return Err(ResolveError::Servers),
@@ -391,6 +483,7 @@ impl ProviderConfig {
         };
         let tls_flag =
             |pick: fn(&TlsConfig) -> &Field<bool>| tls.and_then(|t| pick(t).known().copied());
+        let tls_pem = |pick: PemSpellings| tls.and_then(|t| pick(t).into_iter().find_map(given));
         let credentials_data =
             given(&self.credentials_data).or_else(|| given(&self.credential_data));
         // The block's own authentication choice replaces the environment's entirely,
@@ -399,13 +492,15 @@ impl ProviderConfig {
         let from_env = |var: &str| if explicit_auth { None } else { env.get(var) };
         let nkey_seed = match (
             given(&self.nkey_seed),
+            given(&self.nkey),
             from_env("NATS_NKEY_SEED"),
             from_env("NATS_NKEY"),
         ) {
-            (Some(seed), _, _) => Some(seed),
-            (None, Some(seed), _) => Some(seed),
-            (None, None, Some(path)) => Some(read_seed_file(&path)?),
-            (None, None, None) => None,
+            (Some(seed), ..) => Some(seed),
+            (None, Some(path), ..) => Some(read_seed_file(&path, "nkey")?),
+            (None, None, Some(seed), _) => Some(seed),
+            (None, None, None, Some(path)) => Some(read_seed_file(&path, "NATS_NKEY")?),
+            (None, None, None, None) => None,
         };
         Ok(ConnectionSettings {
             servers,
@@ -422,11 +517,11 @@ impl ProviderConfig {
                 .map(PathBuf::from),
             credentials: credentials_data.map(Secret::new),
             ca_file: tls_value(|t| &t.ca_file, "NATS_CA").map(PathBuf::from),
-            ca_pem: tls_text(|t| &t.ca_pem),
+            ca_pem: tls_pem(TLS_PEM_ALIASES[0].2),
             cert_file: tls_value(|t| &t.cert_file, "NATS_CERT").map(PathBuf::from),
-            cert_pem: tls_text(|t| &t.cert_pem),
+            cert_pem: tls_pem(TLS_PEM_ALIASES[1].2),
             key_file: tls_value(|t| &t.key_file, "NATS_KEY").map(PathBuf::from),
-            key_pem: tls_text(|t| &t.key_pem).map(Secret::new),
+            key_pem: tls_pem(TLS_PEM_ALIASES[2].2).map(Secret::new),
             insecure_skip_verify: tls_flag(|t| &t.insecure_skip_verify),
             tls_first: tls_flag(|t| &t.handshake_first),
             timeout: match self.timeout.known() {
@@ -443,9 +538,9 @@ impl ProviderConfig {
     }
 }
 
-/// A known string argument.
+/// A known string argument; `""` counts as left out.
 fn given(field: &Field<String>) -> Option<String> {
-    field.known().cloned()
+    field.known().filter(|text| !text.is_empty()).cloned()
 }
 
 /// `NATS_TIMEOUT`, whole seconds as with the `timeout` argument.
@@ -459,8 +554,11 @@ fn env_timeout(env: &Environment<'_>) -> Result<Option<u64>, ResolveError> {
     }
 }
 
-fn read_seed_file(path: &str) -> Result<String, ResolveError> {
+/// The seed in the file at `path` (named by the `nkey` argument or `NATS_NKEY`); errors
+/// name the file and why, never its content.
+fn read_seed_file(path: &str, named_by: &'static str) -> Result<String, ResolveError> {
     let text = std::fs::read_to_string(path).map_err(|e| ResolveError::SeedFile {
+        named_by,
         path: path.to_string(),
         reason: e.to_string(),
     })?;
@@ -470,6 +568,7 @@ fn read_seed_file(path: &str) -> Result<String, ResolveError> {
         .find(|line| line.starts_with('S') && line.len() == 58)
         .map(str::to_string)
         .ok_or_else(|| ResolveError::SeedFile {
+            named_by,
             path: path.to_string(),
             reason: "no nkey seed (a 58-character line starting with S) in it".into(),
         })

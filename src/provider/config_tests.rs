@@ -277,3 +277,161 @@ fn every_rule_reads_the_provider_block_through_the_framework() {
     );
     assert_eq!(errors_at(&found), vec!["credentials", "password"]);
 }
+
+#[test]
+fn empty_strings_count_as_left_out() {
+    let empty = || Field::Known(String::new());
+    let config = ProviderConfig {
+        servers: Field::Known(Servers::Text(String::new())),
+        credentials: empty(),
+        credential_data: empty(),
+        user: empty(),
+        password: empty(),
+        nkey: empty(),
+        context: empty(),
+        jetstream_domain: empty(),
+        connection_name: empty(),
+        tls: vec![TlsConfig {
+            ca_file: empty(),
+            ca_file_data: empty(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    for rule in RULES {
+        assert!(rule.run(&config).is_empty(), "{}", rule.name);
+    }
+    let resolved = resolve(config, &[("NATS_URL", "nats://env:4222")]);
+    let main = &resolved.main;
+    assert_eq!(main.servers, vec!["nats://env:4222"]);
+    assert!(main.credentials_file.is_none() && main.credentials.is_none());
+    assert!(main.user.is_none() && main.token.is_none() && main.nkey_seed.is_none());
+    assert!(main.ca_file.is_none() && main.ca_pem.is_none());
+    assert_eq!(
+        main.connection_name.as_deref(),
+        Some("terraform-provider-nats")
+    );
+    assert!(resolved.jetstream_domain.is_none());
+    // An empty alias beside a real value is no conflict either.
+    let creds = ProviderConfig {
+        credentials: Field::Known("/creds/app.creds".into()),
+        credential_data: empty(),
+        ..Default::default()
+    };
+    assert!(ONE_AUTH_METHOD.run(&creds).is_empty());
+}
+
+#[test]
+fn the_official_tls_data_names_are_aliases_of_the_pem_arguments() {
+    let with = |tls: TlsConfig| ProviderConfig {
+        tls: vec![tls],
+        ..Default::default()
+    };
+    let official = with(TlsConfig {
+        ca_file_data: Field::Known("CA PEM".into()),
+        cert_file_data: Field::Known("CERT PEM".into()),
+        key_file_data: Field::Known("KEY PEM".into()),
+        ..Default::default()
+    });
+    assert!(ONE_TLS_PEM_SPELLING.run(&official).is_empty());
+    let main = resolve(official, &[]).main;
+    assert_eq!(main.ca_pem.as_deref(), Some("CA PEM"));
+    assert_eq!(main.cert_pem.as_deref(), Some("CERT PEM"));
+    assert_eq!(
+        main.key_pem.map(|k| k.expose().to_string()),
+        Some("KEY PEM".into())
+    );
+    let both = with(TlsConfig {
+        ca_pem: Field::Known("A".into()),
+        ca_file_data: Field::Known("B".into()),
+        key_pem: Field::Known("K".into()),
+        key_file_data: Field::Unknown,
+        ..Default::default()
+    });
+    let found = ONE_TLS_PEM_SPELLING.run(&both);
+    assert_eq!(
+        errors_at(&found),
+        vec!["tls[0].ca_file_data", "tls[0].key_file_data"]
+    );
+    assert!(found.iter().all(|d| d.detail.contains("not both")));
+}
+
+#[test]
+fn nkey_names_a_seed_file_like_the_official_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("user.nk");
+    let seed = nkeys::KeyPair::new_user().seed().unwrap();
+    std::fs::write(&path, format!("{seed}\n")).unwrap();
+    let config = |path: &str| ProviderConfig {
+        nkey: Field::Known(path.into()),
+        ..Default::default()
+    };
+    let resolved = resolve(config(path.to_str().unwrap()), &[]);
+    assert_eq!(
+        resolved.main.nkey_seed.map(|s| s.expose().to_string()),
+        Some(seed.clone())
+    );
+    // It is one way to authenticate, conflicting with the others.
+    let both = ProviderConfig {
+        nkey_seed: Field::Known(seed.clone()),
+        ..config("/x")
+    };
+    assert_eq!(errors_at(&ONE_AUTH_METHOD.run(&both)), vec!["nkey"]);
+    // A file that is not a seed file: the error names the file and the argument, and
+    // never shows what is in it.
+    std::fs::write(&path, "not-a-seed\nsecret-ish line\n").unwrap();
+    let Err(error) = config(path.to_str().unwrap()).resolve(&Environment { lookup: &env(&[]) })
+    else {
+        panic!("a file without a seed was accepted");
+    };
+    let text = error.to_string();
+    assert!(
+        text.contains(path.to_str().unwrap()) && text.contains("named by nkey"),
+        "{text}"
+    );
+    assert!(!text.contains("secret-ish"), "{text}");
+    assert_eq!(error.attribute(), Some(AttributePath::attr("nkey")));
+}
+
+#[test]
+fn a_user_without_a_password_is_a_token() {
+    let token = |resolved: &Resolved| resolved.main.token.as_ref().map(|t| t.expose().to_string());
+    let alone = resolve(
+        ProviderConfig {
+            user: Field::Known("s3cr3t".into()),
+            ..Default::default()
+        },
+        &[],
+    );
+    assert_eq!(
+        (alone.main.user.as_deref(), token(&alone)),
+        (None, Some("s3cr3t".into()))
+    );
+    let with_password = resolve(
+        ProviderConfig {
+            user: Field::Known("alice".into()),
+            password: Field::Known("pw".into()),
+            ..Default::default()
+        },
+        &[],
+    );
+    assert_eq!(with_password.main.user.as_deref(), Some("alice"));
+    assert_eq!(token(&with_password), None);
+    // NATS_USER alone too, as the `nats` CLI reads it.
+    let from_env = resolve(ProviderConfig::default(), &[("NATS_USER", "env-token")]);
+    assert_eq!(token(&from_env), Some("env-token".into()));
+}
+
+#[test]
+fn the_official_names_carry_no_deprecation_warning() {
+    let schema = schema();
+    for name in ["credential_data", "nkey", "user"] {
+        let attribute = schema
+            .block
+            .attributes
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name} is in the schema"));
+        assert!(attribute.deprecation.is_none(), "{name} warns");
+    }
+}

@@ -63,9 +63,13 @@ impl Provider for NatsProvider {
                 e.to_string(),
             ))
         };
-        let resolved = config
-            .resolve(&Environment::process())
-            .map_err(|e| invalid(&e))?;
+        let resolved = config.resolve(&Environment::process()).map_err(|e| {
+            let diagnostic = Diagnostic::error("Invalid provider configuration", e.to_string());
+            Diagnostics::from(match e.attribute() {
+                Some(path) => diagnostic.at(path),
+                None => diagnostic,
+            })
+        })?;
         let main = resolved.main.into_options().map_err(|e| invalid(&e))?;
         let system = match resolved.system {
             Some(settings) => Some(SharedConnection::new(
