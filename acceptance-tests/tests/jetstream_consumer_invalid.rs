@@ -107,7 +107,7 @@ const INVALID: &[(&str, &str, &str, &str)] = &[
     (
         "ack_policy",
         "ack_policy = \"sometimes\"",
-        "one of `explicit`",
+        "Allowed: one of `none`, `all`, `explicit`, `flow_control`.",
         "ack_policy",
     ),
     (
@@ -123,6 +123,24 @@ const INVALID: &[(&str, &str, &str, &str)] = &[
         "sample_freq",
     ),
     ("replicas", "replicas = 6", "from 0 to 5", "replicas"),
+    (
+        "flow_ack_heartbeat",
+        "delivery_subject = \"out\"\n  ack_policy = \"flow_control\"\n  heartbeat = 5",
+        "the heartbeat must be 1 second",
+        "heartbeat",
+    ),
+    (
+        "flow_ack_wait",
+        "delivery_subject = \"out\"\n  ack_policy = \"flow_control\"\n  ack_wait = 30",
+        "`ack_wait` must be 0",
+        "ack_wait",
+    ),
+    (
+        "id_set",
+        "id = \"JETSTREAM_STREAM_S_CONSUMER_C\"",
+        "`id` is set by the provider and cannot be configured",
+        "id",
+    ),
     (
         "delivery_subject",
         "delivery_subject = \"a..b\"",
@@ -417,6 +435,20 @@ fn data_source_bad_input_fails_at_plan_time() {
                 "stream_id = \"JOBS\"\n  durable_name = \"A\"\n  domain = \"\"",
                 "cannot be empty",
                 "domain",
+            ),
+            (
+                "nats_jetstream_consumer",
+                "output_set",
+                "stream_id = \"JOBS\"\n  durable_name = \"A\"\n  ack_policy = \"all\"",
+                "`ack_policy` is set by the provider and cannot be configured",
+                "ack_policy",
+            ),
+            (
+                "nats_server",
+                "output_set",
+                "server_name = \"x\"",
+                "`server_name` is set by the provider and cannot be configured",
+                "server_name",
             ),
         ],
     );

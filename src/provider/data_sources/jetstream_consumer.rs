@@ -9,7 +9,10 @@ use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::AttributePath;
 use crate::framework::DataSource;
-use crate::nats::jetstream::{duration_to_seconds, user_metadata, ConsumerInfo};
+use crate::nats::jetstream::{
+    duration_to_seconds, user_metadata, AckPolicy, ConsumerInfo, DeliverPolicy,
+};
+
 use crate::nats::JetStreamApi;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream_consumer::model::{StreamRef, STREAM_REF};
@@ -28,8 +31,8 @@ pub struct ConsumerDataModel {
     pub metadata: Option<BTreeMap<String, String>>,
     pub delivery_subject: Option<String>,
     pub delivery_group: Option<String>,
-    pub deliver_policy: Option<String>,
-    pub ack_policy: Option<String>,
+    pub deliver_policy: Option<DeliverPolicy>,
+    pub ack_policy: Option<AckPolicy>,
     pub ack_wait: Option<i64>,
     pub max_delivery: Option<i64>,
     pub filter_subjects: Option<Vec<String>>,
@@ -49,12 +52,6 @@ pub struct ConsumerDataModel {
     pub ack_floor_stream_seq: Option<u64>,
 }
 
-fn word<T: Serialize>(value: &T) -> Option<String> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-}
-
 fn outputs(info: &ConsumerInfo, query: ConsumerDataModel) -> ConsumerDataModel {
     let config = &info.config;
     let metadata = user_metadata(&config.metadata);
@@ -72,8 +69,8 @@ fn outputs(info: &ConsumerInfo, query: ConsumerDataModel) -> ConsumerDataModel {
         metadata: Some(metadata),
         delivery_subject: config.deliver_subject.clone().filter(|s| !s.is_empty()),
         delivery_group: config.deliver_group.clone().filter(|g| !g.is_empty()),
-        deliver_policy: word(&config.deliver_policy),
-        ack_policy: word(&config.ack_policy),
+        deliver_policy: Some(config.deliver_policy),
+        ack_policy: Some(config.ack_policy),
         ack_wait: Some(duration_to_seconds(config.ack_wait)),
         max_delivery: Some(config.max_deliver),
         filter_subjects: Some(filters),
@@ -137,8 +134,8 @@ impl DataSource for ConsumerDataSource {
             .attribute(Attribute::string_map("metadata").computed().description("User metadata (without the server's `_nats.*` keys)."))
             .attribute(text("delivery_subject", "Where a push consumer delivers; null for a pull consumer."))
             .attribute(text("delivery_group", "The queue group a push consumer delivers to."))
-            .attribute(text("deliver_policy", "Where it started: `all`, `last`, `new`, `by_start_sequence`, `by_start_time` or `last_per_subject`."))
-            .attribute(text("ack_policy", "`explicit`, `all`, `none` or `flow_control`."))
+            .attribute(Attribute::enumeration::<DeliverPolicy>("deliver_policy").computed().description("Where it started."))
+            .attribute(Attribute::enumeration::<AckPolicy>("ack_policy").computed().description("How messages are acknowledged."))
             .attribute(figure("ack_wait", "Seconds to wait for an acknowledgement."))
             .attribute(figure("max_delivery", "Most deliveries of one message; `-1` for unlimited."))
             .attribute(Attribute::string_list("filter_subjects").computed().description("Its filter subjects (`filter_subject` included)."))

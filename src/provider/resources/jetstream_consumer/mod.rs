@@ -22,18 +22,18 @@ mod moved;
 mod plan;
 mod schema;
 mod stream_rules;
-mod subjects;
 mod validate;
+mod versions;
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::schema::{Attribute, IdentitySchema, Schema};
 use crate::framework::value::Value;
-use crate::framework::{Failed, Listed, MoveSource, PlanContext, Resource};
-use crate::nats::jetstream::ConsumerAction;
+use crate::framework::{typed, Failed, Field, Listed, MoveSource, PlanContext, Resource, Rule};
+use crate::nats::jetstream::{ConsumerAction, JetStreamApi};
 use crate::nats::JetStreamError;
 use crate::provider::client::NatsClient;
 use crate::provider::resources::jetstream::identity::jetstream_identity;
-use model::{ConsumerAddress, ConsumerModel, StreamRef};
+use model::{instant, ConsumerAddress, ConsumerModel, StreamRef};
 
 pub struct ConsumerResource;
 
@@ -75,7 +75,32 @@ fn invalid(model: &ConsumerModel, client: &NatsClient, problem: String) -> Diagn
     .into()
 }
 
+/// The JetStream API of the consumer's domain, once its server is known to take every
+/// setting of `planned` (judged at plan time too, unless the plan could not know the
+/// values yet): nothing is sent that the server would silently drop.
+async fn api_for_writing(
+    client: &NatsClient,
+    planned: &ConsumerModel,
+) -> Result<JetStreamApi, Diagnostics> {
+    let api = client
+        .jetstream(planned.effective_domain().as_deref())
+        .await?;
+    let refused = versions::check(client, &api, planned).await;
+    if refused.has_errors() {
+        return Err(refused);
+    }
+    Ok(api)
+}
+
+/// The list block's configuration: the stream whose durable consumers are listed.
+#[derive(serde::Deserialize)]
+struct ListConfig {
+    stream_id: String,
+    domain: Option<String>,
+}
+
 /// `CONSUMER.PAUSE`: a time pauses the consumer until then, none resumes it.
+
 #[derive(serde::Serialize)]
 struct PauseRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,29 +166,15 @@ impl Resource for ConsumerResource {
         ]))
     }
 
-    fn validate(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate(config, diagnostics);
+    fn rules(&self) -> &'static [Rule<ConsumerModel>] {
+        validate::RULES
     }
 
     async fn modify_plan(&self, client: &NatsClient, plan: &mut PlanContext<'_>) {
-        // The ID follows from stream, name and domain: known before apply.
-        let identity_known = ["stream_id", "durable_name", "domain"].iter().all(|name| {
-            plan.planned()
-                .attr(name)
-                .is_some_and(Value::is_wholly_known)
-        });
-        if let Ok(model) = plan.planned_model::<ConsumerModel>() {
-            if identity_known {
-                plan.set("id", Value::String(model.address().id()));
-            }
+        if plan.is_destroy() {
+            return;
         }
-        plan::plan_server_defaults(plan);
-        let spelled = plan::plan_deliver_flags(plan);
-        if let (Some(spelled), Ok(Some(prior))) = (spelled, plan.prior_model::<ConsumerModel>()) {
-            plan::plan_replacement(plan, &prior, &spelled);
-        }
-        plan::keep_unchanged(plan);
-        plan::plan_pause(plan);
+        plan::refine(plan);
         plan::check_against_stream(client, plan).await;
     }
 
@@ -173,9 +184,7 @@ impl Resource for ConsumerResource {
         planned: ConsumerModel,
     ) -> Result<ConsumerModel, Failed<ConsumerModel>> {
         let config = convert::to_config(&planned).map_err(|p| invalid(&planned, client, p))?;
-        let api = client
-            .jetstream(planned.effective_domain().as_deref())
-            .await?;
+        let api = api_for_writing(client, &planned).await?;
         let info = api
             .create_consumer(&planned.stream().name, &config, ConsumerAction::Create)
             .await
@@ -192,7 +201,7 @@ impl Resource for ConsumerResource {
             .jetstream(current.effective_domain().as_deref())
             .await?;
         let info = api
-            .consumer_info(&current.stream().name, &current.durable_name)
+            .consumer_info(&current.stream().name, current.durable())
             .await
             .map_err(|e| failed("read", &current, client, e))?;
         Ok(info.map(|info| convert::from_info(&info, &current)))
@@ -205,29 +214,26 @@ impl Resource for ConsumerResource {
         planned: ConsumerModel,
     ) -> Result<ConsumerModel, Failed<ConsumerModel>> {
         let config = convert::to_config(&planned).map_err(|p| invalid(&planned, client, p))?;
-        let api = client
-            .jetstream(planned.effective_domain().as_deref())
-            .await?;
+        let api = api_for_writing(client, &planned).await?;
         let mut info = api
             .create_consumer(&planned.stream().name, &config, ConsumerAction::Update)
             .await
             .map_err(|e| failed("update", &planned, client, e))?;
         // An update leaves the pause alone; pausing and resuming has its own request.
-        if plan::time_of(prior.pause_until.as_deref())
-            != plan::time_of(planned.pause_until.as_deref())
-        {
+        let pause_of = |model: &ConsumerModel| model.pause_until.known().and_then(|t| instant(t));
+        if pause_of(&prior) != pause_of(&planned) {
             let stream = planned.stream().name;
             let request = PauseRequest {
-                pause_until: planned.pause_until.clone(),
+                pause_until: planned.pause_until.known().cloned(),
             };
             api.request::<_, serde_json::Value>(
-                &format!("CONSUMER.PAUSE.{stream}.{}", planned.durable_name),
+                &format!("CONSUMER.PAUSE.{stream}.{}", planned.durable()),
                 &request,
             )
             .await
             .map_err(|e| failed("pause or resume", &planned, client, e))?;
             info = api
-                .consumer_info(&stream, &planned.durable_name)
+                .consumer_info(&stream, planned.durable())
                 .await
                 .map_err(|e| failed("read", &planned, client, e))?
                 .ok_or_else(|| {
@@ -245,7 +251,7 @@ impl Resource for ConsumerResource {
             .jetstream(prior.effective_domain().as_deref())
             .await?;
         // Already gone (or its stream gone) is fine: the goal is that it does not exist.
-        api.delete_consumer(&prior.stream().name, &prior.durable_name)
+        api.delete_consumer(&prior.stream().name, prior.durable())
             .await
             .map(|_| ())
             .map_err(|e| failed("delete", &prior, client, e))
@@ -275,10 +281,10 @@ impl Resource for ConsumerResource {
             (address.stream.clone(), address.domain.clone())
         };
         Ok(ConsumerModel {
-            id: Some(address.id()),
-            stream_id,
-            durable_name: address.name,
-            domain,
+            id: Field::Known(address.id()),
+            stream_id: Field::Known(stream_id),
+            durable_name: Field::Known(address.name),
+            domain: Field::from(domain),
             ..ConsumerModel::default()
         })
     }
@@ -308,13 +314,13 @@ impl Resource for ConsumerResource {
         client: &NatsClient,
         config: &Value,
     ) -> Result<Vec<Listed<ConsumerModel>>, Diagnostics> {
-        let domain = config
-            .attr("domain")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let Some(stream) = config.attr("stream_id").and_then(Value::as_str) else {
-            return Err(Diagnostic::error("Missing stream_id", "Name the stream to list.").into());
-        };
+        let ListConfig { stream_id, domain } = typed::from_value(config).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid list configuration",
+                format!("Name the stream to list: {e}"),
+            ))
+        })?;
+        let stream = stream_id.as_str();
         let api = client.jetstream(domain.as_deref()).await?;
         let consumers = api.list_consumers(stream).await.map_err(|e| {
             Diagnostics::from(Diagnostic::error(
@@ -323,7 +329,7 @@ impl Resource for ConsumerResource {
             ))
         })?;
         let as_written = ConsumerModel {
-            domain,
+            domain: Field::from(domain),
             ..ConsumerModel::default()
         };
         Ok(consumers

@@ -1,49 +1,57 @@
 //! The consumer as Terraform sees it: one field per attribute of `schema.rs`.
 
 use crate::framework::validators::StringRule;
+use crate::framework::Field;
+use crate::nats::jetstream::{AckPolicy, PriorityPolicy, ReplayPolicy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
+/// Every attribute is a [`Field`]: plan-time code and rules tell a value left out from
+/// one not known yet. Enums are the NATS layer's own types, so the schema's allowed
+/// values, the docs and what the server accepts are one list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ConsumerModel {
-    pub id: Option<String>,
-    pub stream_id: String,
-    pub durable_name: String,
-    pub domain: Option<String>,
-    pub description: Option<String>,
-    pub metadata: Option<BTreeMap<String, String>>,
-    pub delivery_subject: Option<String>,
-    pub delivery_group: Option<String>,
-    pub deliver_all: Option<bool>,
-    pub deliver_last: Option<bool>,
-    pub deliver_new: Option<bool>,
-    pub deliver_last_per_subject: Option<bool>,
-    pub stream_sequence: Option<u64>,
-    pub start_time: Option<String>,
-    pub ack_policy: Option<String>,
-    pub ack_wait: Option<i64>,
-    pub max_delivery: Option<i64>,
-    pub backoff: Option<Vec<i64>>,
-    pub filter_subject: Option<String>,
-    pub filter_subjects: Option<Vec<String>>,
-    pub replay_policy: Option<String>,
-    pub sample_freq: Option<i64>,
-    pub ratelimit: Option<u64>,
-    pub max_ack_pending: Option<i64>,
-    pub heartbeat: Option<i64>,
-    pub flow_control: Option<bool>,
-    pub max_waiting: Option<i64>,
-    pub headers_only: Option<bool>,
-    pub max_batch: Option<i64>,
-    pub max_expires: Option<i64>,
-    pub max_bytes: Option<i64>,
-    pub inactive_threshold: Option<i64>,
-    pub replicas: Option<i64>,
-    pub memory: Option<bool>,
-    pub priority_groups: Option<Vec<String>>,
-    pub priority_policy: Option<String>,
-    pub priority_timeout: Option<i64>,
-    pub pause_until: Option<String>,
+    pub id: Field<String>,
+    pub stream_id: Field<String>,
+    pub durable_name: Field<String>,
+    pub domain: Field<String>,
+    pub description: Field<String>,
+    pub metadata: Field<BTreeMap<String, String>>,
+    pub delivery_subject: Field<String>,
+    pub delivery_group: Field<String>,
+    pub deliver_all: Field<bool>,
+    pub deliver_last: Field<bool>,
+    pub deliver_new: Field<bool>,
+    pub deliver_last_per_subject: Field<bool>,
+    pub stream_sequence: Field<u64>,
+    pub start_time: Field<String>,
+    pub ack_policy: Field<AckPolicy>,
+    pub ack_wait: Field<i64>,
+    pub max_delivery: Field<i64>,
+    pub backoff: Field<Vec<i64>>,
+    pub filter_subject: Field<String>,
+    pub filter_subjects: Field<Vec<String>>,
+    pub replay_policy: Field<ReplayPolicy>,
+    pub sample_freq: Field<i64>,
+    pub ratelimit: Field<u64>,
+    pub max_ack_pending: Field<i64>,
+    pub heartbeat: Field<i64>,
+    pub flow_control: Field<bool>,
+    pub max_waiting: Field<i64>,
+    pub headers_only: Field<bool>,
+    pub max_batch: Field<i64>,
+    pub max_expires: Field<i64>,
+    pub max_bytes: Field<i64>,
+    pub inactive_threshold: Field<i64>,
+    pub replicas: Field<i64>,
+    pub memory: Field<bool>,
+    pub priority_groups: Field<Vec<String>>,
+    pub priority_policy: Field<PriorityPolicy>,
+    pub priority_timeout: Field<i64>,
+    pub pause_until: Field<String>,
 }
 
 /// What `stream_id` names: a stream, perhaps with its domain. It takes a plain name
@@ -86,26 +94,55 @@ pub const STREAM_REF: StringRule = StringRule {
     rule: |text| StreamRef::parse(text).map(|_| ()),
 };
 
+/// A time as RFC 3339 text, e.g. `2026-01-31T12:00:00Z`.
+pub fn instant(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+/// `start_time` and `pause_until` take RFC 3339 times.
+pub const RFC3339_TIME: StringRule = StringRule {
+    allowed: "an RFC 3339 time such as 2026-01-31T12:00:00Z",
+    rule: |text| match instant(text) {
+        Some(_) => Ok(()),
+        None => Err(format!("{text:?} is not an RFC 3339 time")),
+    },
+};
+
 impl ConsumerModel {
+    /// A known text attribute, `""` otherwise (CRUD sees every argument known).
+    fn text(field: &Field<String>) -> &str {
+        field.known().map_or("", String::as_str)
+    }
+
+    pub fn durable(&self) -> &str {
+        Self::text(&self.durable_name)
+    }
+
     /// The stream named by `stream_id` (as written when it cannot be parsed, so the
     /// server reports the problem).
     pub fn stream(&self) -> StreamRef {
-        StreamRef::parse(&self.stream_id).unwrap_or_else(|_| StreamRef {
+        let written = Self::text(&self.stream_id);
+        StreamRef::parse(written).unwrap_or_else(|_| StreamRef {
             domain: None,
-            name: self.stream_id.clone(),
+            name: written.to_string(),
         })
     }
 
     /// The domain to talk to: `domain`, else the one carried by `stream_id`.
     pub fn effective_domain(&self) -> Option<String> {
-        self.domain.clone().or(self.stream().domain)
+        self.domain.known().cloned().or(self.stream().domain)
+    }
+
+    /// Whether stream, name and domain are known, so the ID is.
+    pub fn address_known(&self) -> bool {
+        self.stream_id.is_known() && self.durable_name.is_known() && !self.domain.is_unknown()
     }
 
     pub fn address(&self) -> ConsumerAddress {
         ConsumerAddress {
             domain: self.effective_domain(),
             stream: self.stream().name,
-            name: self.durable_name.clone(),
+            name: self.durable().to_string(),
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::model::ConsumerModel;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::MoveSource;
+use crate::framework::{Field, MoveSource};
 use serde_json::Value as Json;
 
 pub const OFFICIAL_PROVIDER: &str = "registry.terraform.io/nats-io/jetstream";
@@ -64,8 +64,8 @@ fn convert(state: &Json) -> Result<ConsumerModel, Diagnostics> {
     }
     let mut model: ConsumerModel = serde_json::from_value(Json::Object(normalised))
         .map_err(|e| shape_error(&e.to_string()))?;
-    model.domain = None;
-    model.id = Some(model.address().id());
+    model.domain = Field::Null;
+    model.id = Field::Known(model.address().id());
     Ok(model)
 }
 
@@ -80,6 +80,7 @@ fn shape_error(problem: &str) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nats::jetstream::AckPolicy;
 
     fn official_state() -> Json {
         serde_json::json!({
@@ -132,20 +133,27 @@ mod tests {
     #[test]
     fn official_state_becomes_ours() {
         let model = from_official(&source(OFFICIAL_PROVIDER)).unwrap().unwrap();
-        assert_eq!(model.stream_id, "JETSTREAM_STREAM_ORDERS");
+        assert_eq!(
+            model.stream_id,
+            Field::Known("JETSTREAM_STREAM_ORDERS".into())
+        );
         assert_eq!(model.stream().name, "ORDERS");
         assert_eq!(
-            model.id.as_deref(),
-            Some("JETSTREAM_STREAM_ORDERS_CONSUMER_NEW")
+            model.id,
+            Field::Known("JETSTREAM_STREAM_ORDERS_CONSUMER_NEW".into())
         );
-        assert_eq!(model.description, None);
-        assert_eq!(model.metadata, None);
-        assert_eq!(model.delivery_subject, None);
-        assert_eq!(model.backoff, None);
-        assert_eq!(model.filter_subject.as_deref(), Some("ORDERS.received"));
-        assert_eq!(model.deliver_all, Some(true));
-        assert_eq!(model.max_waiting, Some(512));
-        assert_eq!(model.sample_freq, Some(100));
+        assert_eq!(model.description, Field::Null);
+        assert_eq!(model.metadata, Field::Null);
+        assert_eq!(model.delivery_subject, Field::Null);
+        assert_eq!(model.backoff, Field::Null);
+        assert_eq!(model.filter_subject, Field::Known("ORDERS.received".into()));
+        assert_eq!(model.deliver_all, Field::Known(true));
+        assert_eq!(model.ack_policy, Field::Known(AckPolicy::Explicit));
+        assert_eq!(model.max_waiting, Field::Known(512));
+        assert_eq!(model.sample_freq, Field::Known(100));
+        // Attributes the official provider does not have are left out.
+        assert_eq!(model.priority_policy, Field::Null);
+        assert_eq!(model.pause_until, Field::Null);
     }
 
     #[test]

@@ -3,199 +3,210 @@
 //! replaces the consumer, whether the pause is managed, and the server's rules judged
 //! against the stream as it is now.
 
-use super::convert;
-use super::model::ConsumerModel;
-use super::schema::{FLOW_CONTROL_HEARTBEAT, PIN_TIMEOUT};
+use super::convert::{self, start_attribute};
+use super::model::{instant, ConsumerModel};
+use super::schema::{ACK_WAIT, FLOW_CONTROL_HEARTBEAT, PIN_TIMEOUT};
 use super::stream_rules::{judge, StreamFacts};
+use super::versions;
+use crate::framework::typed;
 use crate::framework::value::{AttributePath, Value};
-use crate::framework::PlanContext;
-use crate::nats::jetstream::{DeliverPolicy, RetentionPolicy};
+use crate::framework::{Field, PlanContext};
+use crate::nats::jetstream::{AckPolicy, DeliverPolicy, PriorityPolicy, RetentionPolicy};
 use crate::provider::client::NatsClient;
 
-const DELIVER_FLAGS: [(&str, DeliverPolicy); 4] = [
-    ("deliver_all", DeliverPolicy::All),
-    ("deliver_last", DeliverPolicy::Last),
-    ("deliver_new", DeliverPolicy::New),
-    ("deliver_last_per_subject", DeliverPolicy::LastPerSubject),
-];
-
-/// The configured value when the configuration holds a known one (not null).
-fn configured<'a>(plan: &'a PlanContext<'_>, name: &str) -> Option<&'a Value> {
-    plan.config
-        .attr(name)
-        .filter(|v| !v.is_null() && v.is_wholly_known())
+/// Whether every top-level value is either known in full or unknown as a whole: the
+/// model cannot hold a list with some elements unknown, so such a plan keeps the
+/// framework's values (computed ones known after apply) until they are known.
+fn readable(value: &Value) -> bool {
+    match value {
+        Value::Object(slots) => slots
+            .values()
+            .all(|slot| slot.is_unknown() || slot.is_wholly_known()),
+        _ => true,
+    }
 }
 
-fn number(n: i64) -> Value {
-    Value::Number(n.into())
+/// The configuration as written: null where it leaves a value out (no defaults).
+fn as_written(plan: &PlanContext<'_>) -> Option<ConsumerModel> {
+    if !readable(plan.config) || !readable(plan.planned()) || !readable(plan.prior) {
+        return None;
+    }
+    typed::from_value(plan.config).ok()
 }
 
-fn left_out(plan: &PlanContext<'_>, name: &str) -> bool {
-    plan.config.attr(name).is_some_and(Value::is_null)
-}
-
-fn planned_text<'a>(plan: &'a PlanContext<'_>, name: &str) -> Option<&'a str> {
-    plan.planned().attr(name).and_then(Value::as_str)
+/// `ack_wait` when the configuration leaves it out: none with flow-control acks, the
+/// first backoff step with a backoff, else the server's default. Unknown while what
+/// decides it is.
+pub fn ack_wait_left_out(model: &ConsumerModel) -> Field<i64> {
+    match (model.ack_policy, model.backoff.as_ref()) {
+        (Field::Known(AckPolicy::FlowControl), _) => Field::Known(0),
+        (Field::Unknown, _) | (_, Field::Unknown) => Field::Unknown,
+        (_, Field::Known(steps)) if !steps.is_empty() => Field::Known(steps[0]),
+        _ => Field::Known(ACK_WAIT),
+    }
 }
 
 /// Values the server sets itself when they are left out, planned as it will hold them
 /// so the apply returns what the plan said.
-pub fn plan_server_defaults(plan: &mut PlanContext<'_>) {
-    let ack_policy = planned_text(plan, "ack_policy").map(str::to_string);
-    let flow_acks = ack_policy.as_deref() == Some("flow_control");
-    // With backoff the server waits the first step for an acknowledgement; flow-control
-    // acks wait for none.
-    let first_step = plan
-        .planned()
-        .attr("backoff")
-        .and_then(Value::as_elements)
-        .and_then(|steps| steps.first().cloned())
-        .filter(Value::is_wholly_known);
-    if left_out(plan, "ack_wait") {
-        if flow_acks {
-            plan.set("ack_wait", number(0));
-        } else if let Some(step) = first_step {
-            plan.set("ack_wait", step);
-        }
+fn plan_server_defaults(planned: &mut ConsumerModel, written: &ConsumerModel) {
+    if written.ack_wait.is_null() {
+        planned.ack_wait = ack_wait_left_out(planned);
     }
-    if flow_acks {
-        if left_out(plan, "flow_control") {
-            plan.set("flow_control", Value::Bool(true));
+    if planned.ack_policy == Field::Known(AckPolicy::FlowControl) {
+        if written.flow_control.is_null() {
+            planned.flow_control = Field::Known(true);
         }
-        if left_out(plan, "heartbeat") {
-            plan.set("heartbeat", number(FLOW_CONTROL_HEARTBEAT));
+        if written.heartbeat.is_null() {
+            planned.heartbeat = Field::Known(FLOW_CONTROL_HEARTBEAT);
         }
     }
     // A push consumer without acks has no pending acknowledgements to limit.
-    let push = configured(plan, "delivery_subject").is_some();
-    if push && ack_policy.as_deref() == Some("none") && left_out(plan, "max_ack_pending") {
-        plan.set("max_ack_pending", number(-1));
+    let push = written.delivery_subject.is_known();
+    if push
+        && planned.ack_policy == Field::Known(AckPolicy::None)
+        && written.max_ack_pending.is_null()
+    {
+        planned.max_ack_pending = Field::Known(-1);
     }
-    let pinned = planned_text(plan, "priority_policy") == Some("pinned_client");
-    if pinned && left_out(plan, "priority_timeout") {
-        plan.set("priority_timeout", number(PIN_TIMEOUT));
+    let pinned = planned.priority_policy == Field::Known(PriorityPolicy::PinnedClient);
+    if pinned && written.priority_timeout.is_null() {
+        planned.priority_timeout = Field::Known(PIN_TIMEOUT);
     }
 }
 
-/// Plans the four deliver flags from the configuration: the flags left out follow
-/// the policy the configured ones (or `stream_sequence`/`start_time`) spell. `None`
+/// The deliver flags as written with the planned start sequence and time; `None`
 /// while any of them is unknown.
-pub fn plan_deliver_flags(plan: &mut PlanContext<'_>) -> Option<ConsumerModel> {
-    let known = |name: &str| {
-        plan.planned()
-            .attr(name)
-            .is_some_and(Value::is_wholly_known)
-    };
-    if !known("stream_sequence") || !known("start_time") {
-        return None;
-    }
-    let mut spelled = ConsumerModel {
-        stream_sequence: plan
-            .planned()
-            .attr("stream_sequence")
-            .and_then(Value::as_number)
-            .and_then(|n| n.to_u64()),
-        start_time: planned_text(plan, "start_time").map(str::to_string),
+fn spelled_start(planned: &ConsumerModel, written: &ConsumerModel) -> Option<ConsumerModel> {
+    let flags = [
+        &written.deliver_all,
+        &written.deliver_last,
+        &written.deliver_new,
+        &written.deliver_last_per_subject,
+    ];
+    let decided = flags.iter().all(|f| !f.is_unknown())
+        && !planned.stream_sequence.is_unknown()
+        && !planned.start_time.is_unknown();
+    decided.then(|| ConsumerModel {
+        deliver_all: written.deliver_all,
+        deliver_last: written.deliver_last,
+        deliver_new: written.deliver_new,
+        deliver_last_per_subject: written.deliver_last_per_subject,
+        stream_sequence: planned.stream_sequence,
+        start_time: planned.start_time.clone(),
         ..ConsumerModel::default()
-    };
-    for (name, _) in DELIVER_FLAGS {
-        let configured = plan.config.attr(name).cloned().unwrap_or(Value::Null);
-        if !configured.is_wholly_known() {
-            return None;
-        }
-        let on = configured.as_bool();
-        match name {
-            "deliver_all" => spelled.deliver_all = on,
-            "deliver_last" => spelled.deliver_last = on,
-            "deliver_new" => spelled.deliver_new = on,
-            _ => spelled.deliver_last_per_subject = on,
-        }
-    }
-    let policy = convert::deliver_policy(&spelled);
-    for (name, flag_policy) in DELIVER_FLAGS {
-        if left_out(plan, name) {
-            plan.set(name, Value::Bool(policy == flag_policy));
-        }
-    }
-    Some(spelled)
+    })
 }
 
-pub fn time_of(text: Option<&str>) -> Option<time::OffsetDateTime> {
-    text.and_then(|t| {
-        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-    })
+/// The flags left out follow the policy the written ones (or `stream_sequence` /
+/// `start_time`) spell.
+fn plan_deliver_flags(planned: &mut ConsumerModel, written: &ConsumerModel, policy: DeliverPolicy) {
+    let flags = [
+        (
+            &mut planned.deliver_all,
+            &written.deliver_all,
+            DeliverPolicy::All,
+        ),
+        (
+            &mut planned.deliver_last,
+            &written.deliver_last,
+            DeliverPolicy::Last,
+        ),
+        (
+            &mut planned.deliver_new,
+            &written.deliver_new,
+            DeliverPolicy::New,
+        ),
+        (
+            &mut planned.deliver_last_per_subject,
+            &written.deliver_last_per_subject,
+            DeliverPolicy::LastPerSubject,
+        ),
+    ];
+    for (slot, written, flag_policy) in flags {
+        if written.is_null() {
+            *slot = Field::Known(policy == flag_policy);
+        }
+    }
 }
 
 /// Where a consumer starts, as the server compares it on update.
 fn start_of(model: &ConsumerModel) -> (DeliverPolicy, u64, Option<time::OffsetDateTime>) {
     let policy = convert::deliver_policy(model);
-    let sequence = model.stream_sequence.unwrap_or(0);
-    let time = time_of(model.start_time.as_deref());
+    let sequence = model.stream_sequence.known().copied().unwrap_or(0);
+    let time = model.start_time.known().and_then(|t| instant(t));
     (policy, sequence, time)
 }
 
 /// What the server never changes on an existing consumer, beyond the schema's own
 /// replace rules: its stream and domain, and where it starts.
-pub fn plan_replacement(
-    plan: &mut PlanContext<'_>,
+fn replaced_by(
     prior: &ConsumerModel,
-    spelled: &ConsumerModel,
-) {
-    let identity_known = ["stream_id", "durable_name", "domain"].iter().all(|name| {
-        plan.planned()
-            .attr(name)
-            .is_some_and(Value::is_wholly_known)
-    });
-    if let Ok(model) = plan.planned_model::<ConsumerModel>() {
-        if identity_known {
-            let (before, after) = (prior.address(), model.address());
-            if before.stream != after.stream {
-                plan.require_replace(AttributePath::attr("stream_id"));
-            }
-            if before.domain != after.domain {
-                plan.require_replace(AttributePath::attr("domain"));
-            }
+    planned: &ConsumerModel,
+    spelled: Option<&ConsumerModel>,
+) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    if planned.address_known() {
+        let (before, after) = (prior.address(), planned.address());
+        if before.stream != after.stream {
+            found.push("stream_id");
+        }
+        if before.domain != after.domain {
+            found.push("domain");
         }
     }
-    let (before, after) = (start_of(prior), start_of(spelled));
-    if before.0 != after.0 {
-        let flag = DELIVER_FLAGS
-            .iter()
-            .find(|(_, p)| *p == after.0)
-            .map(|(name, _)| *name)
-            .unwrap_or(match after.0 {
-                DeliverPolicy::ByStartSequence => "stream_sequence",
-                _ => "start_time",
-            });
-        plan.require_replace(AttributePath::attr(flag));
-    } else if before.1 != after.1 {
-        plan.require_replace(AttributePath::attr("stream_sequence"));
-    } else if before.2 != after.2 {
-        plan.require_replace(AttributePath::attr("start_time"));
+    if let Some(spelled) = spelled {
+        let (before, after) = (start_of(prior), start_of(spelled));
+        if before.0 != after.0 {
+            found.push(start_attribute(after.0));
+        } else if before.1 != after.1 {
+            found.push("stream_sequence");
+        } else if before.2 != after.2 {
+            found.push("start_time");
+        }
     }
+    found
 }
 
-/// `pause_until` left out is not managed: the pause the server holds (one an operator
-/// set with `nats consumer pause`, say) stays as it is. A new consumer starts unpaused.
-pub fn plan_pause(plan: &mut PlanContext<'_>) {
-    if !left_out(plan, "pause_until") {
+/// Refines the framework's plan: ID, server defaults, deliver flags, replacement, the
+/// pause, and unchanged values kept known.
+pub fn refine(plan: &mut PlanContext<'_>) {
+    let Some(written) = as_written(plan) else {
         return;
-    }
-    let kept = if plan.change.requires_replace.is_empty() {
-        plan.prior
-            .attr("pause_until")
-            .cloned()
-            .unwrap_or(Value::Null)
-    } else {
-        Value::Null
     };
-    plan.set("pause_until", kept);
+    let prior = plan.read_prior::<ConsumerModel>();
+    let mut spelled = None;
+    plan.update_planned(|planned: &mut ConsumerModel| {
+        // The ID follows from stream, name and domain: known before apply.
+        if planned.address_known() {
+            planned.id = Field::Known(planned.address().id());
+        }
+        plan_server_defaults(planned, &written);
+        spelled = spelled_start(planned, &written);
+        if let Some(spelled) = &spelled {
+            plan_deliver_flags(planned, &written, convert::deliver_policy(spelled));
+        }
+    });
+    if let (Some(prior), Some(planned)) = (&prior, plan.read_planned::<ConsumerModel>()) {
+        for attribute in replaced_by(prior, &planned, spelled.as_ref()) {
+            plan.require_replace(AttributePath::attr(attribute));
+        }
+    }
+    keep_unchanged(plan);
+    // `pause_until` left out is not managed: the pause the server holds (one an
+    // operator set with `nats consumer pause`, say) stays. A new consumer starts unpaused.
+    if written.pause_until.is_null() {
+        let kept = match &prior {
+            Some(prior) if !creates(plan) => prior.pause_until.clone(),
+            _ => Field::Null,
+        };
+        plan.update_planned(|planned: &mut ConsumerModel| planned.pause_until = kept);
+    }
 }
 
 /// The framework marks computed values "known after apply" when its own plan (made
 /// before the refinements above) differs from the prior state. When the refinements
 /// bring the plan back to the prior state, nothing changes: the values stay known.
-pub fn keep_unchanged(plan: &mut PlanContext<'_>) {
+fn keep_unchanged(plan: &mut PlanContext<'_>) {
     if plan.is_create() {
         return;
     }
@@ -219,11 +230,15 @@ pub fn keep_unchanged(plan: &mut PlanContext<'_>) {
     if !plan.change.requires_replace.is_empty() {
         return;
     }
+    let (Value::Object(config), Value::Object(prior)) = (plan.config, plan.prior) else {
+        return;
+    };
     let mut settled = plan.planned().clone();
     if let Value::Object(slots) = &mut settled {
         for (name, slot) in slots.iter_mut() {
-            if slot.is_unknown() && left_out(plan, name) {
-                *slot = plan.prior.attr(name).cloned().unwrap_or(Value::Null);
+            let left_out = config.get(name).is_none_or(Value::is_null);
+            if slot.is_unknown() && left_out {
+                *slot = prior.get(name).cloned().unwrap_or(Value::Null);
             }
         }
     }
@@ -237,7 +252,8 @@ pub fn creates(plan: &PlanContext<'_>) -> bool {
     plan.is_create() || !plan.change.requires_replace.is_empty()
 }
 
-/// Judges the planned consumer against its stream as the server holds it now. Only for
+/// Judges the planned consumer against the server of its domain (settings newer than
+/// it, see `versions.rs`) and its stream as the server holds it now. Only for
 /// a configuration known in full (Terraform plans again with the final values before
 /// applying) and a consumer that changes; skipped when the stream cannot be read, e.g.
 /// because the same apply creates it.
@@ -246,12 +262,17 @@ pub async fn check_against_stream(client: &NatsClient, plan: &mut PlanContext<'_
     if unchanged || !plan.config.is_wholly_known() {
         return;
     }
-    let Ok(model) = plan.planned_model::<ConsumerModel>() else {
+    let Some(model) = plan.read_planned::<ConsumerModel>() else {
         return;
     };
     let Ok(api) = client.jetstream(model.effective_domain().as_deref()).await else {
         return;
     };
+    let refused = versions::check(client, &api, &model).await;
+    if refused.has_errors() {
+        plan.diagnostics.extend(refused);
+        return;
+    }
     let stream = model.stream().name;
     let info = match api.stream_info(&stream).await {
         Ok(Some(info)) => info,

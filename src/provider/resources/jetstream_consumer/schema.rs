@@ -11,15 +11,20 @@
 //! `modify_plan`, as four flags spell one policy), ack and replay policy, heartbeat,
 //! flow control, pull <-> push, `max_waiting`, memory storage.
 
-use super::model::STREAM_REF;
+use super::model::{RFC3339_TIME, STREAM_REF};
 use crate::framework::schema::{Attribute, Schema};
-use crate::framework::validators::{int_at_least, int_between, Each, OneOf};
+use crate::framework::validators::{int_at_least, int_between, Each};
 use crate::framework::value::{Type, Value};
+use crate::nats::jetstream::{AckPolicy, PriorityPolicy, ReplayPolicy};
 use crate::provider::rules::{DOMAIN, NAME, SUBJECT};
 
 /// The pin timeout nats-server gives a `pinned_client` consumer that sets none, in
 /// seconds (its `JsDefaultPinnedTTL`).
 pub const PIN_TIMEOUT: i64 = 120;
+
+/// How long the server waits for an acknowledgement when `ack_wait` is left out and
+/// neither `backoff` nor flow-control acks decide it, in seconds.
+pub const ACK_WAIT: i64 = 30;
 
 /// The one heartbeat nats-server accepts with `ack_policy = "flow_control"`, in seconds.
 pub const FLOW_CONTROL_HEARTBEAT: i64 = 1;
@@ -104,17 +109,16 @@ pub fn schema() -> Schema {
             .validate(int_at_least(0))
             .description("Start at this stream sequence (`0` for none)."),
     )
-    .attribute(Attribute::string("start_time").optional().description(
+    .attribute(Attribute::string("start_time").optional().validate(RFC3339_TIME).description(
         "Start at the first message stored at or after this time (RFC 3339).",
     ))
     .attribute(
-        Attribute::string("ack_policy")
-            .default("explicit")
-            .validate(OneOf(&["explicit", "all", "none", "flow_control"]))
+        Attribute::enumeration::<AckPolicy>("ack_policy")
+            .default_variant(AckPolicy::Explicit)
             .requires_replace()
             .description("How messages are acknowledged: each (`explicit`), cumulatively (`all`), not at all (`none`), or by flow control (`flow_control`: push consumers only, the kind a stream's `source`/`mirror` `consumer` block reads through; the server wants `flow_control = true`, `heartbeat = 1`, `ack_wait = 0`, no `backoff`, `max_delivery = -1` and `max_ack_pending` above 0, and the first three are planned so when left out). A stream with `retention = \"workqueue\"` takes `explicit` or `flow_control` only."),
     )
-    .attribute(seconds("ack_wait", 30, "How long to wait for an acknowledgement before redelivering. Left out, it follows the first `backoff` step, and is `0` with `ack_policy = \"flow_control\"`. Written together with `backoff`, it must equal the first step: the server refuses anything else in the pedantic mode natsforge always uses (`first backoff value has to equal batch AckWait`), so natsforge says so at plan time where the official provider fails at apply"))
+    .attribute(Attribute::number("ack_wait").optional().computed().validate(int_at_least(0)).description(format!("How long to wait for an acknowledgement before redelivering, in seconds. Left out, it is {ACK_WAIT}, or the first `backoff` step, or `0` with `ack_policy = \"flow_control\"` (which needs `0`). Written together with `backoff`, it must equal the first step: the server refuses anything else in the pedantic mode natsforge always uses (`first backoff value has to equal batch AckWait`), so natsforge says so at plan time where the official provider fails at apply.")))
     .attribute(
         Attribute::number("max_delivery")
             .default(-1)
@@ -137,9 +141,8 @@ pub fn schema() -> Schema {
             .description("Only messages stored on subjects matching any of these (not together with `filter_subject`)."),
     )
     .attribute(
-        Attribute::string("replay_policy")
-            .default("instant")
-            .validate(OneOf(&["instant", "original"]))
+        Attribute::enumeration::<ReplayPolicy>("replay_policy")
+            .default_variant(ReplayPolicy::Instant)
             .requires_replace()
             .description("Deliver as fast as possible, or at the pace messages were stored."),
     )
@@ -204,13 +207,13 @@ pub fn schema() -> Schema {
             .description("Pull consumers: the priority groups pull requests name (needs `priority_policy`)."),
     )
     .attribute(
-        Attribute::string("priority_policy")
-            .default("none")
-            .validate(OneOf(&["none", "overflow", "pinned_client", "prioritized"]))
+        Attribute::enumeration::<PriorityPolicy>("priority_policy")
+            .default_variant(PriorityPolicy::None)
             .description("Pull consumers: how the priority groups share messages."),
     )
     .attribute(seconds("priority_timeout", 0, &format!("With `pinned_client`: how long a pinned client keeps its pin without pulling. Left out, the server's default of {PIN_TIMEOUT} s, planned as such; `0` also means the server's default and stays `0` in state")))
-    .attribute(Attribute::string("pause_until").optional().computed().description(
+    .attribute(Attribute::string("pause_until").optional().computed().validate(RFC3339_TIME).description(
+
         "Pause delivery until this time (RFC 3339); a time in the past resumes delivery (e.g. `1970-01-01T00:00:00Z`). Left out, the pause is not managed: whatever pause the server holds is kept and shown (as the official provider, which has no such attribute, leaves a `nats consumer pause` in place), and a new consumer starts unpaused. Removing the attribute therefore does not resume the consumer: set a past time.",
     ))
 }

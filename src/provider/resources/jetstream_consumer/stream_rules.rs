@@ -6,13 +6,13 @@
 
 use std::time::Duration;
 
-use super::convert::deliver_policy;
+use super::convert::{deliver_policy, start_attribute};
 use super::model::ConsumerModel;
-use super::subjects::{collide, within};
 use crate::nats::jetstream::{
     duration_to_seconds, AckPolicy, ConsumerInfo, ConsumerLimits, DeliverPolicy, RetentionPolicy,
     StreamInfo,
 };
+use crate::provider::rules::{subject_is_within, subjects_collide};
 
 /// What the rules need to know of the stream, read from the server.
 #[derive(Debug, Clone, Default)]
@@ -82,18 +82,6 @@ fn finding(attribute: &'static str, summary: &str, why: String, rule: &str) -> F
     }
 }
 
-/// The attribute that spells a deliver policy other than "all".
-fn start_attribute(policy: DeliverPolicy) -> &'static str {
-    match policy {
-        DeliverPolicy::Last => "deliver_last",
-        DeliverPolicy::New => "deliver_new",
-        DeliverPolicy::LastPerSubject => "deliver_last_per_subject",
-        DeliverPolicy::ByStartSequence => "stream_sequence",
-        DeliverPolicy::ByStartTime => "start_time",
-        DeliverPolicy::All => "deliver_all",
-    }
-}
-
 /// Judges the planned consumer (every value known) against its stream. `creating`
 /// when the consumer is new on the server (created or replaced).
 pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> Vec<Finding> {
@@ -105,8 +93,12 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
     if stream.retention == RetentionPolicy::WorkQueue {
         found.extend(work_queue(consumer, stream, creating));
     }
-    if let Some(subject) = consumer.delivery_subject.as_deref() {
-        if let Some(stored) = stream.subjects.iter().find(|s| within(subject, s)) {
+    if let Some(subject) = consumer.delivery_subject.known() {
+        if let Some(stored) = stream
+            .subjects
+            .iter()
+            .find(|s| subject_is_within(subject, s))
+        {
             found.push(finding(
                 "delivery_subject",
                 "Delivery subject stored by its own stream",
@@ -115,7 +107,7 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
             ));
         }
     }
-    let replicas = consumer.replicas.unwrap_or(0);
+    let replicas = consumer.replicas.known().copied().unwrap_or(0);
     if replicas > stream.replicas {
         found.push(finding(
             "replicas",
@@ -132,7 +124,7 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
         ));
     }
     let limits = stream.limits;
-    let pending = consumer.max_ack_pending.unwrap_or(0);
+    let pending = consumer.max_ack_pending.known().copied().unwrap_or(0);
     if limits.max_ack_pending > 0 && pending > limits.max_ack_pending {
         found.push(finding(
             "max_ack_pending",
@@ -142,7 +134,7 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
         ));
     }
     if !limits.inactive_threshold.is_zero() {
-        let threshold = consumer.inactive_threshold.unwrap_or(0);
+        let threshold = consumer.inactive_threshold.known().copied().unwrap_or(0);
         let limit = duration_to_seconds(limits.inactive_threshold);
         if threshold == 0 {
             found.push(finding(
@@ -165,8 +157,8 @@ pub fn judge(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> 
 
 fn work_queue(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) -> Vec<Finding> {
     let mut found = Vec::new();
-    let ack = consumer.ack_policy.as_deref().unwrap_or("explicit");
-    if !matches!(ack, "explicit" | "flow_control") {
+    let ack = consumer.ack_policy.known().copied().unwrap_or_default();
+    if !matches!(ack, AckPolicy::Explicit | AckPolicy::FlowControl) {
         found.push(finding(
             "ack_policy",
             "Work queues need explicit acknowledgements",
@@ -185,16 +177,17 @@ fn work_queue(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) ->
     }
     let mine: Vec<String> = consumer
         .filter_subject
-        .iter()
-        .chain(consumer.filter_subjects.iter().flatten())
+        .known()
+        .into_iter()
+        .chain(consumer.filter_subjects.known().into_iter().flatten())
         .cloned()
         .collect();
     let others: Vec<&(String, Vec<String>)> = stream
         .others
         .iter()
-        .filter(|(name, _)| *name != consumer.durable_name)
+        .filter(|(name, _)| name != consumer.durable())
         .collect();
-    let attribute = if consumer.filter_subjects.is_some() {
+    let attribute = if consumer.filter_subjects.is_known() {
         "filter_subjects"
     } else {
         "filter_subject"
@@ -216,7 +209,7 @@ fn work_queue(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) ->
         } else {
             theirs
                 .iter()
-                .find(|t| mine.iter().any(|m| collide(m, t)))
+                .find(|t| mine.iter().any(|m| subjects_collide(m, t)))
                 .map(|t| format!("`{t}`"))
         };
         if let Some(clash) = clash {
@@ -235,15 +228,16 @@ fn work_queue(consumer: &ConsumerModel, stream: &StreamFacts, creating: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Field;
 
     fn consumer() -> ConsumerModel {
         ConsumerModel {
-            stream_id: "JOBS".into(),
-            durable_name: "C".into(),
-            ack_policy: Some("explicit".into()),
-            max_ack_pending: Some(20000),
-            replicas: Some(0),
-            inactive_threshold: Some(0),
+            stream_id: Field::Known("JOBS".into()),
+            durable_name: Field::Known("C".into()),
+            ack_policy: Field::Known(AckPolicy::Explicit),
+            max_ack_pending: Field::Known(20000),
+            replicas: Field::Known(0),
+            inactive_threshold: Field::Known(0),
             ..ConsumerModel::default()
         }
     }
@@ -277,8 +271,8 @@ mod tests {
     fn work_queues_need_explicit_acks_from_the_start() {
         let wq = stream(RetentionPolicy::WorkQueue);
         let none = ConsumerModel {
-            ack_policy: Some("none".into()),
-            deliver_new: Some(true),
+            ack_policy: Field::Known(AckPolicy::None),
+            deliver_new: Field::Known(true),
             ..consumer()
         };
         let found = judge(&none, &wq, true);
@@ -292,7 +286,7 @@ mod tests {
         // The same consumer on a limits stream is fine.
         assert_eq!(judge(&none, &stream(RetentionPolicy::Limits), true), vec![]);
         let by_sequence = ConsumerModel {
-            stream_sequence: Some(5),
+            stream_sequence: Field::Known(5),
             ..consumer()
         };
         assert_eq!(
@@ -313,14 +307,14 @@ mod tests {
         // Updating an existing unfiltered consumer is not refused by the server.
         assert_eq!(judge(&consumer(), &wq, false), vec![]);
         let overlapping = ConsumerModel {
-            filter_subjects: Some(vec!["jobs.b".into(), "jobs.*.x".into()]),
+            filter_subjects: Field::Known(vec!["jobs.b".into(), "jobs.*.x".into()]),
             ..consumer()
         };
         let found = judge(&overlapping, &wq, false);
         assert_eq!(attributes(&found), vec!["filter_subjects"]);
         assert!(found[0].detail.contains("`jobs.a.*`"));
         let apart = ConsumerModel {
-            filter_subject: Some("jobs.b".into()),
+            filter_subject: Field::Known("jobs.b".into()),
             ..consumer()
         };
         assert_eq!(judge(&apart, &wq, true), vec![]);
@@ -335,14 +329,14 @@ mod tests {
     #[test]
     fn a_delivery_subject_inside_the_stream_is_a_cycle() {
         let push = ConsumerModel {
-            delivery_subject: Some("jobs.out".into()),
+            delivery_subject: Field::Known("jobs.out".into()),
             ..consumer()
         };
         let found = judge(&push, &stream(RetentionPolicy::Limits), true);
         assert_eq!(attributes(&found), vec!["delivery_subject"]);
         assert!(found[0].detail.contains("forms a cycle"));
         let outside = ConsumerModel {
-            delivery_subject: Some("out.jobs".into()),
+            delivery_subject: Field::Known("out.jobs".into()),
             ..consumer()
         };
         assert_eq!(
@@ -354,7 +348,7 @@ mod tests {
     #[test]
     fn replicas_follow_the_stream() {
         let three = ConsumerModel {
-            replicas: Some(3),
+            replicas: Field::Known(3),
             ..consumer()
         };
         let found = judge(&three, &stream(RetentionPolicy::Limits), true);
@@ -362,7 +356,7 @@ mod tests {
         let mut r3 = stream(RetentionPolicy::Interest);
         r3.replicas = 3;
         let one = ConsumerModel {
-            replicas: Some(1),
+            replicas: Field::Known(1),
             ..consumer()
         };
         let found = judge(&one, &r3, true);
@@ -386,13 +380,13 @@ mod tests {
         assert!(found[0].detail.contains("exceeds system limit of 100"));
         assert!(found[1].detail.contains("must be set if it's configured"));
         let within_limits = ConsumerModel {
-            max_ack_pending: Some(-1),
-            inactive_threshold: Some(60),
+            max_ack_pending: Field::Known(-1),
+            inactive_threshold: Field::Known(60),
             ..consumer()
         };
         assert_eq!(judge(&within_limits, &limited, true), vec![]);
         let too_idle = ConsumerModel {
-            inactive_threshold: Some(61),
+            inactive_threshold: Field::Known(61),
             ..within_limits
         };
         let found = judge(&too_idle, &limited, true);
