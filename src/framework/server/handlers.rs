@@ -220,12 +220,14 @@ impl<P: Provider> ProviderService<P> {
             .into());
         }
         let ty = resource.value_type();
-        let pruned = prune_to_type(&raw.json, ty)?;
-        let state = value::decode_json(&pruned, ty).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Could not read the stored state",
-                e.to_string(),
-            ))
+        // Attributes a newer schema dropped are left behind, not refused.
+        let state = value::decode_stored_json(&raw.json, ty).map_err(|e| {
+            Diagnostics::from(match e {
+                value::DecodeError::Json(problem) => {
+                    Diagnostic::error("Stored state is not valid JSON", problem)
+                }
+                e => Diagnostic::error("Could not read the stored state", e.to_string()),
+            })
         })?;
         Ok(pb::upgrade_resource_state::Response {
             upgraded_state: Some(encode(&returned(schema, state), ty)?),
@@ -374,47 +376,5 @@ fn replace_unknown_with_null(value: Value) -> Value {
                 .collect(),
         ),
         other => other,
-    }
-}
-
-/// Drops attributes the current schema no longer has from stored JSON state, so an
-/// attribute removed in a new provider version does not make old state unreadable.
-fn prune_to_type(json: &[u8], ty: &Type) -> Result<Vec<u8>, Diagnostics> {
-    let mut parsed: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Stored state is not valid JSON",
-            e.to_string(),
-        ))
-    })?;
-    prune(&mut parsed, ty);
-    serde_json::to_vec(&parsed).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Could not re-encode stored state",
-            e.to_string(),
-        ))
-    })
-}
-
-fn prune(json: &mut serde_json::Value, ty: &Type) {
-    match (json, ty) {
-        (serde_json::Value::Object(map), Type::Object(attributes, _)) => {
-            map.retain(|name, _| attributes.contains_key(name));
-            for (name, child) in map.iter_mut() {
-                if let Some(child_type) = attributes.get(name) {
-                    prune(child, child_type);
-                }
-            }
-        }
-        (serde_json::Value::Array(items), Type::List(element) | Type::Set(element)) => {
-            for item in items {
-                prune(item, element);
-            }
-        }
-        (serde_json::Value::Object(map), Type::Map(element)) => {
-            for child in map.values_mut() {
-                prune(child, element);
-            }
-        }
-        _ => {}
     }
 }

@@ -110,27 +110,59 @@ fn at(path: &AttributePath) -> String {
     }
 }
 
-/// The steps walked so far by a codec; turned into an [`AttributePath`] only when an
-/// error needs one, so the happy path does not clone paths per element.
+/// The steps walked so far by a codec, borrowed from the type and the value being
+/// walked; turned into an [`AttributePath`] only when an error needs one, so the happy
+/// path neither clones paths nor allocates a name per attribute.
 #[derive(Debug, Default)]
-pub(crate) struct PathTrail(Vec<PathStep>);
+pub(crate) struct PathTrail<'a> {
+    /// Where the walk started: the steps above a `dynamic` value, whose type is only
+    /// made during the walk and so cannot lend its names to the outer trail.
+    above: Vec<PathStep>,
+    steps: Vec<TrailStep<'a>>,
+}
 
-impl PathTrail {
-    pub(crate) fn push(&mut self, step: PathStep) {
-        self.0.push(step);
+#[derive(Debug, Clone, Copy)]
+enum TrailStep<'a> {
+    Attribute(&'a str),
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> PathTrail<'a> {
+    pub(crate) fn push_attribute(&mut self, name: &'a str) {
+        self.steps.push(TrailStep::Attribute(name));
+    }
+
+    pub(crate) fn push_key(&mut self, key: &'a str) {
+        self.steps.push(TrailStep::Key(key));
     }
 
     pub(crate) fn push_index(&mut self, index: usize) {
-        self.0.push(PathStep::ElementKeyInt(
-            i64::try_from(index).unwrap_or(i64::MAX),
-        ));
+        self.steps.push(TrailStep::Index(index));
     }
 
     pub(crate) fn pop(&mut self) {
-        self.0.pop();
+        self.steps.pop();
+    }
+
+    /// A trail continuing this one, for a walk below a value whose type was made here.
+    pub(crate) fn nested<'b>(&self) -> PathTrail<'b> {
+        PathTrail {
+            above: self.current().steps().to_vec(),
+            steps: Vec::new(),
+        }
     }
 
     pub(crate) fn current(&self) -> AttributePath {
-        AttributePath::from_steps(self.0.clone())
+        let mut steps = Vec::with_capacity(self.above.len() + self.steps.len());
+        steps.extend_from_slice(&self.above);
+        steps.extend(self.steps.iter().map(|step| match *step {
+            TrailStep::Attribute(name) => PathStep::Attribute(name.to_owned()),
+            TrailStep::Key(key) => PathStep::ElementKeyString(key.to_owned()),
+            TrailStep::Index(index) => {
+                PathStep::ElementKeyInt(i64::try_from(index).unwrap_or(i64::MAX))
+            }
+        }));
+        AttributePath::from_steps(steps)
     }
 }

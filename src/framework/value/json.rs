@@ -4,7 +4,7 @@
 //! Unknown values have no JSON form; a `dynamic` value is `{"value": ..., "type": ...}`.
 
 use super::error::PathTrail;
-use super::{DecodeError, EncodeError, Number, PathStep, Type, Value};
+use super::{DecodeError, EncodeError, Number, Type, Value};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -13,9 +13,25 @@ use std::str::FromStr;
 /// leniently (a number or bool where a string is expected, `"true"`/`"1"` for a bool, a
 /// numeric string for a number), object attributes missing from the JSON become null.
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    decode(bytes, ty, false)
+}
+
+/// [`decode_json`] for state stored by an earlier provider version: an object attribute
+/// the type no longer has is dropped instead of refused (in objects, and in lists, sets
+/// and maps of them; a tuple or a `dynamic` value still refuses one), so removing an
+/// attribute from a schema does not make old state unreadable.
+pub fn decode_stored_json(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    decode(bytes, ty, true)
+}
+
+fn decode(bytes: &[u8], ty: &Type, drop_removed: bool) -> Result<Value, DecodeError> {
     // serde_json refuses nesting deeper than 128, so the walk below is bounded too.
     let json: Json = serde_json::from_slice(bytes).map_err(|e| DecodeError::Json(e.to_string()))?;
-    JsonDecoder::default().value(&json, ty)
+    JsonDecoder {
+        path: PathTrail::default(),
+        drop_removed,
+    }
+    .value(&json, ty)
 }
 
 /// Writes `value` as JSON of type `ty`. Object attributes missing from the value are
@@ -37,13 +53,15 @@ fn json_kind(json: &Json) -> &'static str {
     }
 }
 
-#[derive(Default)]
-struct JsonDecoder {
-    path: PathTrail,
+/// `'a` covers the JSON and the type being read, whose names the path trail borrows.
+struct JsonDecoder<'a> {
+    path: PathTrail<'a>,
+    /// Skip object attributes the type lacks (see [`decode_stored_json`]).
+    drop_removed: bool,
 }
 
-impl JsonDecoder {
-    fn value(&mut self, json: &Json, ty: &Type) -> Result<Value, DecodeError> {
+impl<'a> JsonDecoder<'a> {
+    fn value(&mut self, json: &'a Json, ty: &'a Type) -> Result<Value, DecodeError> {
         if json.is_null() {
             return Ok(Value::Null);
         }
@@ -75,12 +93,15 @@ impl JsonDecoder {
                         found: items.len(),
                     });
                 }
-                Ok(Value::Tuple(self.elements(items, |i| &types[i])?))
+                let drop_removed = std::mem::replace(&mut self.drop_removed, false);
+                let elements = self.elements(items, |i| &types[i]);
+                self.drop_removed = drop_removed;
+                Ok(Value::Tuple(elements?))
             }
             (Type::Map(element), Json::Object(entries)) => {
                 let mut out = BTreeMap::new();
                 for (key, item) in entries {
-                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    self.path.push_key(key);
                     out.insert(key.clone(), self.value(item, element)?);
                     self.path.pop();
                 }
@@ -90,12 +111,15 @@ impl JsonDecoder {
                 let mut out = BTreeMap::new();
                 for (name, item) in entries {
                     let Some(attribute_type) = attributes.get(name) else {
+                        if self.drop_removed {
+                            continue;
+                        }
                         return Err(DecodeError::UnsupportedAttribute {
                             path: self.path.current(),
                             name: name.clone(),
                         });
                     };
-                    self.path.push(PathStep::Attribute(name.clone()));
+                    self.path.push_attribute(name);
                     out.insert(name.clone(), self.value(item, attribute_type)?);
                     self.path.pop();
                 }
@@ -114,10 +138,10 @@ impl JsonDecoder {
         }
     }
 
-    fn elements<'t>(
+    fn elements(
         &mut self,
-        items: &[Json],
-        type_of: impl Fn(usize) -> &'t Type,
+        items: &'a [Json],
+        type_of: impl Fn(usize) -> &'a Type,
     ) -> Result<Vec<Value>, DecodeError> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -138,7 +162,7 @@ impl JsonDecoder {
     }
 
     /// `{"value": V, "type": T}`, both required, nothing else allowed.
-    fn dynamic(&mut self, json: &Json) -> Result<Value, DecodeError> {
+    fn dynamic(&mut self, json: &'a Json) -> Result<Value, DecodeError> {
         let invalid = |path, reason: String| DecodeError::InvalidDynamic { path, reason };
         let Json::Object(fields) = json else {
             return Err(DecodeError::Mismatch {
@@ -157,7 +181,12 @@ impl JsonDecoder {
         };
         let concrete =
             Type::from_json(type_json).map_err(|e| invalid(self.path.current(), e.to_string()))?;
-        let inner = self.value(value_json, &concrete)?;
+        // The type lives only here: read the value below it with a trail of its own.
+        let inner = JsonDecoder {
+            path: self.path.nested(),
+            drop_removed: false,
+        }
+        .value(value_json, &concrete)?;
         Ok(match concrete {
             Type::Dynamic => inner,
             concrete => Value::Dynamic(concrete, Box::new(inner)),
@@ -165,13 +194,14 @@ impl JsonDecoder {
     }
 }
 
+/// `'a` covers the value and the type being written, whose names the path trail borrows.
 #[derive(Default)]
-struct JsonEncoder {
-    path: PathTrail,
+struct JsonEncoder<'a> {
+    path: PathTrail<'a>,
 }
 
-impl JsonEncoder {
-    fn value(&mut self, value: &Value, ty: &Type) -> Result<Json, EncodeError> {
+impl<'a> JsonEncoder<'a> {
+    fn value(&mut self, value: &'a Value, ty: &'a Type) -> Result<Json, EncodeError> {
         if *ty == Type::Dynamic {
             return self.dynamic(value);
         }
@@ -186,7 +216,7 @@ impl JsonEncoder {
         }
     }
 
-    fn known(&mut self, value: &Value, ty: &Type) -> Result<Json, EncodeError> {
+    fn known(&mut self, value: &'a Value, ty: &'a Type) -> Result<Json, EncodeError> {
         match (ty, value) {
             (Type::Bool, Value::Bool(b)) => Ok(Json::Bool(*b)),
             (Type::Number, Value::Number(n)) => serde_json::Number::from_str(&n.to_string())
@@ -212,7 +242,7 @@ impl JsonEncoder {
             (Type::Map(element), Value::Map(entries) | Value::Object(entries)) => {
                 let mut out = serde_json::Map::new();
                 for (key, item) in entries {
-                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    self.path.push_key(key);
                     out.insert(key.clone(), self.value(item, element)?);
                     self.path.pop();
                 }
@@ -227,7 +257,7 @@ impl JsonEncoder {
                 }
                 let mut out = serde_json::Map::new();
                 for (name, attribute_type) in attributes {
-                    self.path.push(PathStep::Attribute(name.clone()));
+                    self.path.push_attribute(name);
                     let item = values.get(name).unwrap_or(&Value::Null);
                     out.insert(name.clone(), self.value(item, attribute_type)?);
                     self.path.pop();
@@ -242,10 +272,10 @@ impl JsonEncoder {
         }
     }
 
-    fn elements<'t>(
+    fn elements(
         &mut self,
-        items: &[Value],
-        type_of: impl Fn(usize) -> &'t Type,
+        items: &'a [Value],
+        type_of: impl Fn(usize) -> &'a Type,
     ) -> Result<Json, EncodeError> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -257,7 +287,7 @@ impl JsonEncoder {
     }
 
     /// A known type travels as `{"value": ..., "type": ...}`; a bare null is `null`.
-    fn dynamic(&mut self, value: &Value) -> Result<Json, EncodeError> {
+    fn dynamic(&mut self, value: &'a Value) -> Result<Json, EncodeError> {
         let concrete = match value {
             Value::Null => return Ok(Json::Null),
             Value::Unknown => {
@@ -277,9 +307,76 @@ impl JsonEncoder {
             Value::Dynamic(_, inner) => inner,
             other => other,
         };
+        // The type may live only here: write below it with a trail of its own.
+        let written = JsonEncoder {
+            path: self.path.nested(),
+        }
+        .value(inner, &concrete)?;
         let mut out = serde_json::Map::new();
-        out.insert("value".to_owned(), self.value(inner, &concrete)?);
+        out.insert("value".to_owned(), written);
         out.insert("type".to_owned(), concrete.to_json());
         Ok(Json::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream_type() -> Type {
+        let placement = Type::object([("cluster", Type::String)]);
+        Type::object([
+            ("name", Type::String),
+            ("placement", placement.clone()),
+            ("sources", Type::list(placement.clone())),
+            ("by_key", Type::map(placement)),
+            ("pair", Type::Tuple(vec![Type::object([("a", Type::Bool)])])),
+            ("any", Type::Dynamic),
+        ])
+    }
+
+    #[test]
+    fn stored_state_drops_what_the_schema_no_longer_has() {
+        let json = br#"{"name":"S","gone":1,"placement":{"cluster":"c","tags":["x"]},
+            "sources":[{"cluster":"d","old":true}],"by_key":{"k":{"cluster":"e","old":null}}}"#;
+        let ty = stream_type();
+        let stored = decode_stored_json(json, &ty).unwrap();
+        let expected = decode_json(
+            br#"{"name":"S","placement":{"cluster":"c"},"sources":[{"cluster":"d"}],
+                "by_key":{"k":{"cluster":"e"}}}"#,
+            &ty,
+        )
+        .unwrap();
+        assert_eq!(stored, expected);
+        let error = decode_json(json, &ty).unwrap_err();
+        assert!(
+            matches!(&error, DecodeError::UnsupportedAttribute { name, .. } if name == "gone"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn stored_state_still_refuses_strangers_in_tuples_and_dynamic_values() {
+        let ty = stream_type();
+        let in_tuple = br#"{"pair":[{"a":true,"b":false}]}"#;
+        let error = decode_stored_json(in_tuple, &ty).unwrap_err();
+        assert_eq!(error.to_string(), "pair[0]: unsupported attribute \"b\"");
+        let in_dynamic = br#"{"any":{"value":{"a":true,"b":1},"type":["object",{"a":"bool"}]}}"#;
+        let error = decode_stored_json(in_dynamic, &ty).unwrap_err();
+        assert_eq!(error.to_string(), "any: unsupported attribute \"b\"");
+        // Elements after a tuple are read leniently again.
+        let after = br#"{"pair":[{"a":true}],"sources":[{"cluster":"d","old":1}]}"#;
+        assert!(decode_stored_json(after, &ty).is_ok());
+    }
+
+    #[test]
+    fn error_paths_name_every_step_below_a_dynamic_value() {
+        let ty = Type::object([("any", Type::Dynamic)]);
+        let json = br#"{"any":{"value":{"m":{"k":[1,"x"]}},"type":["object",{"m":["map",["list","number"]]}]}}"#;
+        let error = decode_json(json, &ty).unwrap_err();
+        assert_eq!(
+            error.path().map(ToString::to_string).as_deref(),
+            Some("any.m[\"k\"][1]")
+        );
     }
 }

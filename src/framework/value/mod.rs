@@ -17,7 +17,7 @@ mod proptests;
 mod tests;
 
 pub use error::{DecodeError, EncodeError};
-pub use json::{decode_json, encode_json};
+pub use json::{decode_json, decode_stored_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack, MAX_DEPTH};
 pub use number::{Number, MAX_NUMBER_SIZE};
 pub use path::{AttributePath, PathStep};

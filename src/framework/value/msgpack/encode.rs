@@ -2,7 +2,7 @@
 
 use super::{NIL, UNKNOWN};
 use crate::framework::value::error::PathTrail;
-use crate::framework::value::{EncodeError, Number, PathStep, Type, Value};
+use crate::framework::value::{EncodeError, Number, Type, Value};
 
 /// Writes `value` as type `ty`. Object attributes missing from the value are written as
 /// nil; a value under a `dynamic` type is written with its carried (or implied) type.
@@ -18,13 +18,15 @@ pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> 
     Ok(encoder.out)
 }
 
-struct Encoder {
+/// Writes to `out`; `'a` covers the value and the type being written, whose names the
+/// path trail borrows.
+struct Encoder<'a> {
     out: Vec<u8>,
-    path: PathTrail,
+    path: PathTrail<'a>,
 }
 
-impl Encoder {
-    fn value(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
+impl<'a> Encoder<'a> {
+    fn value(&mut self, value: &'a Value, ty: &'a Type) -> Result<(), EncodeError> {
         if *ty == Type::Dynamic {
             return self.dynamic(value);
         }
@@ -38,7 +40,7 @@ impl Encoder {
         Ok(())
     }
 
-    fn known(&mut self, value: &Value, ty: &Type) -> Result<(), EncodeError> {
+    fn known(&mut self, value: &'a Value, ty: &'a Type) -> Result<(), EncodeError> {
         match (ty, value) {
             (Type::Bool, Value::Bool(b)) => self.out.push(if *b { 0xc3 } else { 0xc2 }),
             (Type::Number, Value::Number(n)) => self.number(n)?,
@@ -65,7 +67,7 @@ impl Encoder {
                 self.header(0x80, [0xde, 0xdf], entries.len())?;
                 for (key, item) in entries {
                     self.str(key.as_bytes())?;
-                    self.path.push(PathStep::ElementKeyString(key.clone()));
+                    self.path.push_key(key);
                     self.value(item, element)?;
                     self.path.pop();
                 }
@@ -80,7 +82,7 @@ impl Encoder {
                 self.header(0x80, [0xde, 0xdf], attributes.len())?;
                 for (name, attribute_type) in attributes {
                     self.str(name.as_bytes())?;
-                    self.path.push(PathStep::Attribute(name.clone()));
+                    self.path.push_attribute(name);
                     self.value(values.get(name).unwrap_or(&Value::Null), attribute_type)?;
                     self.path.pop();
                 }
@@ -96,10 +98,10 @@ impl Encoder {
         Ok(())
     }
 
-    fn elements<'t>(
+    fn elements(
         &mut self,
-        items: &[Value],
-        type_of: impl Fn(usize) -> &'t Type,
+        items: &'a [Value],
+        type_of: impl Fn(usize) -> &'a Type,
     ) -> Result<(), EncodeError> {
         for (i, item) in items.iter().enumerate() {
             self.path.push_index(i);
@@ -111,7 +113,7 @@ impl Encoder {
 
     /// Under `dynamic`, a known type travels as `[type JSON bin, value]`; bare nulls and
     /// unknowns, whose type nobody knows, are written plainly (as go-cty does).
-    fn dynamic(&mut self, value: &Value) -> Result<(), EncodeError> {
+    fn dynamic(&mut self, value: &'a Value) -> Result<(), EncodeError> {
         match value {
             Value::Null => {
                 self.out.push(NIL);
@@ -130,12 +132,20 @@ impl Encoder {
                         .ok_or_else(|| EncodeError::CannotInferType {
                             path: self.path.current(),
                         })?;
-                self.typed(&concrete, other)
+                // The implied type lives only here: write below it with a trail of
+                // its own.
+                let mut below = Encoder {
+                    out: std::mem::take(&mut self.out),
+                    path: self.path.nested(),
+                };
+                let written = below.typed(&concrete, other);
+                self.out = below.out;
+                written
             }
         }
     }
 
-    fn typed(&mut self, concrete: &Type, value: &Value) -> Result<(), EncodeError> {
+    fn typed(&mut self, concrete: &'a Type, value: &'a Value) -> Result<(), EncodeError> {
         self.out.push(0x92);
         let type_json = concrete.to_json_bytes();
         self.bin(&type_json)?;

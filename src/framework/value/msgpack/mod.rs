@@ -6,7 +6,7 @@
 mod encode;
 
 use super::error::PathTrail;
-use super::{DecodeError, Number, PathStep, Type, Value};
+use super::{DecodeError, Number, Type, Value};
 use std::collections::BTreeMap;
 
 pub use encode::encode_msgpack;
@@ -68,10 +68,12 @@ impl Head<'_> {
     }
 }
 
+/// Reads `input`; `'a` also covers the type being read, whose attribute names the
+/// path trail borrows.
 struct Decoder<'a> {
     input: &'a [u8],
     pos: usize,
-    path: PathTrail,
+    path: PathTrail<'a>,
     depth: usize,
 }
 
@@ -179,7 +181,7 @@ impl<'a> Decoder<'a> {
         Ok(Head::Extension)
     }
 
-    fn value(&mut self, ty: &Type) -> Result<Value, DecodeError> {
+    fn value(&mut self, ty: &'a Type) -> Result<Value, DecodeError> {
         if self.depth >= MAX_DEPTH {
             return Err(DecodeError::TooDeep {
                 path: self.path.current(),
@@ -194,7 +196,7 @@ impl<'a> Decoder<'a> {
 
     /// Only dispatches: each kind is read in its own function so that the frame repeated
     /// per nesting level stays small (debug builds do not share stack slots across arms).
-    fn value_at_depth(&mut self, ty: &Type) -> Result<Value, DecodeError> {
+    fn value_at_depth(&mut self, ty: &'a Type) -> Result<Value, DecodeError> {
         let head = self.head()?;
         match (head, ty) {
             (Head::Extension, _) => Ok(Value::Unknown),
@@ -202,7 +204,7 @@ impl<'a> Decoder<'a> {
             (Head::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
             (head, Type::Number) => self.number(head).map(Value::Number),
             (Head::Str(bytes) | Head::Bin(bytes), Type::String) => {
-                self.text(bytes).map(Value::String)
+                self.text(bytes).map(Value::string)
             }
             (head, Type::List(element)) => self.sequence(head, ty, |_| element).map(Value::List),
             (head, Type::Set(element)) => self.sequence(head, ty, |_| element).map(Value::Set),
@@ -214,11 +216,11 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn sequence<'t>(
+    fn sequence(
         &mut self,
         head: Head<'_>,
         ty: &Type,
-        type_of: impl Fn(usize) -> &'t Type,
+        type_of: impl Fn(usize) -> &'a Type,
     ) -> Result<Vec<Value>, DecodeError> {
         let Head::Array(len) = head else {
             return Err(self.mismatch(ty, &head));
@@ -233,7 +235,12 @@ impl<'a> Decoder<'a> {
         Ok(items)
     }
 
-    fn tuple(&mut self, head: Head<'_>, ty: &Type, types: &[Type]) -> Result<Value, DecodeError> {
+    fn tuple(
+        &mut self,
+        head: Head<'_>,
+        ty: &Type,
+        types: &'a [Type],
+    ) -> Result<Value, DecodeError> {
         if let Head::Array(len) = head {
             if len != types.len() {
                 return Err(DecodeError::TupleLength {
@@ -246,17 +253,17 @@ impl<'a> Decoder<'a> {
         self.sequence(head, ty, |i| &types[i]).map(Value::Tuple)
     }
 
-    fn map(&mut self, head: Head<'_>, ty: &Type, element: &Type) -> Result<Value, DecodeError> {
+    fn map(&mut self, head: Head<'_>, ty: &Type, element: &'a Type) -> Result<Value, DecodeError> {
         let Head::Map(len) = head else {
             return Err(self.mismatch(ty, &head));
         };
         let mut entries = BTreeMap::new();
         for _ in 0..len {
             let key = self.key()?;
-            self.path.push(PathStep::ElementKeyString(key.clone()));
+            self.path.push_key(key);
             let value = self.value(element)?;
             self.path.pop();
-            entries.insert(key, value);
+            entries.insert(key.to_owned(), value);
         }
         Ok(Value::Map(entries))
     }
@@ -267,7 +274,7 @@ impl<'a> Decoder<'a> {
         &mut self,
         head: Head<'_>,
         ty: &Type,
-        attributes: &BTreeMap<String, Type>,
+        attributes: &'a BTreeMap<String, Type>,
     ) -> Result<Value, DecodeError> {
         let Head::Map(len) = head else {
             return Err(self.mismatch(ty, &head));
@@ -276,13 +283,13 @@ impl<'a> Decoder<'a> {
         let mut given = Vec::with_capacity(len.min(self.input.len() - self.pos));
         for _ in 0..len {
             let name = self.key()?;
-            let Some(attribute_type) = attributes.get(&name) else {
+            let Some((name, attribute_type)) = attributes.get_key_value(name) else {
                 return Err(DecodeError::UnsupportedAttribute {
                     path: self.path.current(),
-                    name,
+                    name: name.to_owned(),
                 });
             };
-            self.path.push(PathStep::Attribute(name.clone()));
+            self.path.push_attribute(name);
             let value = self.value(attribute_type)?;
             self.path.pop();
             given.push((name, value));
@@ -290,14 +297,14 @@ impl<'a> Decoder<'a> {
         Ok(Value::Object(complete_object(given, attributes)))
     }
 
-    fn key(&mut self) -> Result<String, DecodeError> {
+    fn key(&mut self) -> Result<&'a str, DecodeError> {
         match self.head()? {
             Head::Str(bytes) | Head::Bin(bytes) => self.text(bytes),
             other => Err(self.mismatch(&Type::String, &other)),
         }
     }
 
-    fn number(&self, head: Head<'_>) -> Result<Number, DecodeError> {
+    fn number(&self, head: Head<'a>) -> Result<Number, DecodeError> {
         let invalid = |reason| DecodeError::InvalidNumber {
             path: self.path.current(),
             reason,
@@ -317,7 +324,15 @@ impl<'a> Decoder<'a> {
     /// `[type JSON, value]`; the type JSON is a bin (go-cty) but a str is accepted too.
     fn dynamic(&mut self, head: Head<'_>) -> Result<Value, DecodeError> {
         let concrete = self.dynamic_type(head)?;
-        let inner = self.value(&concrete)?;
+        // The type lives only here: read the value below it with a trail of its own.
+        let mut below = Decoder {
+            input: self.input,
+            pos: self.pos,
+            path: self.path.nested(),
+            depth: self.depth,
+        };
+        let inner = below.value(&concrete)?;
+        self.pos = below.pos;
         Ok(match concrete {
             // The type said nothing: keep whatever the inner dynamic value decoded to.
             Type::Dynamic => inner,
@@ -343,8 +358,8 @@ impl<'a> Decoder<'a> {
         Type::from_json_bytes(type_json).map_err(|e| invalid(self.path.current(), &e.to_string()))
     }
 
-    fn text(&self, bytes: &[u8]) -> Result<String, DecodeError> {
-        String::from_utf8(bytes.to_vec()).map_err(|_| DecodeError::InvalidUtf8 {
+    fn text(&self, bytes: &'a [u8]) -> Result<&'a str, DecodeError> {
+        std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8 {
             path: self.path.current(),
         })
     }
@@ -362,7 +377,7 @@ impl<'a> Decoder<'a> {
 /// attributes in name order, so sorting is a check and the merge with the (sorted)
 /// type walks both once; the map is then built in one go rather than by inserts.
 fn complete_object(
-    mut given: Vec<(String, Value)>,
+    mut given: Vec<(&String, Value)>,
     attributes: &BTreeMap<String, Type>,
 ) -> BTreeMap<String, Value> {
     // Stable, so that of two equal names the later stays later and wins below.
@@ -373,10 +388,10 @@ fn complete_object(
     let mut complete = Vec::with_capacity(attributes.len());
     for name in attributes.keys() {
         let mut entry = None;
-        while let Some(found) = given.next_if(|(given_name, _)| given_name == name) {
-            entry = Some(found);
+        while let Some((_, value)) = given.next_if(|(given_name, _)| *given_name == name) {
+            entry = Some(value);
         }
-        complete.push(entry.unwrap_or_else(|| (name.clone(), Value::Null)));
+        complete.push((name.clone(), entry.unwrap_or(Value::Null)));
     }
     // Sorted and unique: collecting builds the tree without comparisons per insert.
     complete.into_iter().collect()
