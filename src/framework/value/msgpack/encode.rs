@@ -3,6 +3,7 @@
 use super::{NIL, UNKNOWN};
 use crate::framework::value::error::PathTrail;
 use crate::framework::value::{EncodeError, Number, Type, Value};
+use std::collections::BTreeMap;
 
 /// Writes `value` as type `ty`. Object attributes missing from the value are written as
 /// nil; a value under a `dynamic` type is written with its carried (or implied) type.
@@ -73,17 +74,24 @@ impl<'a> Encoder<'a> {
                 }
             }
             (Type::Object(attributes, _), Value::Object(values) | Value::Map(values)) => {
-                if let Some(extra) = values.keys().find(|name| !attributes.contains_key(*name)) {
+                if let Some(extra) = attribute_not_in(values, attributes) {
                     return Err(EncodeError::UnsupportedAttribute {
                         path: self.path.current(),
                         name: extra.clone(),
                     });
                 }
                 self.header(0x80, [0xde, 0xdf], attributes.len())?;
+                // Both maps are sorted by name and `values` holds no other names: walk
+                // them side by side rather than looking each attribute up.
+                let mut given = values.iter().peekable();
                 for (name, attribute_type) in attributes {
                     self.str(name.as_bytes())?;
                     self.path.push_attribute(name);
-                    self.value(values.get(name).unwrap_or(&Value::Null), attribute_type)?;
+                    let value = given.next_if(|(given_name, _)| *given_name == name);
+                    self.value(
+                        value.map_or(&Value::Null, |(_, value)| value),
+                        attribute_type,
+                    )?;
                     self.path.pop();
                 }
             }
@@ -256,5 +264,56 @@ impl<'a> Encoder<'a> {
             self.out.extend_from_slice(&n.to_be_bytes());
         }
         Ok(())
+    }
+}
+
+/// The first name in `values` that `attributes` lacks; both are sorted, so one walk.
+fn attribute_not_in<'v>(
+    values: &'v BTreeMap<String, Value>,
+    attributes: &BTreeMap<String, Type>,
+) -> Option<&'v String> {
+    let mut known = attributes.keys().peekable();
+    values.keys().find(|given| {
+        while known.next_if(|name| name < given).is_some() {}
+        known.next_if(|name| name == given).is_none()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_type_lacks_are_found_wherever_they_sort() {
+        let attributes = BTreeMap::from([
+            ("b".to_owned(), Type::Bool),
+            ("d".to_owned(), Type::Bool),
+            ("f".to_owned(), Type::Bool),
+        ]);
+        let values = |names: &[&str]| -> BTreeMap<String, Value> {
+            names
+                .iter()
+                .map(|n| ((*n).to_owned(), Value::Null))
+                .collect()
+        };
+        let extra = |names: &[&str]| attribute_not_in(&values(names), &attributes).cloned();
+        assert_eq!(extra(&[]), None);
+        assert_eq!(extra(&["b", "d", "f"]), None);
+        assert_eq!(extra(&["d"]), None);
+        assert_eq!(extra(&["a", "b"]), Some("a".to_owned()));
+        assert_eq!(extra(&["b", "c", "d"]), Some("c".to_owned()));
+        assert_eq!(extra(&["f", "g"]), Some("g".to_owned()));
+        let object = Type::Object(attributes.clone(), Default::default());
+        let error = encode_msgpack(&Value::Object(values(&["b", "e"])), &object).unwrap_err();
+        assert!(
+            matches!(&error, EncodeError::UnsupportedAttribute { name, .. } if name == "e"),
+            "{error:?}"
+        );
+        // Written in the type's order, missing ones as nil.
+        let written = encode_msgpack(&Value::Object(values(&["d"])), &object).unwrap();
+        assert_eq!(
+            written,
+            [0x83, 0xa1, b'b', NIL, 0xa1, b'd', NIL, 0xa1, b'f', NIL]
+        );
     }
 }

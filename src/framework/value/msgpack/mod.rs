@@ -281,9 +281,20 @@ impl<'a> Decoder<'a> {
         };
         // Every attribute takes at least two bytes: never reserve more than is left.
         let mut given = Vec::with_capacity(len.min(self.input.len() - self.pos));
+        // go-cty writes attributes in name order, as the type holds them: look for each
+        // one from where the last was found, and search the whole type only otherwise.
+        let mut ahead = attributes.iter();
+        let mut in_order = true;
         for _ in 0..len {
             let name = self.key()?;
-            let Some((name, attribute_type)) = attributes.get_key_value(name) else {
+            let found = match ahead.by_ref().find(|(known, _)| known.as_str() == name) {
+                Some(found) => Some(found),
+                None => {
+                    in_order = false;
+                    attributes.get_key_value(name)
+                }
+            };
+            let Some((name, attribute_type)) = found else {
                 return Err(DecodeError::UnsupportedAttribute {
                     path: self.path.current(),
                     name: name.to_owned(),
@@ -294,7 +305,7 @@ impl<'a> Decoder<'a> {
             self.path.pop();
             given.push((name, value));
         }
-        Ok(Value::Object(complete_object(given, attributes)))
+        Ok(Value::Object(complete_object(given, in_order, attributes)))
     }
 
     fn key(&mut self) -> Result<&'a str, DecodeError> {
@@ -373,22 +384,26 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// The object holding `given` and null for every other attribute. go-cty writes
-/// attributes in name order, so sorting is a check and the merge with the (sorted)
-/// type walks both once; the map is then built in one go rather than by inserts.
+/// The object holding `given` and null for every other attribute. `given` names are the
+/// type's own keys (so equal names are the same string); `in_order` says they came in
+/// the type's order, each once, as go-cty writes them. The merge with the (sorted) type
+/// then walks both once, and the map is built in one go rather than by inserts.
 fn complete_object(
     mut given: Vec<(&String, Value)>,
+    in_order: bool,
     attributes: &BTreeMap<String, Type>,
 ) -> BTreeMap<String, Value> {
     // Stable, so that of two equal names the later stays later and wins below.
-    if !given.is_sorted_by(|a, b| a.0 <= b.0) {
-        given.sort_by(|a, b| a.0.cmp(&b.0));
+    if !in_order {
+        given.sort_by(|a, b| a.0.cmp(b.0));
     }
     let mut given = given.into_iter().peekable();
     let mut complete = Vec::with_capacity(attributes.len());
     for name in attributes.keys() {
         let mut entry = None;
-        while let Some((_, value)) = given.next_if(|(given_name, _)| *given_name == name) {
+        while let Some((_, value)) =
+            given.next_if(|(given_name, _)| std::ptr::eq(*given_name, name))
+        {
             entry = Some(value);
         }
         complete.push((name.clone(), entry.unwrap_or(Value::Null)));
