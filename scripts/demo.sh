@@ -4,12 +4,14 @@
 #
 #   scripts/demo.sh up     stop earlier demo servers; apply identities/ (operators, accounts,
 #                          users, both server configs); start hub and leaf nats-server on
-#                          those files; apply streams/; publish on the hub; report
+#                          those files; apply streams/; publish jobs on the hub with the
+#                          nats_publish action of jobs/ and watch them arrive on the leaf;
+#                          stop the leaf, publish more, restart it and watch it catch up
 #   scripts/demo.sh down   stop the demo servers (state, configs and stores stay in .demo/)
 #
 # Needs (exported by the Makefile): TF_ACC_TERRAFORM_PATH, NATS_SERVER_BIN for `up`,
-# and PROVIDER_DIR, the directory holding the built terraform-provider-nats.
-# Publishing uses openssl (Ed25519) to answer the hub's login challenge.
+# and PROVIDER_DIR, the directory holding the built terraform-provider-nats. Everything
+# talks to NATS through Terraform and the provider; the script only starts servers.
 # Ports are not the NATS defaults, so a developer's own servers are untouched.
 set -euo pipefail
 
@@ -19,7 +21,7 @@ SERVERS="$DEMO/servers"
 BASE="${DEMO_PORT_BASE:-14200}"
 HUB_PORT=$((BASE + 22)) HUB_LEAF_PORT=$((BASE + 42)) HUB_HTTP_PORT=$((BASE + 82))
 LEAF_PORT=$((BASE + 23)) LEAF_HTTP_PORT=$((BASE + 83))
-MESSAGES="${DEMO_MESSAGES:-5}"
+JOBS="${DEMO_MESSAGES:-5}"
 
 say() { echo "demo: $*"; }
 
@@ -79,60 +81,27 @@ start_server() {
   exit 1
 }
 
-# Publishes $MESSAGES messages on the hub as the hub admin: the NATS protocol over
-# bash's /dev/tcp, the server's nonce signed with the user's seed by openssl.
-publish() {
-  local creds="$1" port="$2" subject="$3"
-  local jwt seed key_file nonce_file info nonce sig reply i
-  jwt="$(awk '/BEGIN NATS USER JWT/{getline; print; exit}' "$creds")"
-  seed="$(awk '/BEGIN USER NKEY SEED/{getline; print; exit}' "$creds")"
-  key_file="$(mktemp "$DEMO/key.XXXXXX")" nonce_file="$(mktemp "$DEMO/nonce.XXXXXX")"
-  # An nkey seed is base32(2 prefix bytes, the 32-byte Ed25519 seed, CRC16); PKCS#8
-  # wraps the 32 bytes behind a fixed 16-byte header.
-  {
-    echo "-----BEGIN PRIVATE KEY-----"
-    {
-      printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20'
-      printf '%s========' "$seed" | head -c 64 | base32 -d 2>/dev/null | tail -c +3 | head -c 32
-    } | base64 -w0
-    echo
-    echo "-----END PRIVATE KEY-----"
-  } >"$key_file"
-  seed=""
-  exec 3<>"/dev/tcp/127.0.0.1/$port"
-  IFS= read -r info <&3
-  nonce="$(printf '%s' "$info" | sed -n 's/.*"nonce":"\([^"]*\)".*/\1/p')"
-  printf '%s' "$nonce" >"$nonce_file"
-  sig="$(openssl pkeyutl -sign -inkey "$key_file" -rawin -in "$nonce_file" | base64 -w0 | tr '+/' '-_' | tr -d '=')"
-  rm -f "$key_file" "$nonce_file"
-  printf 'CONNECT {"verbose":false,"pedantic":false,"protocol":1,"name":"demo","jwt":"%s","sig":"%s"}\r\n' "$jwt" "$sig" >&3
-  for i in $(seq "$MESSAGES"); do
-    local payload="job $i from make demo"
-    printf 'PUB %s.%d %d\r\n%s\r\n' "$subject" "$i" "${#payload}" "$payload" >&3
+# Waits until the hub sees `$1` leaf node connections.
+wait_for_leafnodes() {
+  local want="$1"
+  for _ in $(seq 150); do
+    if http_get "$HUB_HTTP_PORT" /leafz | grep -q "\"leafnodes\": *$want"; then
+      return 0
+    fi
+    sleep 0.1
   done
-  printf 'PING\r\n' >&3
-  while IFS= read -r -t 10 reply <&3; do
-    case "$reply" in
-    PONG*) break ;;
-    -ERR*)
-      say "the hub refused: $reply"
-      exec 3>&-
-      exit 1
-      ;;
-    esac
-  done
-  exec 3>&-
-  say "published $MESSAGES messages on $subject.* at the hub"
+  return 1
+}
+
+# One count from the report: $1 = hub|leaf, $2 = the report as JSON.
+report_count() {
+  sed -n "s/.*\"$1\":{[^}]*\"messages\":\([0-9]*\).*/\1/p" <<<"$(tr -d ' \n' <<<"$2")"
 }
 
 up() {
   : "${TF_ACC_TERRAFORM_PATH:?run through make (make demo)}"
   : "${NATS_SERVER_BIN:?run through make (make demo)}"
   : "${PROVIDER_DIR:?run through make (make demo)}"
-  command -v openssl >/dev/null || {
-    say "openssl is needed to publish the demo messages"
-    exit 1
-  }
   down
   for port in "$HUB_PORT" "$HUB_LEAF_PORT" "$HUB_HTTP_PORT" "$LEAF_PORT" "$LEAF_HTTP_PORT"; do
     if port_answers "$port"; then
@@ -141,7 +110,7 @@ up() {
     fi
   done
   umask 077
-  mkdir -p "$SERVERS" "$DEMO/identities" "$DEMO/streams"
+  mkdir -p "$SERVERS" "$DEMO/identities" "$DEMO/streams" "$DEMO/jobs"
   cat >"$DEMO/terraform.tfrc" <<EOF
 # Written by scripts/demo.sh: load natsforge from the local build instead of a registry.
 provider_installation {
@@ -152,7 +121,7 @@ provider_installation {
 }
 EOF
   # Fresh copies of the example each time; state files from an earlier run stay.
-  for stage in identities streams; do
+  for stage in identities streams jobs; do
     find "$DEMO/$stage" -maxdepth 1 -name '*.tf' -delete
     cp "$ROOT/examples/hub-leaf/$stage"/*.tf "$DEMO/$stage/"
   done
@@ -172,50 +141,76 @@ EOF
 
   start_server hub "$HUB_PORT"
   start_server leaf "$LEAF_PORT"
-  local joined=""
-  for _ in $(seq 100); do
-    if http_get "$HUB_HTTP_PORT" /leafz | grep -q '"leafnodes": *1'; then
-      joined=yes
-      break
-    fi
-    sleep 0.1
-  done
-  if [ -z "$joined" ]; then
+  wait_for_leafnodes 1 || {
     say "the leaf did not connect to the hub; the leaf's log:"
     cat "$DEMO/leaf.log"
     exit 1
-  fi
+  }
   say "the leaf is connected to the hub"
 
-  say "stage two: streams and consumer"
-  terraform -chdir="$DEMO/streams" apply -auto-approve -input=false -compact-warnings \
-    -var "identities_state=$DEMO/identities/terraform.tfstate" >"$DEMO/streams.log" || {
+  # terraform in stage $1 (streams, jobs), reading stage one's outputs.
+  in_stage() {
+    local stage="$1"
+    shift
+    terraform -chdir="$DEMO/$stage" "$@" -input=false -no-color -compact-warnings \
+      -var "identities_state=$DEMO/identities/terraform.tfstate"
+  }
+  say "stage two: streams and consumer (terraform apply in .demo/streams)"
+  in_stage streams apply -auto-approve >"$DEMO/streams.log" || {
     cat "$DEMO/streams.log"
     exit 1
   }
+  # The plan and apply summary, as the tutorial shows it.
+  grep -E '^(Plan:|No changes\.|Apply complete!|nats_[a-z_]+\.[a-z_]+: (Creat|Modif|Destr)[a-z]* complete)' "$DEMO/streams.log" | sed 's/^/  /'
 
-  publish "$DEMO/hub-admin.creds" "$HUB_PORT" QUEUE.job
-  # Give sourcing a moment, then read the streams again.
-  local report=""
-  for _ in $(seq 50); do
-    terraform -chdir="$DEMO/streams" apply -refresh-only -auto-approve -input=false \
-      -var "identities_state=$DEMO/identities/terraform.tfstate" >/dev/null
-    report="$(terraform -chdir="$DEMO/streams" output -json report)"
-    # Done when the leaf's copy holds every message of the hub's stream.
-    local compact hub_count leaf_count
-    compact="$(tr -d ' \n' <<<"$report")"
-    hub_count="$(sed -n 's/.*"hub":{[^}]*"messages":\([0-9]*\).*/\1/p' <<<"$compact")"
-    leaf_count="$(sed -n 's/.*"leaf":{[^}]*"messages":\([0-9]*\).*/\1/p' <<<"$compact")"
-    [ -n "$hub_count" ] && [ "$hub_count" = "$leaf_count" ] && break
-    sleep 0.2
-  done
-  echo
-  echo "Stream report (stream, domain, messages, bytes, source lag):"
-  terraform -chdir="$DEMO/streams" output report
+  # Publishes batch $1 on the hub with the nats_publish action of stage three (jobs);
+  # shows its progress.
+  publish() {
+    say "stage three: terraform apply -invoke=action.nats_publish.jobs -var batch=$1 (in .demo/jobs)"
+    in_stage jobs apply -auto-approve -invoke=action.nats_publish.jobs -var "batch=$1" \
+      -var "jobs_per_batch=$JOBS" >"$DEMO/publish.log" || {
+      cat "$DEMO/publish.log"
+      exit 1
+    }
+    grep -E 'action\.nats_publish\.jobs|Apply complete' "$DEMO/publish.log" | sed 's/^/  /'
+  }
+  # Reads the streams again (a plain apply: nothing else is pending) until the leaf's
+  # copy holds every message of the hub's stream, then prints the report.
+  report() {
+    local report="" hub_count leaf_count
+    for _ in $(seq 50); do
+      in_stage streams apply -auto-approve >/dev/null
+      report="$(terraform -chdir="$DEMO/streams" output -json report)"
+      hub_count="$(report_count hub "$report")" leaf_count="$(report_count leaf "$report")"
+      [ -n "$hub_count" ] && [ "$hub_count" = "$leaf_count" ] && break
+      sleep 0.2
+    done
+    echo
+    terraform -chdir="$DEMO/streams" output -raw report_table | sed 's/^/  /'
+    echo
+  }
+
+  publish 1
+  say "the jobs arrive in the leaf's QUEUE while the leaf is connected:"
+  report
+
+  stop leaf
+  wait_for_leafnodes 0 || say "the hub still lists the leaf"
+  say "the leaf is down; the hub keeps taking jobs"
+  publish 2
+  start_server leaf "$LEAF_PORT"
+  wait_for_leafnodes 1 || {
+    say "the leaf did not reconnect; its log:"
+    cat "$DEMO/leaf.log"
+    exit 1
+  }
+  say "the leaf is back and catches up from the hub:"
+  report
   echo
   say "hub:  nats://127.0.0.1:$HUB_PORT (monitoring http://127.0.0.1:$HUB_HTTP_PORT), creds .demo/hub-admin.creds"
   say "leaf: nats://127.0.0.1:$LEAF_PORT (monitoring http://127.0.0.1:$LEAF_HTTP_PORT), creds .demo/leaf-admin.creds"
-  say "configurations: .demo/servers/{hub,leaf}.conf; terraform: .demo/{identities,streams} (TF_CLI_CONFIG_FILE=.demo/terraform.tfrc)"
+  say "configurations: .demo/servers/{hub,leaf}.conf; terraform: .demo/{identities,streams,jobs} (TF_CLI_CONFIG_FILE=.demo/terraform.tfrc)"
+  say "more jobs: terraform -chdir=.demo/jobs apply -invoke=action.nats_publish.jobs -var batch=3 (with TF_CLI_CONFIG_FILE set)"
   say "stop it with: make demo-down"
 }
 

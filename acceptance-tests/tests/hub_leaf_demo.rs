@@ -1,11 +1,16 @@
 //! examples/hub-leaf end to end, as `make demo` runs it: stage one writes both server
 //! configurations, real nats-servers start on exactly those files, stage two makes
-//! the streams and the consumer, and messages published on the hub arrive in the
-//! leaf's stream. Ports are the kernel's: stage one is applied again with the ports
-//! the servers got, which also proves re-applying it is harmless.
+//! the streams and the consumer, jobs published on the hub with the `nats_publish`
+//! action of stage three arrive in the leaf's stream, and jobs published while the leaf
+//! is down arrive once it is back. Terraform before 1.14 has no actions: there the jobs
+//! are published with natsforge's client, and stages one and two are what is tested. Ports are the kernel's: stage one is applied again with the
+//! ports the servers got, which also proves re-applying it is harmless.
 
-use acceptance_tests::{wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform};
-use natsforge::nats::{connect, ConnectionSettings, JetStreamApi, Secret};
+use acceptance_tests::{
+    block_on, wait_until, workspace_root, NatsServer, NatsServerBuilder, Terraform,
+};
+use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
+use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
@@ -48,15 +53,81 @@ fn apply_identities(tf: &Terraform, dir: &Path, ports: [&str; 5]) {
     tf.apply().unwrap();
 }
 
-fn output(tf: &Terraform, name: &str) -> String {
-    tf.output_json().unwrap()[name]["value"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+fn leaf_joined(hub: &NatsServer, leafnodes: u64) -> bool {
+    wait_until(Duration::from_secs(15), || {
+        hub.monitor_json("/leafz")
+            .is_ok_and(|leafz| leafz["leafnodes"] == leafnodes)
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn messages_published_on_the_hub_arrive_in_the_leaf_stream() {
+/// Whether this Terraform runs actions (1.14 and later).
+fn has_actions(tf: &Terraform) -> bool {
+    let version = tf.run_ok(&["version", "-json"]).unwrap().stdout;
+    let version: Value = serde_json::from_str(&version).unwrap();
+    let numbers: Vec<u64> = version["terraform_version"]
+        .as_str()
+        .unwrap()
+        .split(['.', '-'])
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    numbers >= vec![1, 14]
+}
+
+/// How natsforge's own client logs in to `server` (where Terraform has no actions).
+fn login(server: &NatsServer, creds: &str) -> ConnectOptions {
+    ConnectionSettings {
+        servers: vec![server.client_url().to_owned()],
+        credentials: Some(Secret::new(creds)),
+        timeout: Some(Duration::from_secs(5)),
+        ..Default::default()
+    }
+    .into_options()
+    .unwrap()
+}
+
+/// Publishes batch `batch` (5 jobs) on the hub as `make demo` does, with stage three's
+/// `nats_publish` action; the action's output. Without actions, with natsforge's client.
+fn publish(jobs: Option<&Terraform>, hub: &NatsServer, creds: &str, batch: u32) -> String {
+    let Some(jobs) = jobs else {
+        block_on(async {
+            let client = connect(&login(hub, creds)).await.unwrap();
+            for n in 1..=5 {
+                let job = format!("job {n} of batch {batch}");
+                client.publish("QUEUE.job", job.into()).await.unwrap();
+            }
+            client.flush().await.unwrap();
+        });
+        return String::new();
+    };
+    let batch = format!("batch={batch}");
+    let invoke = [
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-invoke=action.nats_publish.jobs",
+        "-var",
+        &batch,
+    ];
+    jobs.run_ok(&invoke).unwrap().stdout
+}
+
+/// The demo's report once the leaf's copy holds `expected` messages, read with a plain
+/// apply (not `-refresh-only`: Terraform 1.9 cannot apply a refresh that changes only
+/// outputs, hashicorp/terraform#35806).
+fn report_when_leaf_holds(streams: &Terraform, expected: u64) -> Value {
+    let mut report = Value::Null;
+    let arrived = wait_until(Duration::from_secs(15), || {
+        streams.apply().unwrap();
+        report = streams.output_json().unwrap()["report"]["value"].clone();
+        report["leaf"]["messages"] == expected
+    });
+    assert!(arrived, "the leaf's QUEUE sources the hub's: {report}");
+    report
+}
+
+#[test]
+fn jobs_published_on_the_hub_arrive_in_the_leaf_stream_also_after_an_outage() {
     let dir = tempfile::tempdir().unwrap();
     let identities = Terraform::new().unwrap();
     identities
@@ -83,7 +154,7 @@ async fn messages_published_on_the_hub_arrive_in_the_leaf_stream() {
         dir.path(),
         [&hub_port, &hub_leaf_port, &hub_http, "-1", "-1"],
     );
-    let leaf = start(&dir.path().join("leaf.conf"));
+    let mut leaf = start(&dir.path().join("leaf.conf"));
     let (leaf_port, leaf_http) = (port(leaf.client_url()), port(leaf.monitor_url()));
     apply_identities(
         &identities,
@@ -91,87 +162,93 @@ async fn messages_published_on_the_hub_arrive_in_the_leaf_stream() {
         [&hub_port, &hub_leaf_port, &hub_http, &leaf_port, &leaf_http],
     );
     identities.expect_no_changes().unwrap();
-    let joined = wait_until(Duration::from_secs(15), || {
-        hub.monitor_json("/leafz")
-            .is_ok_and(|leafz| leafz["leafnodes"] == 1)
-    });
-    assert!(joined, "the leaf did not connect:\n{}", leaf.log());
-
-    let streams = Terraform::new().unwrap().with_env(
-        "TF_VAR_identities_state",
-        identities.dir().join("terraform.tfstate"),
+    assert!(
+        leaf_joined(&hub, 1),
+        "the leaf did not connect:\n{}",
+        leaf.log()
     );
-    streams
-        .write_file("main.tf", &example("streams/main.tf"))
-        .unwrap();
+
+    // Stages two (streams) and three (jobs) read stage one's state.
+    let staged = |stage: &str| {
+        let tf = Terraform::new().unwrap().with_env(
+            "TF_VAR_identities_state",
+            identities.dir().join("terraform.tfstate"),
+        );
+        tf.write_file("main.tf", &example(&format!("{stage}/main.tf")))
+            .unwrap();
+        tf
+    };
+    let streams = staged("streams");
     streams.apply().unwrap();
     streams.expect_no_changes().unwrap();
 
-    let hub_creds = output(&identities, "hub_admin_creds");
-    let leaf_creds = output(&identities, "leaf_admin_creds");
-    let client = |url: &str, creds: &str| {
-        ConnectionSettings {
-            servers: vec![url.to_owned()],
-            credentials: Some(Secret::new(creds)),
-            timeout: Some(Duration::from_secs(5)),
-            ..Default::default()
-        }
-        .into_options()
-        .unwrap()
+    let jobs = has_actions(&streams).then(|| staged("jobs"));
+    let creds = |side: &str| {
+        identities.output_json().unwrap()[format!("{side}_admin_creds")]["value"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
-    let publisher = connect(&client(hub.client_url(), &hub_creds))
-        .await
-        .unwrap();
-    for i in 0..5 {
-        publisher
-            .publish(format!("QUEUE.job.{i}"), "work".into())
-            .await
-            .unwrap();
-    }
-    publisher.flush().await.unwrap();
-    let leaf_js = JetStreamApi::new(
-        connect(&client(leaf.client_url(), &leaf_creds))
-            .await
-            .unwrap(),
-        Some("leaf".into()),
-    );
-    let mut arrived = 0;
-    for _ in 0..100 {
-        arrived = leaf_js
-            .stream_info("QUEUE")
-            .await
-            .unwrap()
-            .unwrap()
-            .state
-            .messages;
-        if arrived == 5 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(arrived, 5, "the leaf's QUEUE sources the hub's");
+    let hub_creds = creds("hub");
+    let stored = |published: &str, sequences: &str| {
+        let line = format!("5 messages stored on QUEUE.job in QUEUE (domain hub) seq {sequences}");
+        assert!(jobs.is_none() || published.contains(&line), "{published}");
+    };
 
-    // The report the demo prints, after a refresh.
-    streams
-        .run_ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"])
-        .unwrap();
-    let report = &streams.output_json().unwrap()["report"]["value"];
+    stored(&publish(jobs.as_ref(), &hub, &hub_creds, 1), "1-5");
+    let report = report_when_leaf_holds(&streams, 5);
     assert_eq!(report["hub"]["messages"], 5);
-    assert_eq!(report["leaf"]["messages"], 5);
     assert_eq!(report["leaf"]["domain"], "leaf");
+    let table = streams.output_json().unwrap()["report_table"]["value"].clone();
+    let table = table.as_str().unwrap();
+    let leaf_row = |l: &str| l.split_whitespace().take(3).eq(["QUEUE", "leaf", "5"]);
+    assert!(table.lines().any(leaf_row), "{table}");
+
+    // The leaf goes down; the hub keeps taking jobs; the leaf catches up once back.
+    leaf.stop().unwrap();
+    assert!(leaf_joined(&hub, 0), "the hub still lists the leaf");
+    stored(&publish(jobs.as_ref(), &hub, &hub_creds, 2), "6-10");
+    let leaf = start(&dir.path().join("leaf.conf"));
+    assert_eq!(
+        port(leaf.client_url()),
+        leaf_port,
+        "the leaf is back on its port"
+    );
+    assert!(
+        leaf_joined(&hub, 1),
+        "the leaf did not reconnect:\n{}",
+        leaf.log()
+    );
+    let report = report_when_leaf_holds(&streams, 10);
+    assert_eq!(report["hub"]["messages"], 10);
 
     // The streams hold the demo's messages and keep force_destroy off: empty them
-    // before the teardown.
-    leaf_js.purge_stream("QUEUE").await.unwrap();
-    JetStreamApi::new(
-        connect(&client(hub.client_url(), &hub_creds))
-            .await
-            .unwrap(),
-        None,
-    )
-    .purge_stream("QUEUE")
-    .await
-    .unwrap();
+    // before the teardown, with stage three's purge actions.
+    match &jobs {
+        Some(jobs) => {
+            for queue in ["hub_queue", "leaf_queue"] {
+                let purge = format!("-invoke=action.nats_jetstream_stream_purge.{queue}");
+                let purged = jobs
+                    .run_ok(&["apply", "-auto-approve", "-no-color", &purge])
+                    .unwrap()
+                    .stdout;
+                assert!(purged.contains("Removed 10 messages"), "{purged}");
+            }
+        }
+        None => block_on(async {
+            let sides = [
+                (&hub, "hub", None),
+                (&leaf, "leaf", Some("leaf".to_string())),
+            ];
+            for (server, side, domain) in sides {
+                let client = connect(&login(server, &creds(side))).await.unwrap();
+                JetStreamApi::new(client, domain)
+                    .purge_stream("QUEUE")
+                    .await
+                    .unwrap();
+            }
+        }),
+    }
     streams.destroy().unwrap();
     identities
         .run_ok(&[

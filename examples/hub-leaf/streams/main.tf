@@ -1,6 +1,7 @@
 # Stage two, once the hub and the leaf run on the configurations of stage one:
 # the tutorial's hub stream, a copy in the leaf's JetStream domain that sources it
 # across the leaf connection, a consumer on the copy, and a report of both.
+# Publishing jobs and emptying the queues are actions, in ../jobs (Terraform >= 1.14).
 terraform {
   required_providers {
     nats = {
@@ -81,9 +82,8 @@ data "nats_jetstream_stream" "leaf" {
   domain   = "leaf"
 }
 
-# Refresh (`terraform apply -refresh-only`) to see new messages.
-output "report" {
-  value = {
+locals {
+  report = {
     for side, stream in { hub = data.nats_jetstream_stream.hub, leaf = data.nats_jetstream_stream.leaf } :
     side => {
       stream     = stream.name
@@ -93,4 +93,17 @@ output "report" {
       source_lag = stream.source_lag
     }
   }
+}
+
+# Apply again (`terraform apply`) to read the streams anew.
+output "report" {
+  value = local.report
+}
+
+# The same figures as a table, like `nats stream report` (the lag summed over sources).
+output "report_table" {
+  value = join("\n", concat(
+    [format("%-8s %-8s %10s %10s %12s", "Stream", "Domain", "Messages", "Bytes", "Source lag")],
+    [for side, row in local.report : format("%-8s %-8s %10d %10d %12d", row.stream, row.domain, row.messages, row.bytes, sum(concat([0], values(row.source_lag))))],
+  ))
 }
