@@ -44,5 +44,5 @@ fn every_type_is_checked() {
     assert!(provider.resources().len() >= 11);
     assert!(provider.data_sources().len() >= 6);
     assert!(!provider.ephemeral_resources().is_empty());
-    assert!(provider.actions().len() >= 2);
+    assert!(provider.actions().len() >= 5);
 }

@@ -2,6 +2,8 @@
 //! -invoke=action.<type>.<name>` or from a resource's `lifecycle { action_trigger }`.
 //! Each file reads as the user's documentation of its action.
 
+pub mod consumer_pause;
+pub mod kv_bucket_purge;
 pub mod publish;
 pub mod stream_purge;
 
@@ -11,14 +13,25 @@ use std::sync::Arc;
 
 /// Every action the provider offers.
 pub fn all() -> Vec<Arc<dyn DynAction<NatsClient>>> {
-    vec![action(publish::Publish), action(stream_purge::StreamPurge)]
+    vec![
+        action(publish::Publish),
+        action(stream_purge::StreamPurge),
+        action(kv_bucket_purge::KvBucketPurge),
+        action(consumer_pause::ConsumerPause),
+        action(consumer_pause::ConsumerResume),
+    ]
 }
 
 /// "1 message", "3 messages".
 pub(crate) fn messages(count: u64) -> String {
+    counted(count, "message")
+}
+
+/// "1 key", "0 keys": a count with its noun in the right number.
+pub(crate) fn counted(count: u64, noun: &str) -> String {
     match count {
-        1 => "1 message".into(),
-        n => format!("{n} messages"),
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }
 
