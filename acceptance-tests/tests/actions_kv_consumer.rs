@@ -29,6 +29,19 @@ fn invoke(tf: &Terraform, address: &str) -> TfOutput {
         .unwrap()
 }
 
+/// Writes `hcl` as the configuration; `terraform plan -invoke=action.<address>` must fail
+/// with every text of `expected` in its errors.
+fn refused_at_plan(tf: &Terraform, hcl: &str, address: &str, expected: &[&str]) {
+    tf.write_file("main.tf", hcl).unwrap();
+    let target = format!("-invoke=action.{address}");
+    let output = tf.run(["plan", "-no-color", &target]).unwrap();
+    assert!(!output.success(), "{hcl}: {}", output.stdout);
+    let stderr = flat(&output.stderr);
+    for text in expected {
+        assert!(stderr.contains(&flat(text)), "{hcl}: {text} in\n{stderr}");
+    }
+}
+
 fn entry(server: &NatsServer, key: &str) -> Option<KvEntry> {
     with_api(server, async |api| {
         api.kv_get("settings", key).await.unwrap()
@@ -128,27 +141,11 @@ fn kv_purge_bad_input_is_refused_at_plan() {
         ("keys = [\"a b\"]", &["Invalid value", "\"a b\""][..]),
         ("deleted = false", &["Nothing to purge"][..]),
     ];
+    let prefix = "action \"nats_jetstream_kv_bucket_purge\" \"bad\" {\n  config {\n    bucket = \"settings\"";
     for (arguments, expected) in cases {
-        let hcl = format!(
-            "{}\n{BUCKET}\naction \"nats_jetstream_kv_bucket_purge\" \"bad\" {{\n  config {{\n    bucket = \"settings\"\n    {arguments}\n  }}\n}}\n",
-            provider_config(&server)
-        );
-        tf.write_file("main.tf", &hcl).unwrap();
-        let output = tf
-            .run([
-                "plan",
-                "-no-color",
-                "-invoke=action.nats_jetstream_kv_bucket_purge.bad",
-            ])
-            .unwrap();
-        assert!(!output.success(), "{arguments}: {}", output.stdout);
-        let stderr = flat(&output.stderr);
-        for text in expected {
-            assert!(
-                stderr.contains(&flat(text)),
-                "{arguments}: {text} in\n{stderr}"
-            );
-        }
+        let action = format!("{prefix}\n    {arguments}\n  }}\n}}\n");
+        let hcl = format!("{}\n{BUCKET}\n{action}", provider_config(&server));
+        refused_at_plan(&tf, &hcl, "nats_jetstream_kv_bucket_purge.bad", expected);
     }
 }
 
@@ -234,27 +231,11 @@ fn pause_bad_input_is_refused_at_plan() {
         ("duration = 0", &["duration = 0"][..]),
         ("", &["Missing pause end"][..]),
     ];
+    let prefix = "action \"nats_jetstream_consumer_pause\" \"bad\" {\n  config {\n    stream   = \"ORDERS\"\n    consumer = \"WORKERS\"";
     for (arguments, expected) in cases {
-        let hcl = format!(
-            "{}\n{WORKERS}\naction \"nats_jetstream_consumer_pause\" \"bad\" {{\n  config {{\n    stream   = \"ORDERS\"\n    consumer = \"WORKERS\"\n    {arguments}\n  }}\n}}\n",
-            provider_config(&server)
-        );
-        tf.write_file("main.tf", &hcl).unwrap();
-        let output = tf
-            .run([
-                "plan",
-                "-no-color",
-                "-invoke=action.nats_jetstream_consumer_pause.bad",
-            ])
-            .unwrap();
-        assert!(!output.success(), "{arguments}: {}", output.stdout);
-        let stderr = flat(&output.stderr);
-        for text in expected {
-            assert!(
-                stderr.contains(&flat(text)),
-                "{arguments}: {text} in\n{stderr}"
-            );
-        }
+        let action = format!("{prefix}\n    {arguments}\n  }}\n}}\n");
+        let hcl = format!("{}\n{WORKERS}\n{action}", provider_config(&server));
+        refused_at_plan(&tf, &hcl, "nats_jetstream_consumer_pause.bad", expected);
         assert!(!paused(&server));
     }
 }
