@@ -83,6 +83,19 @@ pub fn stream_info(server: &NatsServer, name: &str) -> Option<StreamInfo> {
     })
 }
 
+/// Asserts the server (default domain) holds no stream at all: what a refused
+/// configuration must leave behind.
+pub fn assert_no_streams(server: &NatsServer) {
+    let streams = block_on(async {
+        jetstream(server, None)
+            .await
+            .stream_names(None)
+            .await
+            .expect("STREAM.NAMES")
+    });
+    assert!(streams.is_empty(), "nothing may be created: {streams:?}");
+}
+
 /// Changes the stream `name` behind Terraform's back.
 pub fn edit_stream(server: &NatsServer, name: &str, edit: impl FnOnce(&mut StreamConfig)) {
     block_on(async {

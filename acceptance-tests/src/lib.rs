@@ -37,9 +37,9 @@ pub use error::HarnessError;
 pub use estate::Estate;
 pub use fake_server::{FakeReply, FakeServer};
 pub use fixtures::{
-    assert_errors_per_resource, block_on, creds_options, edit_stream, hub_and_leaf, jetstream,
-    official_provider_stand_in, plan_text, provider_config, stream_info, terraform_with,
-    write_main, write_test_pki, TestPki,
+    assert_errors_per_resource, assert_no_streams, block_on, creds_options, edit_stream,
+    hub_and_leaf, jetstream, official_provider_stand_in, plan_text, provider_config, stream_info,
+    terraform_with, write_main, write_test_pki, TestPki,
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};

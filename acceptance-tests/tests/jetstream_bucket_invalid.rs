@@ -3,7 +3,7 @@
 //! stream is created and no key written. All cases go into one configuration.
 
 use acceptance_tests::{
-    assert_errors_per_resource, block_on, jetstream, provider_config, NatsServerBuilder, Terraform,
+    assert_errors_per_resource, assert_no_streams, provider_config, NatsServerBuilder, Terraform,
 };
 
 /// (resource type, case, body, text the error must contain, the attribute Terraform quotes)
@@ -13,7 +13,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("kv_bucket", "kv_history_zero", "name = \"k3\"\n  history = 0", "from 1 to 64", "history"),
     ("kv_bucket", "kv_history_high", "name = \"k4\"\n  history = 65", "from 1 to 64", "history"),
     ("kv_bucket", "kv_ttl", "name = \"k5\"\n  ttl = -1", "at least 0", "ttl"),
-    ("kv_bucket", "kv_value_size", "name = \"k6\"\n  max_value_size = -2", "at least -1", "max_value_size"),
+    ("kv_bucket", "kv_value_size", "name = \"k6\"\n  max_value_size = -2", "from -1 to 2147483647", "max_value_size"),
     ("kv_bucket", "kv_bucket_size", "name = \"k7\"\n  max_bucket_size = -2", "at least -1", "max_bucket_size"),
     ("kv_bucket", "kv_storage", "name = \"k8\"\n  storage = \"disk\"", "one of `file`, `memory`", "storage"),
     ("kv_bucket", "kv_replicas", "name = \"k9\"\n  replicas = 6", "from 1 to 5", "replicas"),
@@ -98,6 +98,17 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "Set exactly one of value and value_sensitive",
         "value",
     ),
+    ("kv_bucket", "kv_value_size_huge", "name = \"k20\"\n  max_value_size = 3000000000", "from -1 to 2147483647", "max_value_size"),
+    ("kv_bucket", "kv_marker_ttl", "name = \"k21\"\n  limit_marker_ttl = -1", "at least 0", "limit_marker_ttl"),
+    ("object_bucket", "obj_name_space", r#"name = "o b""#, "contains ' '", "name"),
+    ("object_bucket", "obj_replicas_high", "name = \"o9\"\n  replicas = 7", "from 1 to 5", "replicas"),
+    ("object_bucket", "obj_name_empty", r#"name = """#, "a bucket name cannot be empty", "name"),
+    ("data.stream", "ds_stream_name", r#"name = "a.b""#, "contains '.'", "name"),
+    ("data.stream", "ds_stream_domain", "name = \"S\"\n  domain = \"\"", "a domain cannot be empty", "domain"),
+    ("data.streams", "ds_streams_subject", r#"subject = "a..b""#, "empty token", "subject"),
+    ("data.streams", "ds_streams_domain", r#"domain = """#, "a domain cannot be empty", "domain"),
+    ("data.kv_bucket", "ds_kv_name", r#"name = "a b""#, "contains ' '", "name"),
+    ("data.kv_bucket", "ds_kv_domain", "name = \"k\"\n  domain = \"\"", "a domain cannot be empty", "domain"),
     ("kv_entry", "entry_domain_empty", "bucket = \"b\"\n  key = \"k6\"\n  value = \"v\"\n  domain = \"\"", "a domain cannot be empty", "domain"),
 ];
 
@@ -137,14 +148,16 @@ fn every_invalid_bucket_and_entry_fails_at_plan_time_with_its_path() {
         })
         .chain(generated_cases())
         .collect();
-    assert!(cases.len() >= 32);
+    assert!(cases.len() >= 44);
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
     let tf = Terraform::new().unwrap();
     let mut config = provider_config(&server);
     for (kind, case, body, _, _) in &cases {
-        config.push_str(&format!(
-            "\nresource \"nats_jetstream_{kind}\" \"{case}\" {{\n  {body}\n}}\n"
-        ));
+        let block = match kind.strip_prefix("data.") {
+            Some(source) => format!("data \"nats_jetstream_{source}\""),
+            None => format!("resource \"nats_jetstream_{kind}\""),
+        };
+        config.push_str(&format!("\n{block} \"{case}\" {{\n  {body}\n}}\n"));
     }
     tf.write_file("main.tf", &config).unwrap();
     let stderr = tf.expect_plan_error().unwrap();
@@ -152,7 +165,10 @@ fn every_invalid_bucket_and_entry_fails_at_plan_time_with_its_path() {
         .iter()
         .map(|(kind, case, _, expected, attribute)| {
             (
-                format!("nats_jetstream_{kind}.{case}"),
+                match kind.strip_prefix("data.") {
+                    Some(source) => format!("data.nats_jetstream_{source}.{case}"),
+                    None => format!("nats_jetstream_{kind}.{case}"),
+                },
                 *expected,
                 *attribute,
             )
@@ -161,12 +177,5 @@ fn every_invalid_bucket_and_entry_fails_at_plan_time_with_its_path() {
     assert_errors_per_resource(&stderr, &expectations);
     // Apply fails the same way: no bucket is created, no key written.
     tf.expect_apply_error().unwrap();
-    let streams = block_on(async {
-        jetstream(&server, None)
-            .await
-            .stream_names(None)
-            .await
-            .unwrap()
-    });
-    assert!(streams.is_empty(), "nothing may be created: {streams:?}");
+    assert_no_streams(&server);
 }

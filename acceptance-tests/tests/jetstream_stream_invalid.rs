@@ -4,7 +4,7 @@
 //! reports every diagnostic of a plan at once.
 
 use acceptance_tests::{
-    assert_errors_per_resource, block_on, jetstream, provider_config, NatsServerBuilder, Terraform,
+    assert_errors_per_resource, assert_no_streams, provider_config, NatsServerBuilder, Terraform,
 };
 
 /// (case, resource body, text the error must contain, the attribute Terraform quotes)
@@ -545,6 +545,94 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "Allowed: one of `default`, `async`",
         "persist_mode",
     ),
+    ("name_slash", r#"name = "a/b""#, "contains '/'", "name"),
+    ("name_gt", r#"name = "a>""#, "contains '>'", "name"),
+    (
+        "subject_space",
+        r#"name = "S65"
+  subjects = ["a b"]"#,
+        "contains white space",
+        "subjects",
+    ),
+    (
+        "max_msgs_per_subject",
+        r#"name = "S66"
+  max_msgs_per_subject = -2"#,
+        "at least -1",
+        "max_msgs_per_subject",
+    ),
+    (
+        "max_consumers",
+        r#"name = "S67"
+  max_consumers = -3"#,
+        "at least -1",
+        "max_consumers",
+    ),
+    (
+        "inactive_threshold",
+        r#"name = "S68"
+  inactive_threshold = -1"#,
+        "at least 0",
+        "inactive_threshold",
+    ),
+    (
+        "marker_ttl_negative",
+        r#"name = "S69"
+  subject_delete_marker_ttl = -5"#,
+        "at least 0",
+        "subject_delete_marker_ttl",
+    ),
+    (
+        "source_domain_empty",
+        r#"name = "S70"
+  source {
+    name   = "up"
+    domain = ""
+  }"#,
+        "a domain cannot be empty",
+        "domain",
+    ),
+    (
+        "mirror_consumer_with_filter",
+        r#"name = "S71"
+  mirror {
+    name           = "up"
+    filter_subject = "up.a"
+    consumer {
+      name            = "feed"
+      deliver_subject = "deliver.feed"
+    }
+  }"#,
+        "\"stream mirror consumer config is invalid\" (10213)",
+        "filter_subject",
+    ),
+    (
+        "consumer_deliver_gt",
+        r#"name = "S72"
+  source {
+    name = "up"
+    consumer {
+      name            = "feed"
+      deliver_subject = "deliver.>"
+    }
+  }"#,
+        "must be a literal subject",
+        "deliver_subject",
+    ),
+    (
+        "consumer_with_start_time",
+        r#"name = "S73"
+  source {
+    name       = "up"
+    start_time = "2026-01-01T00:00:00Z"
+    consumer {
+      name            = "feed"
+      deliver_subject = "deliver.feed"
+    }
+  }"#,
+        "takes no `start_time`",
+        "start_time",
+    ),
 ];
 
 /// Cases whose bodies are too long to write out.
@@ -555,6 +643,12 @@ fn generated_cases() -> Vec<(&'static str, String, &'static str, &'static str)> 
             format!("name = \"S63\"\n  description = \"{}\"", "d".repeat(4097)),
             "at most 4096",
             "description",
+        ),
+        (
+            "name_too_long",
+            format!("name = \"{}\"", "n".repeat(256)),
+            "256 characters is too long",
+            "name",
         ),
         (
             "metadata_too_large",
@@ -575,7 +669,7 @@ fn every_invalid_configuration_fails_at_plan_time_with_its_path() {
         .map(|(case, body, expected, attribute)| (*case, body.to_string(), *expected, *attribute))
         .chain(generated_cases())
         .collect();
-    assert!(cases.len() >= 60);
+    assert!(cases.len() >= 75);
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
     let tf = Terraform::new().unwrap();
     let mut config = provider_config(&server);
@@ -599,12 +693,5 @@ fn every_invalid_configuration_fails_at_plan_time_with_its_path() {
     assert_errors_per_resource(&stderr, &expectations);
     // Apply fails the same way and creates nothing.
     tf.expect_apply_error().unwrap();
-    let streams = block_on(async {
-        jetstream(&server, None)
-            .await
-            .stream_names(None)
-            .await
-            .unwrap()
-    });
-    assert!(streams.is_empty(), "nothing may be created: {streams:?}");
+    assert_no_streams(&server);
 }

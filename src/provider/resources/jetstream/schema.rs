@@ -49,7 +49,9 @@ pub fn placement_tags(kind: &Kind) -> Attribute {
     Attribute::string_list("placement_tags")
         .optional()
         .description(format!(
-            "Place the {} on servers with these tags.",
-            kind.noun
+            "Place the {} on servers with these tags. Sent with or without \
+             `placement_cluster` (the official provider drops tags without a cluster, so after \
+             a `moved` from it the first apply may move the {} onto the tagged servers).",
+            kind.noun, kind.noun
         ))
 }

@@ -66,7 +66,7 @@ pub fn schema() -> Schema {
         "A JetStream key-value bucket, stored as the stream `KV_<name>` configured exactly as the \
          NATS clients (and `nats kv add`) configure it. Replicas, limits, history and the rest \
          change in place; only `name`, `domain`, `storage` and an added or changed `mirror` \
-         replace the bucket, and with it its keys. Creating a bucket that already exists and holds keys fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over. Settings newer than the nats-server of the domain fail at plan time (or before the request), naming the version they need, instead of being dropped by the server.",
+         replace the bucket, and with it its keys. Every setting it has an attribute for is managed, as the official provider's own are: left out means the default, so settings made outside Terraform (`compression`, `metadata`, republishing, `mirror`, `source`, e.g. by `nats kv add`) show in the plan as changes back to the default, never silently. The official provider has no attribute for these and leaves them alone; after a `moved` from it, write them into the configuration to keep them. Creating a bucket that already exists and holds keys fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over. Settings newer than the nats-server of the domain fail at plan time (or before the request), naming the version they need, instead of being dropped by the server.",
     )
     .attribute(common::id(&KV_BUCKET))
     .attribute(
@@ -88,7 +88,7 @@ pub fn schema() -> Schema {
     .attribute(
         Attribute::number("max_value_size")
             .default(-1)
-            .validate(int_at_least(-1))
+            .validate(int_between(-1, i64::from(i32::MAX)))
             .description("Largest value accepted, in bytes; `-1` for unlimited."),
     )
     .attribute(

@@ -14,7 +14,7 @@ pub fn schema() -> Schema {
     Schema::new(
         "A JetStream object store bucket, stored as the stream `OBJ_<name>` configured exactly \
          as the NATS clients configure it. Everything but `name`, `domain` and `storage` \
-         changes in place. Creating a bucket that already exists and holds objects fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over.",
+         changes in place. Every setting it has an attribute for is managed, as the official provider's own are: left out means the default, so settings made outside Terraform (`metadata`, e.g. by `nats object add --metadata`) show in the plan as changes back to the default, never silently. The official provider has no attribute for these and leaves them alone; after a `moved` from it, write them into the configuration to keep them. Creating a bucket that already exists and holds objects fails, saying how to import it (natsforge does not take over data it did not create); an empty one is taken over.",
     )
     .attribute(common::id(&OBJECT_BUCKET))
     .attribute(
@@ -31,7 +31,7 @@ pub fn schema() -> Schema {
             .default("file")
             .validate(OneOf(&["file", "memory"]))
             .requires_replace()
-            .description("Where objects are stored. Changing it replaces the bucket."),
+            .description("Where objects are stored. The server cannot move a bucket between storages: changing it replaces the bucket, deleting its objects (refused while it holds any, unless `force_destroy`)."),
     )
     .attribute(
         Attribute::number("ttl")

@@ -246,7 +246,7 @@ pub fn schema() -> Schema {
     .attribute(force_destroy::attribute(&STREAM))
     .block(transform_block("subject_transform", "A transform applied to subjects as messages are stored.", 1))
     .block(
-        NestedBlock::new("mirror", Nesting::List, origin_block("Makes the stream a mirror of another stream."))
+        NestedBlock::new("mirror", Nesting::List, origin_block("Makes the stream a mirror of another stream. Adding or changing it replaces the stream, deleting its messages (refused while it holds any, unless `force_destroy`); removing it promotes the stream to an ordinary one, keeping its messages."))
             .max_items(1)
             .requires_replace_if("a mirror is added or changed", mirror_added_or_changed),
     )
