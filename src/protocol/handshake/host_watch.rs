@@ -4,33 +4,39 @@
 //! killed (SIGKILL, the OOM killer, a CI job's timeout) nobody makes that call, and a
 //! plugin that only waits for it runs on for ever. Either of two signs stops it:
 //!
-//! - **The parent changed.** A process is re-parented (to init, launchd or a
-//!   subreaper) only when the process that started it has exited. `getppid` is polled,
-//!   which works alike on Linux and macOS. Linux's `PR_SET_PDEATHSIG` is not used: it
-//!   fires when the *thread* that forked us exits, and Go's runtime (Terraform) may end
-//!   threads while the process lives on, which would kill a healthy plugin.
+//! - **The parent changed** (Linux and macOS). A process is re-parented (to init,
+//!   launchd or a subreaper) only when the process that started it has exited.
+//!   `getppid` is polled, which works alike on both. Linux's `PR_SET_PDEATHSIG` is not
+//!   used: it fires when the *thread* that forked us exits, and Go's runtime
+//!   (Terraform) may end threads while the process lives on, which would kill a healthy
+//!   plugin. Windows never re-parents a process, so there only the next sign applies.
 //! - **Terraform's connection closed.** go-plugin's client holds one connection to the
 //!   plugin for as long as it wants the plugin, and the stdio stream we keep open
 //!   (see `services::Stdio`) stops gRPC's idle timer from closing it between calls. Once
 //!   every connection that was ever made is gone, nobody is left to call us. This also
-//!   covers a parent that outlives Terraform (a wrapper script between the two).
+//!   covers a parent that outlives Terraform (a wrapper script between the two). The
+//!   operating system closes the sockets of a killed process, on Windows too.
 //!
 //! Neither applies in debug mode, where a person started the plugin and Terraform
 //! attaches and detaches once per command.
 
 use std::sync::Arc;
+#[cfg(unix)]
 use std::time::Duration;
 
 use tokio::sync::watch;
+#[cfg(unix)]
 use tokio::time::MissedTickBehavior;
 
 /// How often the parent process is checked: one cheap system call per tick.
+#[cfg(unix)]
 pub const PARENT_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Why the plugin concluded Terraform is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostGone {
     /// The process that started us exited; we now belong to another parent.
+    #[cfg(unix)]
     ParentExited { was: u32, now: u32 },
     /// Every connection Terraform made has closed without a Shutdown call.
     ConnectionsClosed,
@@ -39,6 +45,7 @@ pub enum HostGone {
 impl std::fmt::Display for HostGone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            #[cfg(unix)]
             HostGone::ParentExited { was, now } => write!(
                 f,
                 "the process that started the plugin (pid {was}) exited; the parent is now pid {now}"
@@ -52,6 +59,7 @@ impl std::fmt::Display for HostGone {
 
 /// Resolves once the parent process differs from `original`, as read by `parent_id`
 /// every `interval`.
+#[cfg(unix)]
 pub async fn parent_exited(
     original: u32,
     parent_id: impl Fn() -> u32,
@@ -111,6 +119,7 @@ impl Drop for OpenConnection {
 }
 
 /// Resolves with the first sign that Terraform is gone.
+#[cfg(unix)]
 pub async fn host_gone(connections: Connections) -> HostGone {
     let original = std::os::unix::process::parent_id();
     tokio::select! {
@@ -119,7 +128,13 @@ pub async fn host_gone(connections: Connections) -> HostGone {
     }
 }
 
-#[cfg(test)]
+/// Resolves with the first sign that Terraform is gone: on Windows, its connections.
+#[cfg(windows)]
+pub async fn host_gone(connections: Connections) -> HostGone {
+    connections.all_closed().await
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};

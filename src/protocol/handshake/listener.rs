@@ -5,15 +5,16 @@
 //! handshake is dropped without holding up other connections or the server.
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+#[cfg(unix)]
 use tempfile::{TempDir, TempPath};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use tokio::net::{TcpListener, TcpStream};
+#[cfg(unix)]
+use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
@@ -24,8 +25,6 @@ use super::env::{Network, PluginEnv};
 use super::host_watch::{Connections, OpenConnection};
 use super::ServeError;
 
-/// Name of the socket inside our own private directory.
-const SOCKET_FILE_NAME: &str = "plugin.sock";
 /// A client gets this long to finish its TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pause after a failed accept (e.g. out of file descriptors) before retrying.
@@ -45,6 +44,7 @@ pub struct BoundSocket {
 /// Either kind of listening socket.
 #[derive(Debug)]
 pub enum Listener {
+    #[cfg(unix)]
     Unix(UnixListener),
     Tcp(TcpListener),
 }
@@ -53,8 +53,10 @@ pub enum Listener {
 #[derive(Debug)]
 pub enum SocketCleanup {
     /// Our own `0700` directory holding the socket.
+    #[cfg(unix)]
     PrivateDir(TempDir),
     /// A socket file placed in a directory chosen by the host.
+    #[cfg(unix)]
     SocketFile(TempPath),
     Nothing,
 }
@@ -63,7 +65,9 @@ impl SocketCleanup {
     /// Deletes now, reporting failures (dropping would delete silently).
     pub fn remove(self) -> io::Result<()> {
         match self {
+            #[cfg(unix)]
             SocketCleanup::PrivateDir(dir) => dir.close(),
+            #[cfg(unix)]
             SocketCleanup::SocketFile(path) => path.close(),
             SocketCleanup::Nothing => Ok(()),
         }
@@ -73,7 +77,9 @@ impl SocketCleanup {
 /// Binds where the host asked: a Unix socket unless TCP was forced, falling back
 /// to TCP when a Unix socket cannot be created (e.g. a temp path too long for
 /// `sockaddr_un`) and nobody insisted on Unix.
+#[cfg(unix)]
 pub fn bind(env: &PluginEnv) -> Result<BoundSocket, ServeError> {
+    use super::unix_socket::bind_unix;
     match env.network_override {
         Some(Network::Tcp) => bind_tcp(env),
         Some(Network::Unix) => bind_unix(env.unix_socket_dir.as_deref()),
@@ -84,56 +90,25 @@ pub fn bind(env: &PluginEnv) -> Result<BoundSocket, ServeError> {
     }
 }
 
-fn bind_unix(host_dir: Option<&Path>) -> Result<BoundSocket, ServeError> {
-    let failed = |source: io::Error| ServeError::Listen {
-        what: "a Unix socket",
-        source,
-    };
-    let (listener, path, cleanup) = match host_dir {
-        // Like go-plugin, put the socket straight into the host's directory under a
-        // random name: the host may share that directory with another user or a sandbox.
-        Some(dir) => {
-            let named = tempfile::Builder::new()
-                .prefix("plugin")
-                .make_in(dir, |path| UnixListener::bind(path))
-                .map_err(failed)?;
-            let path = named.path().to_path_buf();
-            let (listener, temp_path) = named.into_parts();
-            (listener, path, SocketCleanup::SocketFile(temp_path))
-        }
-        None => {
-            let dir = tempfile::Builder::new()
-                .prefix("natsforge-plugin")
-                .permissions(std::fs::Permissions::from_mode(0o700))
-                .tempdir()
-                .map_err(failed)?;
-            let path = dir.path().join(SOCKET_FILE_NAME);
-            let listener = UnixListener::bind(&path).map_err(failed)?;
-            (listener, path, SocketCleanup::PrivateDir(dir))
-        }
-    };
-    // Owner-only regardless of the umask we inherited.
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
-    Ok(BoundSocket {
-        listener: Listener::Unix(listener),
-        network: Network::Unix,
-        address: socket_path_text(&path)?,
-        cleanup,
-    })
-}
-
-/// go-plugin's line format cannot carry a path that is not UTF-8 or contains `|`.
-fn socket_path_text(path: &Path) -> Result<String, ServeError> {
-    match path.to_str() {
-        Some(text) if !text.contains('|') && !text.contains('\n') => Ok(text.to_owned()),
-        _ => Err(ServeError::Listen {
+/// On Windows, TCP on 127.0.0.1 within the host's port range, as go-plugin servers
+/// there listen: tokio has no Unix sockets on Windows, and every Terraform connects to
+/// the TCP address the handshake line names. AutoMTLS still pins the connection to the
+/// Terraform that started us.
+#[cfg(windows)]
+pub fn bind(env: &PluginEnv) -> Result<BoundSocket, ServeError> {
+    if env.network_override == Some(Network::Unix) {
+        return Err(ServeError::Listen {
             what: "a Unix socket",
             source: io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("socket path {path:?} cannot be announced to Terraform"),
+                io::ErrorKind::Unsupported,
+                "this provider serves over TCP on Windows; unset NATSFORGE_PLUGIN_NETWORK",
             ),
-        }),
+        });
     }
+    if let Some(dir) = &env.unix_socket_dir {
+        tracing::debug!(dir = %dir.display(), "PLUGIN_UNIX_SOCKET_DIR ignored: serving over TCP on Windows");
+    }
+    bind_tcp(env)
 }
 
 /// Tries each allowed port on the loopback interface, as go-plugin does.
@@ -243,6 +218,7 @@ async fn finish_tls_handshake(acceptor: TlsAcceptor, raw: RawStream, handover: H
 impl Listener {
     async fn accept(&self) -> io::Result<RawStream> {
         match self {
+            #[cfg(unix)]
             Listener::Unix(listener) => listener.accept().await.map(|(s, _)| RawStream::Unix(s)),
             Listener::Tcp(listener) => listener.accept().await.map(|(s, _)| RawStream::Tcp(s)),
         }
@@ -252,6 +228,7 @@ impl Listener {
 /// An accepted socket before TLS.
 #[derive(Debug)]
 pub enum RawStream {
+    #[cfg(unix)]
     Unix(UnixStream),
     Tcp(TcpStream),
 }
@@ -291,6 +268,7 @@ trait Layered {
 impl Layered for RawStream {
     fn inner(&self) -> &dyn Io {
         match self {
+            #[cfg(unix)]
             RawStream::Unix(stream) => stream,
             RawStream::Tcp(stream) => stream,
         }
@@ -298,6 +276,7 @@ impl Layered for RawStream {
 
     fn inner_mut(&mut self) -> &mut dyn Io {
         match self {
+            #[cfg(unix)]
             RawStream::Unix(stream) => stream,
             RawStream::Tcp(stream) => stream,
         }
@@ -367,10 +346,11 @@ macro_rules! forward_io {
 
 forward_io!(RawStream, PluginStream);
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::{Path, PathBuf};
 
     fn plugin_env(network: Option<Network>, dir: Option<PathBuf>) -> PluginEnv {
         PluginEnv {

@@ -11,12 +11,14 @@ mod env;
 mod host_watch;
 mod listener;
 mod services;
+mod signals;
 mod tls;
+#[cfg(unix)]
+mod unix_socket;
 
 use std::io::Write;
 use std::time::Duration;
 
-use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tonic::transport::Server;
@@ -79,13 +81,12 @@ pub enum ServeError {
 }
 
 /// Serves `provider` the way go-plugin expects. Runs until Terraform calls
-/// `GRPCController.Shutdown`, SIGTERM or SIGHUP arrives, or (debug mode only) Ctrl-C:
-/// outside debug mode SIGINT is ignored, because a Ctrl-C in Terraform's terminal
-/// reaches the whole process group and Terraform itself decides how to stop us.
-/// Outside debug mode it also stops once Terraform is gone (see [`host_watch`]).
+/// `GRPCController.Shutdown`, SIGTERM or SIGHUP arrives (the console closes, on
+/// Windows), or (debug mode only) Ctrl-C: see [`signals`]. Outside debug mode it also
+/// stops once Terraform is gone (see [`host_watch`]).
 pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<(), ServeError> {
     let plugin_env = env::read_plugin_env(|key| std::env::var(key).ok(), options.debug)?;
-    let signals = StopSignals::install(options.debug);
+    let signals = signals::StopSignals::install(options.debug);
 
     let identity = match &plugin_env.client_cert {
         Some(_) => Some(tls::generate_server_identity()?),
@@ -184,62 +185,4 @@ async fn stop_when_host_gone(connections: host_watch::Connections, stop: watch::
 async fn stop_requested_by(mut stop_requested: watch::Receiver<bool>) {
     // An error means every sender is gone, and nobody can ask any more: stop too.
     let _ = stop_requested.wait_for(|stop| *stop).await;
-}
-
-/// Signal handlers, installed before the handshake so an early Ctrl-C in
-/// Terraform's terminal cannot kill us by default action.
-struct StopSignals {
-    terminate: Option<Signal>,
-    hangup: Option<Signal>,
-    interrupt: Option<Signal>,
-    interrupt_stops: bool,
-}
-
-impl StopSignals {
-    fn install(debug: bool) -> Self {
-        let listen = |kind: SignalKind, name: &str| match signal(kind) {
-            Ok(signal) => Some(signal),
-            Err(error) => {
-                tracing::warn!(%error, "cannot watch {name}");
-                None
-            }
-        };
-        Self {
-            terminate: listen(SignalKind::terminate(), "SIGTERM"),
-            hangup: listen(SignalKind::hangup(), "SIGHUP"),
-            interrupt: listen(SignalKind::interrupt(), "SIGINT"),
-            interrupt_stops: debug,
-        }
-    }
-
-    async fn forward_to(mut self, stop: watch::Sender<bool>) {
-        loop {
-            tokio::select! {
-                Some(()) = recv(&mut self.terminate) => {
-                    tracing::debug!("SIGTERM received: stopping");
-                    break;
-                }
-                Some(()) = recv(&mut self.hangup) => {
-                    tracing::debug!("SIGHUP received (terminal gone): stopping");
-                    break;
-                }
-                Some(()) = recv(&mut self.interrupt) => {
-                    if self.interrupt_stops {
-                        tracing::debug!("SIGINT received: stopping");
-                        break;
-                    }
-                    tracing::trace!("SIGINT received: ignored, Terraform will tell us when to stop");
-                }
-                else => return,
-            }
-        }
-        stop.send_replace(true);
-    }
-}
-
-async fn recv(signal: &mut Option<Signal>) -> Option<()> {
-    match signal {
-        Some(signal) => signal.recv().await,
-        None => std::future::pending().await,
-    }
 }

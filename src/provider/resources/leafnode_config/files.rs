@@ -1,6 +1,7 @@
 //! The files on disk: written atomically with mode 0600 (a server reloading at the
 //! wrong moment never reads half a file, and creds are readable by their owner only),
-//! read back for drift, removed on destroy.
+//! read back for drift, removed on destroy. Windows has no mode bits: there a file
+//! gets its directory's access rules.
 
 use super::render::{sha256_hex, Rendered};
 use crate::framework::diagnostics::Diagnostic;
@@ -19,7 +20,7 @@ fn io_error(what: &str, path: &Path, error: std::io::Error) -> Diagnostic {
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| io_error("create the directory of", path, e))?;
-    // tempfile creates the file with mode 0600.
+    // tempfile creates the file with mode 0600 (on Unix).
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_error("write", path, e))?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
@@ -89,7 +90,6 @@ mod tests {
     use super::super::render::display;
     use super::*;
     use crate::nats::Secret;
-    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn files_are_written_0600_and_read_back() {
@@ -102,7 +102,9 @@ mod tests {
             creds: vec![(creds.clone(), Secret::new("creds"))],
         };
         write_all(&rendered).unwrap();
+        #[cfg(unix)]
         for path in [&config, &creds] {
+            use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600, "{}", path.display());
         }
