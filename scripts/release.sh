@@ -9,7 +9,12 @@
 #
 # Every binary is built in release mode with symbols stripped, checked with `file`
 # (format, architecture, static linking where the platform allows it) and, where this
-# machine can run it, asked for its version. A platform that fails to build or check
+# machine can run it, asked for its version and started as Terraform starts it, up to
+# its handshake line (Linux here; windows_amd64 under Wine when `wine64` is installed,
+# e.g. Debian's wine64 package; linux_arm64 under qemu-aarch64-static). Wine 8 lacks
+# bcryptprimitives.dll, which Windows 10 and later have and Rust's standard library
+# imports (ProcessPrng): a stand-in built from scripts/wine/bcryptprimitives.c sits
+# beside the Windows binary while it is checked, never in the release. A platform that fails to build or check
 # stops the release after the others were tried: nothing is packaged, so a broken or
 # missing binary is never published. PLATFORMS="linux_amd64 ..." narrows the set on
 # purpose; the script says which were left out.
@@ -78,13 +83,63 @@ expected_file_type() {
 
 # The command that runs a binary of the platform on this machine, if there is one.
 runner_for() {
-  local host_platform
+  local host_platform wine
   host_platform="$(uname -s | tr '[:upper:]' '[:lower:]')_$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
   if [ "$1" = "$host_platform" ]; then
     echo exec
   elif [ "$1" = linux_arm64 ] && command -v qemu-aarch64-static >/dev/null; then
     echo qemu-aarch64-static
+  elif [ "$1" = windows_amd64 ] && [ "$host_platform" = linux_amd64 ]; then
+    wine=$(command -v wine64 || ls /usr/lib/wine/wine64 2>/dev/null || true)
+    [ -n "$wine" ] && echo "$wine"
   fi
+  return 0
+}
+
+# Copies Windows binary $1 beside the bcryptprimitives stand-in (built once with zig)
+# into a directory of its own for Wine, and prints the copy's path.
+export WINEPREFIX="$PWD/.tools/cross/wine-prefix" WINEDEBUG=-all
+wine_used=""
+stage_for_wine() {
+  local wine=$1 built=$2 dll=.tools/cross/wine/bcryptprimitives.dll dir=.tools/cross/wine/run
+  if [ ! -f "$dll" ] || [ scripts/wine/bcryptprimitives.c -nt "$dll" ]; then
+    mkdir -p "$(dirname "$dll")"
+    python-zig cc -target x86_64-windows-gnu -shared -O2 -o "$dll" \
+      scripts/wine/bcryptprimitives.c -ladvapi32 >&2 || return 1
+  fi
+  # A first start creates the Wine prefix and says so on stderr: done here, not in a check.
+  [ -d "$WINEPREFIX" ] || "$wine" wineboot --init >/dev/null 2>&1 || true
+  wine_used=$wine
+  rm -rf "$dir" && mkdir -p "$dir" && cp "$built" "$dll" "$dir/" &&
+    echo "$PWD/$dir/$(basename "$built")"
+}
+
+# Starts binary $2 through runner $1 the way Terraform does (magic cookie, protocol 6,
+# a port range) and checks the go-plugin handshake line it prints: protocol 6 over
+# gRPC, on TCP for Windows. Stops it afterwards.
+check_handshake() {
+  local runner=$1 built=$2 platform=$3 out pid line network
+  out=$(mktemp)
+  TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2 \
+    PLUGIN_PROTOCOL_VERSIONS=6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000 \
+    $runner "$built" >"$out" 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 120); do
+    [ -s "$out" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  line=$(head -n1 "$out")
+  rm -f "$out"
+  network=unix
+  [ "${platform%%_*}" = windows ] && network=tcp
+  if [[ $line =~ ^1\|6\|$network\|[^|]+\|grpc\| ]]; then
+    return 0
+  fi
+  echo "${line:-nothing}"
+  return 1
 }
 
 command -v file >/dev/null || apt-get install -y -q file >&2 || die "install 'file' and retry"
@@ -136,19 +191,32 @@ for platform in $PLATFORMS; do
     continue
   fi
   runner=$(runner_for "$platform")
+  checked=$built
+  if [ -n "$runner" ] && [ "${platform%%_*}" = windows ]; then
+    checked=$(stage_for_wine "$runner" "$built") || {
+      failures+=("$platform: could not prepare $built for Wine (bcryptprimitives stand-in)")
+      continue
+    }
+  fi
   if [ -n "$runner" ]; then
-    said=$($runner "$built" -version 2>&1 || true)
+    said=$($runner "$checked" -version 2>&1 || true)
     if ! [[ $said =~ ^terraform-provider-nats\ v?${version//./\\.}$ ]]; then
       failures+=("$platform: '$built -version' said '$said', expected 'terraform-provider-nats $version'")
+      continue
+    fi
+    if ! said=$(check_handshake "$runner" "$checked" "$platform"); then
+      failures+=("$platform: started as Terraform starts it, '$built' printed '$said' instead of a go-plugin handshake line")
       continue
     fi
   fi
   copy="dist/bin/$platform/$(basename "$built")"
   mkdir -p "$(dirname "$copy")" && cp "$built" "$copy"
   binaries+=("$platform=$copy")
-  echo "release: $platform ok: $(stat -c %s "$copy") bytes, $described${runner:+, ran -version}" >&2
+  echo "release: $platform ok: $(stat -c %s "$copy") bytes, $described${runner:+, ran -version and the handshake}" >&2
 done
 
+# Wine's own background processes end with its server.
+[ -z "$wine_used" ] || "$(dirname "$wine_used")/wineserver" -k 2>/dev/null || true
 if [ ${#failures[@]} -gt 0 ]; then
   echo "release: NOT packaged, these platforms failed:" >&2
   printf '  %s\n' "${failures[@]}" >&2
