@@ -52,8 +52,8 @@ pub use release::{
 };
 pub use terraform::{dev_overrides_config, CliConfig, Terraform, TfOutput, PROVIDER_ADDRESS};
 pub use tools::{
-    nats_server_binary, provider_binary, target_dir, terraform_binary, workspace_root,
-    PROVIDER_BINARY_NAME,
+    nats_server_binary, nats_server_release, provider_binary, target_dir, terraform_binary,
+    version_at_least, workspace_root, PROVIDER_BINARY_NAME,
 };
 
 /// Polls `condition` until it returns true or `timeout` passes; returns whether it did.

@@ -76,6 +76,16 @@ pub fn nats_server_binary() -> Result<PathBuf, HarnessError> {
         })
 }
 
+/// The version of the nats-server the tests run (`2.15.1`), for the few tests whose
+/// expected outcome depends on it when `make test-compat` runs them on older lines.
+pub fn nats_server_release() -> Result<String, HarnessError> {
+    let binary = nats_server_binary()?;
+    nats_server_version(&binary).ok_or_else(|| HarnessError::ToolNotFound {
+        tool: "nats-server",
+        hint: format!("{} --version printed no version", binary.display()),
+    })
+}
+
 /// The provider binary, freshly built.
 ///
 /// When the Makefile built it, `NATSFORGE_PROVIDER_BIN` names it and nothing is built.
@@ -174,7 +184,7 @@ fn nats_server_version(path: &Path) -> Option<String> {
 
 /// Compares dotted versions numerically; a pre-release suffix ("1.15.0-beta1") counts
 /// as its base version, which is close enough for a minimum check.
-fn version_at_least(found: &str, minimum: &str) -> bool {
+pub fn version_at_least(found: &str, minimum: &str) -> bool {
     fn numbers(version: &str) -> Vec<u64> {
         version
             .split(['.', '-', '+'])

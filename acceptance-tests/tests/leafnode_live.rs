@@ -1,11 +1,13 @@
 //! `nats_leafnode_config` live, with system credentials for the leaf: a change to a
 //! remote is applied by a `$SYS` reload (same process, connection back), a leaf
 //! disconnected outside Terraform shows in the next plan, a remote that cannot connect
-//! fails the apply naming it, and `nats_leafnodes` reads LEAFZ.
+//! fails the apply naming it, and `nats_leafnodes` reads LEAFZ. On a nats-server older
+//! than 2.14 (`make test-compat`), which cannot change remotes by reload, the change is
+//! refused naming both versions, with nothing written.
 
 use acceptance_tests::{
-    wait_until, workspace_root, NatsServer, NatsServerBuilder, OperatorSetup, Terraform,
-    APP_ACCOUNT,
+    nats_server_release, version_at_least, wait_until, workspace_root, NatsServer,
+    NatsServerBuilder, OperatorSetup, Terraform, APP_ACCOUNT,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -150,6 +152,11 @@ fn reload_over_sys_keeps_the_leaf_connected_and_drift_shows() {
     let mut changed = base(leaf.client_url(), true);
     changed.push(("deny_exports", "[\"local.>\"]".into()));
     tfvars(&tf, &changed);
+    let version = nats_server_release().unwrap();
+    if !version_at_least(&version, "2.14.0") {
+        refused_before_anything_is_written(&tf, &dir.path().join("leaf.conf"), &version);
+        return;
+    }
     tf.apply().unwrap();
     assert_eq!(leaf.pid(), pid);
     assert!(leaf.log().contains("Reloaded"), "{}", leaf.log());
@@ -200,6 +207,29 @@ fn reload_over_sys_keeps_the_leaf_connected_and_drift_shows() {
         plan.stdout
             .contains("nats_leafnode_config.leaf will be updated")
             && plan.stdout.contains("connected"),
+        "{}",
+        plan.stdout
+    );
+}
+
+/// nats-server before 2.14 cannot change a remote by reload: the apply fails naming the
+/// server's version and 2.14, the file is untouched and the state still holds the old
+/// remote (the change is planned again).
+fn refused_before_anything_is_written(tf: &Terraform, config: &Path, version: &str) {
+    let before = std::fs::read_to_string(config).unwrap();
+    let error = tf.expect_apply_error().unwrap();
+    // Terraform wraps long details across lines.
+    let error = error.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        error.contains(&format!("runs nats-server {version}"))
+            && error.contains("needs nats-server 2.14.0 or newer")
+            && error.contains("Nothing was written"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read_to_string(config).unwrap(), before);
+    let plan = tf.plan().unwrap();
+    assert!(
+        plan.stdout.contains("deny_exports") && plan.stdout.contains("local.>"),
         "{}",
         plan.stdout
     );

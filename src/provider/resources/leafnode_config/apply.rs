@@ -72,6 +72,9 @@ impl LeafnodeConfigResource {
     ) -> Result<Model, Failed<Model>> {
         let rendered = render(&planned).map_err(Diagnostic::from)?;
         let system = live::system(client, &planned).await?;
+        if let Some(system) = &system {
+            live::check_remotes_reloadable(system, prior, &planned).await?;
+        }
         let mut touched = prior
             .and_then(|p| p.files.known().cloned())
             .unwrap_or_default();
@@ -114,7 +117,7 @@ impl LeafnodeConfigResource {
         let Some(system) = system else {
             return Ok(applied);
         };
-        match live::reload_and_wait(&system, &applied, prior).await {
+        match live::reload_and_wait(&system, &applied).await {
             Ok(connections) => {
                 applied.connections = Field::Known(connections);
                 Ok(applied)

@@ -131,6 +131,38 @@ pub fn without_changed_remotes(
     Some(interim)
 }
 
+/// nats-server adds, removes and changes leaf node remotes by reload from 2.14 on;
+/// 2.10 and 2.11 refuse ("config reload not supported for LeafNode") and 2.12 does not
+/// answer the reload request. Asked before anything is written, so a server known to
+/// be older refuses a change of `remote` with its version and the one needed, and the
+/// files and the state stay as they were. A server that cannot be asked now is left
+/// to the reload itself to report.
+pub async fn check_remotes_reloadable(
+    system: &SystemApi,
+    prior: Option<&LeafnodeConfigModel>,
+    planned: &LeafnodeConfigModel,
+) -> Result<(), Diagnostics> {
+    if prior.is_none_or(|prior| prior.remotes() == planned.remotes()) {
+        return Ok(());
+    }
+    let Ok((server, _)) = find(system, planned).await else {
+        return Ok(());
+    };
+    if parse_version(&server.ver).is_none_or(|v| v >= REMOTE_RELOAD_MIN_VERSION) {
+        return Ok(());
+    }
+    let (major, minor, patch) = REMOTE_RELOAD_MIN_VERSION;
+    Err(Diagnostic::error(
+        "Leaf node remotes cannot change by reload on this server",
+        format!(
+            "Server {} runs nats-server {}; adding, removing or changing a leaf node `remote` by reload needs nats-server {major}.{minor}.{patch} or newer. Nothing was written. Upgrade the server, or set `reload = false`, apply, and restart the server.",
+            server.name, server.ver
+        ),
+    )
+    .at(AttributePath::attr("remote"))
+    .into())
+}
+
 /// Reloads without waiting (the step that removes a changed remote).
 pub async fn reload(system: &SystemApi, model: &LeafnodeConfigModel) -> Result<(), Diagnostics> {
     let (server, _) = find(system, model).await.map_err(failed)?;
@@ -147,29 +179,9 @@ pub async fn reload(system: &SystemApi, model: &LeafnodeConfigModel) -> Result<(
 pub async fn reload_and_wait(
     system: &SystemApi,
     model: &LeafnodeConfigModel,
-    prior: Option<&LeafnodeConfigModel>,
 ) -> Result<Vec<ConnectionModel>, (Diagnostics, Vec<ConnectionModel>)> {
     let unseen = |d: Diagnostics| (d, connections(model, None));
     let (server, _) = find(system, model).await.map_err(|e| unseen(failed(e)))?;
-    let remotes_changed = prior.is_some_and(|p| {
-        let urls = |m: &LeafnodeConfigModel| -> Vec<Vec<String>> {
-            m.remotes().iter().map(|r| r.urls().to_vec()).collect()
-        };
-        urls(p) != urls(model)
-    });
-    if remotes_changed && parse_version(&server.ver).is_some_and(|v| v < REMOTE_RELOAD_MIN_VERSION)
-    {
-        return Err(unseen(
-            Diagnostic::error(
-                "Remotes cannot change by reload on this server",
-                format!(
-                    "Server {} runs nats-server {}; adding or removing leaf node remotes by reload needs 2.14.0 or newer. The file is written: restart the server, or upgrade it.",
-                    server.name, server.ver
-                ),
-            )
-            .into(),
-        ));
-    }
     system.reload(&server).await.map_err(|e| {
         unseen(
             Diagnostic::error(
