@@ -35,15 +35,14 @@ install_registry init_verifies_the_signature_and_checksums_then_plans_and_applie
 
 # Features some versions lack: "test-binary test-name tool minimum reason".
 NEEDS="
+jetstream_kv bucket_lifecycle_create_converge_update_replace_destroy nats-server 2.11.0 the test sets 'limit_marker_ttl', refused at plan on an older server, naming the version it needs
+jetstream_consumer pull_consumer_lifecycle nats-server 2.11.0 the test sets 'priority_policy', refused at plan on an older server, naming the version it needs
 "
 
 # Failures understood, with whose they are: "test-binary terraform-glob server-glob reason".
 # They still count as failures; the reason goes into the table instead of the log path.
 KNOWN_FAILURES="
 hub_leaf_demo 1.9.* * Terraform bug: the demo's report step runs 'apply -refresh-only', which 1.9 refuses when only outputs change (hashicorp/terraform#35806, fixed in 1.10)
-jetstream_consumer * 2.10.* provider: 'priority_policy' (nats-server 2.11+) is sent to 2.10, which ignores it, so apply ends in 'inconsistent result' instead of a plan-time error naming the version
-jetstream_kv * 2.10.* provider: 'limit_marker_ttl' (nats-server 2.11+) is sent to 2.10, which ignores it, so apply ends in 'inconsistent result' instead of a plan-time error naming the version
-leafnode_live * 2.1[012].* nats-server: the provider changes a leaf remote by removing it in one reload and adding it in a second; 2.10 and 2.11 refuse the removal ('config reload not supported for LeafNode'), 2.12 does not answer the reload request; the provider reports that as the error (2.14 and later pass)
 "
 
 # Prints the known reason for a failure, or nothing.
@@ -54,6 +53,23 @@ known_failure() {
     [ "$b" = "$binary" ] && [[ $terraform == $tf_glob ]] && [[ $server == $server_glob ]] &&
       echo "$reason" && return
   done <<<"$KNOWN_FAILURES"
+}
+
+version_at_least() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# Prints the reason a test cannot run on this pair, or nothing.
+skip_reason() {
+  local binary=$1 test=$2 terraform=$3 server=$4 b t tool minimum reason have
+  while read -r b t tool minimum reason; do
+    [ "$b" = "$binary" ] && [ "$t" = "$test" ] || continue
+    case $tool in terraform) have=$terraform ;; *) have=$server ;; esac
+    version_at_least "$have" "$minimum" || {
+      echo "$reason (needs $tool $minimum)"
+      return
+    }
+  done <<<"$NEEDS"
 }
 
 pairs=()
