@@ -4,7 +4,7 @@
 //! `terraform query`, destroy.
 
 use acceptance_tests::{
-    block_on, jetstream, official_provider_stand_in, provider_config, NatsServer,
+    block_on, jetstream, official_provider_stand_in, terraform_with, write_main, NatsServer,
     NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::{
@@ -26,20 +26,6 @@ fn server_consumer(server: &NatsServer, stream: &str, name: &str) -> Option<Cons
     with_api(server, None, async |api| {
         api.consumer_info(stream, name).await.unwrap()
     })
-}
-
-fn terraform_for(server: &NatsServer, resources: &str) -> Terraform {
-    let tf = Terraform::new().unwrap();
-    write_config(&tf, server, resources);
-    tf
-}
-
-fn write_config(tf: &Terraform, server: &NatsServer, resources: &str) {
-    tf.write_file(
-        "main.tf",
-        &format!("{}\n{resources}\n", provider_config(server)),
-    )
-    .unwrap();
 }
 
 fn jetstream_server() -> NatsServer {
@@ -89,7 +75,7 @@ fn config(tf_resources: &str) -> String {
 #[test]
 fn pull_consumer_lifecycle() {
     let server = jetstream_server();
-    let tf = terraform_for(&server, &config(PULL));
+    let tf = terraform_with(&server, &config(PULL));
     tf.apply().unwrap();
 
     let info = server_consumer(&server, "ORDERS", "WORKER").expect("created");
@@ -139,7 +125,7 @@ fn pull_consumer_lifecycle() {
             "filter_subjects  = [\"orders.new\", \"orders.paid\"]",
             "filter_subject   = \"orders.new\"\n  pause_until      = \"2099-01-01T00:00:00Z\"",
         );
-    write_config(&tf, &server, &config(&updated));
+    write_main(&tf, &server, &config(&updated));
     let plan = plan_text(&tf);
     assert!(
         plan.contains("0 to add, 1 to change, 0 to destroy"),
@@ -164,11 +150,11 @@ fn pull_consumer_lifecycle() {
             "headers_only = true\n  ack_policy = \"all\"",
         ),
     ] {
-        write_config(&tf, &server, &config(&updated.replace(from, to)));
+        write_main(&tf, &server, &config(&updated.replace(from, to)));
         let plan = plan_text(&tf);
         assert!(plan.contains("must be replaced"), "{from} -> {to}: {plan}");
     }
-    write_config(
+    write_main(
         &tf,
         &server,
         &config(&updated.replace("deliver_new      = true", "")),
@@ -204,7 +190,7 @@ resource "nats_jetstream_consumer" "audit" {
   memory           = true
 }
 "#;
-    let tf = terraform_for(&server, &config(push));
+    let tf = terraform_with(&server, &config(push));
     tf.apply().unwrap();
     let c = server_consumer(&server, "ORDERS", "AUDIT").unwrap().config;
     assert_eq!(c.deliver_subject.as_deref(), Some("audit.orders"));
@@ -220,7 +206,7 @@ resource "nats_jetstream_consumer" "audit" {
     tf.expect_no_changes().unwrap();
 
     let moved = push.replace("audit.orders", "audit.all");
-    write_config(&tf, &server, &config(&moved));
+    write_main(&tf, &server, &config(&moved));
     let plan = plan_text(&tf);
     assert!(
         plan.contains("0 to add, 1 to change, 0 to destroy"),
@@ -236,7 +222,7 @@ resource "nats_jetstream_consumer" "audit" {
   durable_name = "AUDIT"
 }
 "#;
-    write_config(&tf, &server, &config(pull));
+    write_main(&tf, &server, &config(pull));
     let plan = plan_text(&tf);
     assert!(
         plan.contains("1 to add, 0 to change, 1 to destroy"),
@@ -265,7 +251,7 @@ resource "nats_jetstream_consumer" "worker" {
 #[test]
 fn deleted_or_changed_outside_terraform() {
     let server = jetstream_server();
-    let tf = terraform_for(&server, &config(SIMPLE));
+    let tf = terraform_with(&server, &config(SIMPLE));
     tf.apply().unwrap();
 
     // Deleted: planned for creation again.
@@ -329,7 +315,7 @@ fn import_by_every_id_form_and_by_identity() {
         .domain("hub")
         .start()
         .unwrap();
-    let tf = terraform_for(&server, &config(SIMPLE));
+    let tf = terraform_with(&server, &config(SIMPLE));
     tf.apply().unwrap();
     let address = "nats_jetstream_consumer.worker";
     for id in ["JETSTREAM_STREAM_ORDERS_CONSUMER_WORKER", "ORDERS:WORKER"] {
@@ -353,7 +339,7 @@ fn import_by_every_id_form_and_by_identity() {
             "nats_jetstream_stream.orders.id",
             "nats_jetstream_stream.orders.name",
         );
-    write_config(&tf, &server, &config(&with_domain));
+    write_main(&tf, &server, &config(&with_domain));
     tf.import(address, "hub:ORDERS:WORKER").unwrap();
     tf.expect_no_changes().unwrap();
     tf.run_ok(&["state", "rm", address]).unwrap();
@@ -471,7 +457,7 @@ resource "nats_jetstream_consumer" "NEW" {
 #[test]
 fn query_lists_consumers_and_generated_config_plans_clean() {
     let server = jetstream_server();
-    let tf = terraform_for(
+    let tf = terraform_with(
         &server,
         &config(
             &format!("{PULL}{SIMPLE}")
@@ -492,7 +478,7 @@ fn query_lists_consumers_and_generated_config_plans_clean() {
         "nats_jetstream_consumer.w",
     ])
     .unwrap();
-    write_config(&tf, &server, STREAM);
+    write_main(&tf, &server, STREAM);
     tf.write_file(
         "consumers.tfquery.hcl",
         "list \"nats_jetstream_consumer\" \"orders\" {\n  provider = nats\n  config {\n    stream_id = \"ORDERS\"\n  }\n}\n",
@@ -525,7 +511,7 @@ fn example_applies() {
             .join("examples/resources/nats_jetstream_consumer/resource.tf"),
     )
     .unwrap();
-    let tf = terraform_for(&server, &example);
+    let tf = terraform_with(&server, &example);
     tf.apply().unwrap();
     let c = server_consumer(&server, "ORDERS", "NEW").unwrap().config;
     assert_eq!(c.backoff.len(), 3);

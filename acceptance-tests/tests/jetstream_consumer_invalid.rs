@@ -6,7 +6,8 @@
 //! plan at once.
 
 use acceptance_tests::{
-    block_on, jetstream, provider_config, NatsServer, NatsServerBuilder, Terraform,
+    assert_errors_per_resource, block_on, jetstream, write_main, NatsServer, NatsServerBuilder,
+    Terraform,
 };
 use natsforge::nats::jetstream::{
     ConsumerAction, ConsumerConfig, ConsumerLimits, RetentionPolicy, StreamConfig,
@@ -149,31 +150,6 @@ const INVALID: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// Asserts that `stderr` holds, for each (resource address, text, attribute), an error
-/// block of that resource containing the text and quoting the attribute's line (for
-/// an attribute the configuration leaves out, Terraform quotes the block's first
-/// line: pass `resource` or `data` then, and name the attribute in the text).
-fn assert_errors<'a>(stderr: &str, cases: impl IntoIterator<Item = (String, &'a str, &'a str)>) {
-    let blocks: Vec<&str> = stderr.split("Error: ").skip(1).collect();
-    for (address, expected, attribute) in cases {
-        let within = format!("with {address},");
-        let found = blocks.iter().any(|block| {
-            let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
-            let quoted = block.lines().any(|line| {
-                line.trim_start()
-                    .split(':')
-                    .nth(1)
-                    .is_some_and(|rest| rest.trim_start().starts_with(attribute))
-            });
-            block.contains(&within) && flat.contains(expected) && quoted
-        });
-        assert!(
-            found,
-            "{address}: no error {expected:?} at `{attribute}` in:\n{stderr}"
-        );
-    }
-}
-
 fn consumers_of(server: &NatsServer, stream: &str) -> Vec<String> {
     block_on(async {
         let api = jetstream(server, None).await;
@@ -194,8 +170,7 @@ fn invalid_configurations_fail_at_plan_time_with_their_path() {
         ));
     }
     body.push_str("\nresource \"nats_jetstream_consumer\" \"bad_names\" {\n  stream_id = \"a.b\"\n  durable_name = \"c d\"\n}\n");
-    tf.write_file("main.tf", &format!("{}\n{body}", provider_config(&server)))
-        .unwrap();
+    write_main(&tf, &server, &body);
     let stderr = tf.expect_plan_error().unwrap();
     let cases = INVALID
         .iter()
@@ -211,7 +186,7 @@ fn invalid_configurations_fail_at_plan_time_with_their_path() {
                 attribute,
             )
         });
-    assert_errors(&stderr, cases);
+    assert_errors_per_resource(&stderr, &cases.collect::<Vec<_>>());
     tf.expect_apply_error().unwrap();
     let streams = block_on(async {
         jetstream(&server, None)
@@ -352,8 +327,7 @@ fn rules_of_the_stream_on_the_server_fail_at_plan_time_and_change_nothing() {
             "\nresource \"nats_jetstream_consumer\" \"{case}\" {{\n  stream_id = \"{stream}\"\n  durable_name = \"{case}\"\n  {settings}\n}}\n"
         ));
     }
-    tf.write_file("main.tf", &format!("{}\n{body}", provider_config(&server)))
-        .unwrap();
+    write_main(&tf, &server, &body);
     let stderr = tf.expect_plan_error().unwrap();
     let cases = AGAINST_THE_STREAM
         .iter()
@@ -364,7 +338,7 @@ fn rules_of_the_stream_on_the_server_fail_at_plan_time_and_change_nothing() {
                 *attribute,
             )
         });
-    assert_errors(&stderr, cases);
+    assert_errors_per_resource(&stderr, &cases.collect::<Vec<_>>());
     tf.expect_apply_error().unwrap();
     assert_eq!(consumers_of(&server, "JOBS"), vec!["A"]);
     assert!(consumers_of(&server, "ORDERS").is_empty());
@@ -389,14 +363,16 @@ fn data_sources_fail(server: &NatsServer, cases: &[DataCase]) {
             "\ndata \"{kind}\" \"{name}\" {{\n  {arguments}\n}}\n"
         ));
     }
-    tf.write_file("main.tf", &format!("{}\n{body}", provider_config(server)))
-        .unwrap();
+    write_main(&tf, server, &body);
     let stderr = tf.expect_plan_error().unwrap();
-    assert_errors(
+    assert_errors_per_resource(
         &stderr,
-        cases.iter().map(|(kind, name, _, expected, attribute)| {
-            (format!("data.{kind}.{name}"), *expected, *attribute)
-        }),
+        &cases
+            .iter()
+            .map(|(kind, name, _, expected, attribute)| {
+                (format!("data.{kind}.{name}"), *expected, *attribute)
+            })
+            .collect::<Vec<_>>(),
     );
 }
 

@@ -4,7 +4,7 @@
 //! and official import IDs that read two ways. Real terraform, real nats-server.
 
 use acceptance_tests::{
-    block_on, jetstream, provider_config, NatsServer, NatsServerBuilder, Terraform,
+    block_on, jetstream, terraform_with, write_main, NatsServer, NatsServerBuilder, Terraform,
 };
 use natsforge::nats::jetstream::{
     AckPolicy, ConsumerAction, ConsumerConfig, ConsumerInfo, StreamConfig,
@@ -19,20 +19,6 @@ fn server_consumer(server: &NatsServer, stream: &str, name: &str) -> Option<Cons
     with_api(server, async |api| {
         api.consumer_info(stream, name).await.unwrap()
     })
-}
-
-fn terraform_for(server: &NatsServer, resources: &str) -> Terraform {
-    let tf = Terraform::new().unwrap();
-    write_config(&tf, server, resources);
-    tf
-}
-
-fn write_config(tf: &Terraform, server: &NatsServer, resources: &str) {
-    tf.write_file(
-        "main.tf",
-        &format!("{}\n{resources}\n", provider_config(server)),
-    )
-    .unwrap();
 }
 
 /// The stream of the official provider's consumer tests.
@@ -88,7 +74,7 @@ resource "nats_jetstream_consumer" "TEST_C7" {
   depends_on   = [nats_jetstream_stream.test]
 }
 "#;
-    let tf = terraform_for(&server, config);
+    let tf = terraform_with(&server, config);
     let error = tf.expect_apply_error().unwrap();
     let flat = error.split_whitespace().collect::<Vec<_>>().join(" ");
     for heading in [
@@ -137,7 +123,7 @@ resource "nats_jetstream_consumer" "zero" {
 }
 "#
     );
-    let tf = terraform_for(&server, &config);
+    let tf = terraform_with(&server, &config);
     let plan = tf.plan_json().unwrap();
     let planned: Vec<(String, serde_json::Value)> = plan["resource_changes"]
         .as_array()
@@ -210,7 +196,7 @@ resource "nats_jetstream_consumer" "push_no_acks" {
 }
 "#
     );
-    let tf = terraform_for(&server, &config);
+    let tf = terraform_with(&server, &config);
     tf.apply().unwrap();
     for name in ["ack_flow_control", "planned"] {
         let c = server_consumer(&server, "TEST", name).unwrap().config;
@@ -256,7 +242,7 @@ fn paused(server: &NatsServer) -> bool {
 #[test]
 fn a_pause_set_outside_terraform_is_kept_until_the_configuration_manages_it() {
     let server = NatsServerBuilder::new().jetstream().start().unwrap();
-    let tf = terraform_for(&server, &format!("{TEST_STREAM}{PAUSABLE}"));
+    let tf = terraform_with(&server, &format!("{TEST_STREAM}{PAUSABLE}"));
     tf.apply().unwrap();
     assert!(!paused(&server));
 
@@ -265,7 +251,7 @@ fn a_pause_set_outside_terraform_is_kept_until_the_configuration_manages_it() {
     pause(&server, "2099-01-01T00:00:00Z");
     tf.expect_no_changes().unwrap();
     let described = PAUSABLE.replace("\"first\"", "\"second\"");
-    write_config(&tf, &server, &format!("{TEST_STREAM}{described}"));
+    write_main(&tf, &server, &format!("{TEST_STREAM}{described}"));
     tf.apply().unwrap();
     assert!(paused(&server), "the update resumed the consumer");
     assert_eq!(
@@ -279,7 +265,7 @@ fn a_pause_set_outside_terraform_is_kept_until_the_configuration_manages_it() {
         "description  = \"second\"",
         "description  = \"second\"\n  pause_until  = \"1970-01-01T00:00:00Z\"",
     );
-    write_config(&tf, &server, &format!("{TEST_STREAM}{resumed}"));
+    write_main(&tf, &server, &format!("{TEST_STREAM}{resumed}"));
     tf.apply().unwrap();
     assert!(!paused(&server));
     tf.expect_no_changes().unwrap();
@@ -287,7 +273,7 @@ fn a_pause_set_outside_terraform_is_kept_until_the_configuration_manages_it() {
     // Replaced (a new start), the new consumer starts unpaused and the plan says so.
     pause(&server, "2099-01-01T00:00:00Z");
     let replaced = described.replace("description  = \"second\"", "deliver_new = true");
-    write_config(&tf, &server, &format!("{TEST_STREAM}{replaced}"));
+    write_main(&tf, &server, &format!("{TEST_STREAM}{replaced}"));
     tf.apply().unwrap();
     assert!(!paused(&server));
     tf.expect_no_changes().unwrap();
@@ -324,7 +310,7 @@ resource "nats_jetstream_consumer" "c" {
   max_ack_pending = 1000
 }
 "#;
-    let tf = terraform_for(&server, resource);
+    let tf = terraform_with(&server, resource);
     let id = "JETSTREAM_STREAM_S_CONSUMER_X_CONSUMER_Y";
     tf.import("nats_jetstream_consumer.c", id).unwrap();
     tf.expect_no_changes().unwrap();

@@ -3,6 +3,8 @@
 use crate::framework::validators::StringRule;
 use crate::framework::Field;
 use crate::nats::jetstream::{AckPolicy, PriorityPolicy, ReplayPolicy};
+use crate::provider::resources::jetstream::address::{with_domain, Address};
+use crate::provider::rules::check_name;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
@@ -66,25 +68,16 @@ pub struct StreamRef {
 
 impl StreamRef {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (domain, rest) = match text.split_once(':') {
-            Some((domain, rest)) if !domain.is_empty() => (Some(domain.to_string()), rest),
-            Some(_) => return Err(format!("{text:?} has an empty domain before `:`")),
-            None => (None, text),
-        };
-        let name = rest.strip_prefix(OFFICIAL_STREAM).unwrap_or(rest);
-        crate::provider::rules::check_name(name)?;
-        Ok(StreamRef {
-            domain,
-            name: name.to_string(),
-        })
+        let Address { domain, name } = Address::parse(text, OFFICIAL_STREAM, check_name)?;
+        Ok(StreamRef { domain, name })
     }
 
     /// The stream resource's `id` for this stream.
     pub fn id(&self) -> String {
-        match &self.domain {
-            Some(domain) => format!("{domain}:{OFFICIAL_STREAM}{}", self.name),
-            None => format!("{OFFICIAL_STREAM}{}", self.name),
-        }
+        with_domain(
+            self.domain.as_deref(),
+            format!("{OFFICIAL_STREAM}{}", self.name),
+        )
     }
 }
 
@@ -180,8 +173,8 @@ impl ConsumerAddress {
         if domain.is_some_and(str::is_empty) {
             return Err(format!("{id:?} has an empty domain before `:`"));
         }
-        crate::provider::rules::check_name(stream).map_err(|e| format!("stream: {e}"))?;
-        crate::provider::rules::check_name(name).map_err(|e| format!("consumer: {e}"))?;
+        check_name(stream).map_err(|e| format!("stream: {e}"))?;
+        check_name(name).map_err(|e| format!("consumer: {e}"))?;
         Ok(ConsumerAddress {
             domain: domain.map(str::to_string),
             stream: stream.to_string(),
@@ -202,10 +195,7 @@ impl ConsumerAddress {
         };
         let readings = official_splits(official)?
             .into_iter()
-            .filter(|(stream, name)| {
-                crate::provider::rules::check_name(stream).is_ok()
-                    && crate::provider::rules::check_name(name).is_ok()
-            })
+            .filter(|(stream, name)| check_name(stream).is_ok() && check_name(name).is_ok())
             .map(|(stream, name)| ConsumerAddress {
                 domain: chosen.domain.clone(),
                 stream: stream.to_string(),
@@ -322,6 +312,13 @@ mod tests {
         assert_eq!(
             (domained.domain.as_deref(), domained.name.as_str()),
             (Some("hub"), "ORDERS")
+        );
+        // `:` may be part of a stream name: the official form names it whole.
+        let colon = StreamRef::parse("JETSTREAM_STREAM_A:B").unwrap();
+        assert_eq!((colon.domain, colon.name.as_str()), (None, "A:B"));
+        assert_eq!(
+            StreamRef::parse("hub:JETSTREAM_STREAM_A:B").unwrap().name,
+            "A:B"
         );
         assert!(StreamRef::parse("a.b").is_err());
         assert!(StreamRef::parse(":ORDERS").is_err());
