@@ -177,6 +177,10 @@ async fn pedantic_and_refused_changes_surface_the_servers_codes() {
 
     let err = js.stream_info("not.a.name").await.unwrap_err();
     assert!(matches!(err, JetStreamError::InvalidName { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        r#"invalid stream name "not.a.name": must not contain '.', '*', '>', '/', '\' or whitespace"#
+    );
 }
 
 #[tokio::test]
@@ -440,6 +444,10 @@ async fn kv_buckets_and_entries_work_through_the_client_mapping() {
 
     let err = js.kv_put("settings", "bad key", b"x").await.unwrap_err();
     assert!(matches!(err, JetStreamError::InvalidName { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        r#"invalid key name "bad key": may contain only letters, digits and '-', '/', '_', '=', '.'"#
+    );
     // Nothing listens for a missing bucket: the refusal is retried (it
     // proves nothing was stored) until the budget is spent, then named.
     let js = js.with_timeout(2 * SECOND);

@@ -325,6 +325,9 @@ mod tests {
         let err = JetStreamError::NoResponders {
             subject: "$JS.leaf.API.INFO".into(),
         };
-        assert!(err.to_string().contains("JetStream domain is wrong"));
+        assert_eq!(
+            err.to_string(),
+            "nothing answers on $JS.leaf.API.INFO: JetStream is not enabled for this account or server, or the JetStream domain is wrong"
+        );
     }
 }
