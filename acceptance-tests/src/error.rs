@@ -65,6 +65,14 @@ pub enum HarnessError {
     #[error("`terraform {command}` was expected to fail but succeeded\n--- stdout ---\n{stdout}")]
     TerraformSucceeded { command: String, stdout: String },
 
+    #[error("`terraform {command}` running in the background {what} (in {})\n--- stdout so far ---\n{stdout}", dir.display())]
+    Background {
+        command: String,
+        dir: PathBuf,
+        what: String,
+        stdout: String,
+    },
+
     #[error("`terraform plan` was expected to show no changes, but it plans some:\n{stdout}")]
     UnexpectedChanges { stdout: String },
 

@@ -6,6 +6,7 @@ use crate::{
 };
 use natsforge::nats::jetstream::{StreamConfig, StreamInfo};
 use natsforge::nats::{connect, ConnectOptions, ConnectionSettings, JetStreamApi, Secret};
+use serde_json::Value;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -260,4 +261,58 @@ pub fn write_test_pki(dir: &Path) -> TestPki {
         client_cert,
         client_key,
     }
+}
+
+/// The resources of type `resource_type` in `tf`'s state (`terraform show -json`),
+/// as (address, attribute values) pairs: what Terraform believes exists.
+pub fn state_resources(tf: &Terraform, resource_type: &str) -> Vec<(String, Value)> {
+    let state = tf.show_json().expect("terraform show -json");
+    state
+        .pointer("/values/root_module/resources")
+        .and_then(Value::as_array)
+        .map(|resources| {
+            resources
+                .iter()
+                .filter(|r| r["type"] == resource_type && r["mode"] == "managed")
+                .map(|r| {
+                    let address = r["address"].as_str().unwrap_or_default().to_owned();
+                    (address, r["values"].clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `name` of every stream in `tf`'s state, sorted, repeats kept (so a stream held
+/// by two resources shows twice).
+pub fn streams_in_state(tf: &Terraform) -> Vec<String> {
+    let mut names: Vec<String> = state_resources(tf, "nats_jetstream_stream")
+        .iter()
+        .filter_map(|(_, values)| values["name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every stream `server` holds in its account (STREAM.NAMES, all pages), sorted.
+pub fn streams_on_server(server: &NatsServer) -> Vec<String> {
+    let mut names = block_on(async {
+        jetstream(server, None)
+            .await
+            .stream_names(None)
+            .await
+            .expect("STREAM.NAMES")
+    });
+    names.sort();
+    names
+}
+
+/// Terraform's boxed diagnostics (`│` borders, wrapped lines) as one line of words,
+/// so a message can be searched for whole.
+pub fn one_line(stderr: &str) -> String {
+    stderr
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -19,6 +19,7 @@
 //! ```
 
 mod child;
+mod cluster;
 mod error;
 mod estate;
 mod fake_server;
@@ -26,6 +27,7 @@ mod fixtures;
 mod nats_server;
 mod operator;
 mod plan_errors;
+mod process;
 mod registry;
 mod release;
 mod terraform;
@@ -33,17 +35,20 @@ mod tools;
 
 use std::time::{Duration, Instant};
 
+pub use cluster::{free_ports, jetstream_cluster, jetstream_cluster_ready, start_cluster};
 pub use error::HarnessError;
 pub use estate::Estate;
 pub use fake_server::{FakeReply, FakeServer};
 pub use fixtures::{
     assert_errors_per_resource, assert_no_streams, block_on, creds_options, edit_stream,
-    hub_and_leaf, jetstream, official_provider_stand_in, plan_text, provider_config, stream_info,
-    terraform_with, write_main, write_test_pki, TestPki,
+    hub_and_leaf, jetstream, official_provider_stand_in, one_line, plan_text, provider_config,
+    state_resources, stream_info, streams_in_state, streams_on_server, terraform_with, write_main,
+    write_test_pki, TestPki,
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};
 pub use plan_errors::{assert_plan_errors, PlanErrorCase, PlanErrorSetup};
+pub use process::{children_running, is_running, kill_process, RunningTerraform};
 pub use registry::{registry_routes, Registry, Routes};
 pub use release::{
     apply_stream_and_converge, host_platform, package_debug_build, package_stand_ins,

@@ -174,40 +174,26 @@ impl NatsServerBuilder {
             }
         };
 
-        let log_path = dir.path().join("nats-server.log");
-        let log_file = fs::File::create(&log_path)
-            .map_err(|e| HarnessError::io(format!("creating {}", log_path.display()), e))?;
-        let log_for_stdout = log_file
-            .try_clone()
-            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
-        let mut command = Command::new(&binary);
-        command.arg("-c").arg(&config_path);
-        if matches!(self.base, Base::File(_)) {
-            command.arg("--ports_file_dir").arg(&ports_dir);
-        }
-        command
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(log_for_stdout)
-            .stderr(log_file);
-        die_with_parent(&mut command);
-        let child = command.spawn().map_err(|source| HarnessError::Spawn {
-            program: binary.clone(),
-            source,
-        })?;
-
+        let launch = Launch {
+            binary,
+            config_path,
+            ports_dir,
+            ports_dir_argument: matches!(self.base, Base::File(_)),
+            log_path: dir.path().join("nats-server.log"),
+            ready_timeout: self.ready_timeout,
+        };
+        let child = launch.spawn(dir.path(), &[])?;
         let mut server = NatsServer {
             child,
             exited: false,
             client_url: String::new(),
             monitor_url: None,
             leafnode_url: None,
-            config_path,
             store_dir,
-            log_path,
+            launch,
             dir,
         };
-        server.wait_ready(&ports_dir, self.ready_timeout)?;
+        server.wait_ready()?;
         Ok(server)
     }
 
@@ -250,6 +236,49 @@ impl NatsServerBuilder {
     }
 }
 
+/// How a server's process is started, kept to start it again after a crash.
+#[derive(Debug)]
+struct Launch {
+    binary: PathBuf,
+    config_path: PathBuf,
+    ports_dir: PathBuf,
+    /// A config file used as it is names no ports file directory itself.
+    ports_dir_argument: bool,
+    log_path: PathBuf,
+    ready_timeout: Duration,
+}
+
+impl Launch {
+    /// Starts `nats-server -c <config> <extra_args>`, appending to the log (a restart
+    /// keeps what the crashed process logged).
+    fn spawn(&self, dir: &Path, extra_args: &[String]) -> Result<Child, HarnessError> {
+        let log_file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log_path)
+            .map_err(|e| HarnessError::io(format!("opening {}", self.log_path.display()), e))?;
+        let log_for_stdout = log_file
+            .try_clone()
+            .map_err(|e| HarnessError::io("duplicating the log file handle", e))?;
+        let mut command = Command::new(&self.binary);
+        command.arg("-c").arg(&self.config_path);
+        if self.ports_dir_argument {
+            command.arg("--ports_file_dir").arg(&self.ports_dir);
+        }
+        command
+            .args(extra_args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(log_for_stdout)
+            .stderr(log_file);
+        die_with_parent(&mut command);
+        command.spawn().map_err(|source| HarnessError::Spawn {
+            program: self.binary.clone(),
+            source,
+        })
+    }
+}
+
 /// `nats-server -t -c <path>`: the server's own verdict on a configuration file
 /// (it parses the file and loads what it names, e.g. TLS certificates, without
 /// starting).
@@ -286,9 +315,8 @@ pub struct NatsServer {
     client_url: String,
     monitor_url: Option<String>,
     leafnode_url: Option<String>,
-    config_path: PathBuf,
     store_dir: PathBuf,
-    log_path: PathBuf,
+    launch: Launch,
     // Last field: dropped after the process is gone, so the server never sees its directory vanish.
     dir: TempDir,
 }
@@ -328,7 +356,7 @@ impl NatsServer {
     }
 
     pub fn config_path(&self) -> &Path {
-        &self.config_path
+        &self.launch.config_path
     }
 
     /// The server's private temporary directory (what `{{dir}}` stood for).
@@ -342,7 +370,7 @@ impl NatsServer {
 
     /// Everything the server has logged so far.
     pub fn log(&self) -> String {
-        fs::read(&self.log_path)
+        fs::read(&self.launch.log_path)
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .unwrap_or_default()
     }
@@ -417,7 +445,40 @@ impl NatsServer {
         }
     }
 
-    fn wait_ready(&mut self, ports_dir: &Path, timeout: Duration) -> Result<(), HarnessError> {
+    /// Starts the server again after [`kill`](Self::kill) or [`stop`](Self::stop), as a
+    /// supervisor restarts a crashed server: the same configuration file, JetStream
+    /// store and log, on the same client and monitoring ports (given on the command
+    /// line, which overrides the file's random ones). A leaf node listener on a random
+    /// port gets a new one. Waits until the server listens again.
+    pub fn restart(&mut self) -> Result<(), HarnessError> {
+        if !self.exited {
+            return Err(HarnessError::io(
+                "restarting nats-server",
+                std::io::Error::other("it is still running: kill or stop it first"),
+            ));
+        }
+        // A killed server leaves its ports file behind; it must not pass for the new one's.
+        if let Ok(entries) = fs::read_dir(&self.launch.ports_dir) {
+            for entry in entries.flatten() {
+                fs::remove_file(entry.path()).map_err(|e| {
+                    HarnessError::io(format!("removing {}", entry.path().display()), e)
+                })?;
+            }
+        }
+        let mut args = Vec::new();
+        if let Some(port) = url_port(&self.client_url) {
+            args.extend(["--port".to_owned(), port.to_owned()]);
+        }
+        if let Some(port) = self.monitor_url.as_deref().and_then(url_port) {
+            args.extend(["--http_port".to_owned(), port.to_owned()]);
+        }
+        self.child = self.launch.spawn(self.dir.path(), &args)?;
+        self.exited = false;
+        self.wait_ready()
+    }
+
+    fn wait_ready(&mut self) -> Result<(), HarnessError> {
+        let (ports_dir, timeout) = (self.launch.ports_dir.clone(), self.launch.ready_timeout);
         let deadline = Instant::now() + timeout;
         let ports = loop {
             if let Some(status) = self
@@ -431,7 +492,7 @@ impl NatsServer {
                     log: self.log(),
                 });
             }
-            if let Some(ports) = read_ports_file(ports_dir) {
+            if let Some(ports) = read_ports_file(&ports_dir) {
                 break ports;
             }
             if Instant::now() >= deadline {
@@ -468,6 +529,11 @@ impl Drop for NatsServer {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The port of a `scheme://host:port` URL.
+fn url_port(url: &str) -> Option<&str> {
+    url.rsplit_once(':').map(|(_, port)| port)
 }
 
 /// The ports file once it exists and parses (it may be caught half-written).

@@ -163,6 +163,27 @@ impl Terraform {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let output = self
+            .command(args, env)
+            .output()
+            .map_err(|source| HarnessError::Spawn {
+                program: self.binary.clone(),
+                source,
+            })?;
+        Ok(TfOutput {
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        })
+    }
+
+    /// `terraform <args>` as every command of this working directory runs (CLI
+    /// configuration, environment, dies with the test), not started yet.
+    pub(crate) fn command<I, S>(&self, args: I, env: &[(&str, &str)]) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let mut command = Command::new(&self.binary);
         command
             .args(args)
@@ -192,15 +213,11 @@ impl Terraform {
             command.env(key, value);
         }
         die_with_parent(&mut command);
-        let output = command.output().map_err(|source| HarnessError::Spawn {
-            program: self.binary.clone(),
-            source,
-        })?;
-        Ok(TfOutput {
-            status: output.status,
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        })
+        command
+    }
+
+    pub(crate) fn binary(&self) -> &Path {
+        &self.binary
     }
 
     /// Runs `terraform <args>` and turns a non-zero exit into an error carrying all output.
@@ -305,7 +322,7 @@ impl Terraform {
         })
     }
 
-    fn failure(&self, args: &[&str], output: TfOutput) -> HarnessError {
+    pub(crate) fn failure(&self, args: &[&str], output: TfOutput) -> HarnessError {
         HarnessError::Terraform {
             command: args.join(" "),
             dir: self.work_dir.clone(),
