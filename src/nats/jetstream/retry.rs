@@ -183,6 +183,7 @@ where
             };
         }
         earlier_maybe_done |= classify(&err) == Some(Transient::MaybeDone);
+        tracing::debug!(subject, attempt = attempts, pause = ?pause, error = %err, "retrying JetStream request");
         log.record(&err);
         tokio::time::sleep(pause).await;
     }
