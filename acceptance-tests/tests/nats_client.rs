@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{FakeServer, NatsServer, NatsServerBuilder};
+use acceptance_tests::{write_test_pki, FakeServer, NatsServer, NatsServerBuilder, TestPki};
 use natsforge::nats::jetstream::{ErrorCode, StreamConfig};
 use natsforge::nats::system::{Jsz, Varz};
 use natsforge::nats::{
@@ -298,44 +298,15 @@ async fn ping_gathers_the_reply_of_every_server_in_a_cluster() {
         .all(|r| r.server.cluster.as_deref() == Some("c1")));
 }
 
-/// A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM
-/// files in `dir`; returns (ca, cert, key) paths of the client side.
-fn write_pki(dir: &std::path::Path) -> [std::path::PathBuf; 3] {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    // Each CA gets its own name, as real ones do, so a stranger's CA is "unknown".
-    let ca_name = format!(
-        "natsforge test CA {}",
-        nkeys::KeyPair::new_user().public_key()
-    );
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, ca_name);
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
-    let issue = |names: Vec<String>, stem: &str| {
-        let key = KeyPair::generate().unwrap();
-        let cert = CertificateParams::new(names)
-            .unwrap()
-            .signed_by(&key, &ca)
-            .unwrap();
-        std::fs::write(dir.join(format!("{stem}.pem")), cert.pem()).unwrap();
-        std::fs::write(dir.join(format!("{stem}-key.pem")), key.serialize_pem()).unwrap();
-    };
-    issue(vec!["127.0.0.1".into(), "localhost".into()], "server");
-    issue(vec!["client".into()], "client");
-    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
-    [
-        dir.join("ca.pem"),
-        dir.join("client.pem"),
-        dir.join("client-key.pem"),
-    ]
-}
-
 #[tokio::test]
 async fn tls_trust_and_client_certificates_are_checked_and_explained() {
     let pki = tempfile::tempdir().unwrap();
-    let [ca, cert, key] = write_pki(pki.path());
+    let TestPki {
+        ca,
+        client_cert: cert,
+        client_key: key,
+        ..
+    } = write_test_pki(pki.path());
     let dir = pki.path().display();
     // allow_non_tls keeps the harness's plain readiness probe working; every
     // client below asks for TLS, so the TLS path is what gets tested.
@@ -374,7 +345,7 @@ async fn tls_trust_and_client_certificates_are_checked_and_explained() {
     connect(&skip_verify).await.unwrap();
 
     let other_ca = tempfile::tempdir().unwrap();
-    let [stranger_ca, _, _] = write_pki(other_ca.path());
+    let stranger_ca = write_test_pki(other_ca.path()).ca;
     let untrusted = tls(&|s| {
         s.ca_file = Some(stranger_ca.clone());
         s.cert_file = Some(cert.clone());
