@@ -31,11 +31,27 @@ pub fn schema_problems(schema: &Schema) -> Vec<String> {
 fn block_problems(block: &Block, prefix: &str, out: &mut Vec<String>) {
     attribute_problems(&block.attributes, prefix, out);
     for nested in &block.blocks {
-        block_problems(
-            &nested.block,
-            &format!("{prefix}{}.", nested.type_name),
-            out,
-        );
+        let inner = format!("{prefix}{}.", nested.type_name);
+        if nested.nesting == Nesting::Set {
+            write_only_in_set(&nested.block.attributes, &inner, out);
+        }
+        block_problems(&nested.block, &inner, out);
+    }
+}
+
+/// Set elements cannot be paired with their configuration, so a write-only value in
+/// one could never reach the resource.
+fn write_only_in_set(attributes: &[Attribute], prefix: &str, out: &mut Vec<String>) {
+    for attribute in attributes {
+        if attribute.write_only {
+            out.push(format!(
+                "{prefix}{}: write-only inside a set",
+                attribute.name
+            ));
+        }
+        if let AttributeType::Nested(_, inner) = &attribute.ty {
+            write_only_in_set(inner, &format!("{prefix}{}.", attribute.name), out);
+        }
     }
 }
 
@@ -68,7 +84,10 @@ fn attribute_problems(attributes: &[Attribute], prefix: &str, out: &mut Vec<Stri
                 ));
             }
         }
-        if let AttributeType::Nested(_, inner) = &attribute.ty {
+        if let AttributeType::Nested(nesting, inner) = &attribute.ty {
+            if *nesting == Nesting::Set {
+                write_only_in_set(inner, &format!("{name}."), out);
+            }
             attribute_problems(inner, &format!("{name}."), out);
         }
     }

@@ -168,13 +168,19 @@ fn schema_problems_name_defaults_and_validators_that_cannot_work() {
                 .validate(int_at_least(0)),
         )
         .attribute(Attribute::bool("flag").default(true).required())
-        .attribute(Attribute::enumeration::<String>("not_an_enum").optional());
+        .attribute(Attribute::enumeration::<String>("not_an_enum").optional())
+        .block(NestedBlock::new(
+            "keys",
+            Nesting::Set,
+            Block::new("k").attribute(Attribute::string("seed").optional().write_only()),
+        ));
     let problems = schema_problems(&schema);
     let expected = [
         "replicas: validator \"one of `1`\" cannot judge a number",
         "discard: default \"oldest\" is not one of `old`",
         "max: default -1 is not a whole number of at least 0",
         "flag: a default needs optional and computed",
+        "keys.seed: write-only inside a set",
     ];
     for line in expected {
         assert!(
