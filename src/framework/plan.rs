@@ -64,6 +64,126 @@ pub fn with_defaults(schema: &Schema, value: &Value) -> Value {
     filled
 }
 
+/// `planned` with the write-only values of `config` put back, at every level: they
+/// exist only in the configuration, and create/update need them. Set elements cannot
+/// be paired with their configuration, so write-only attributes inside sets are not
+/// supported (the consistency test refuses them).
+pub fn with_write_only(schema: &Schema, planned: &Value, config: &Value) -> Value {
+    let mut merged = planned.clone();
+    write_only_from(Level::of(&schema.block), &mut merged, config);
+    merged
+}
+
+fn write_only_from(level: Level<'_>, value: &mut Value, config: &Value) {
+    if !matches!(value, Value::Object(_)) {
+        return;
+    }
+    for attribute in level.attributes.iter().filter(|a| a.write_only) {
+        if let (Some(slot), Some(configured)) = (
+            value.attr_mut(&attribute.name),
+            config.attr(&attribute.name),
+        ) {
+            *slot = configured.clone();
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        let configured = config.attr(name);
+        if let Some(slot) = value.attr_mut(name) {
+            for_each_nested_object(nesting, slot, configured, |object, config_object| {
+                if let Some(config_object) = config_object {
+                    write_only_from(inner, object, config_object);
+                }
+            });
+        }
+    }
+}
+
+/// After a resource refined the plan: when the refinement brought it back to the prior
+/// state, the computed values the framework marked unknown (because the object seemed
+/// to change) take their prior values again, and nothing needs replacing. Values the
+/// resource itself planned (`set_by_resource`) are left as it planned them.
+pub fn settle_unchanged(
+    schema: &Schema,
+    prior: &Value,
+    config: &Value,
+    change: &mut PlannedChange,
+    set_by_resource: &[AttributePath],
+) {
+    if prior.is_null() || change.planned.is_null() || change.planned.eq_semantic(prior) {
+        return;
+    }
+    let mut candidate = change.planned.clone();
+    restore_computed(
+        Level::of(&schema.block),
+        &mut candidate,
+        Some(config),
+        Some(prior),
+        &AttributePath::root(),
+        set_by_resource,
+    );
+    if candidate.eq_semantic(prior) {
+        change.planned = candidate;
+        change.requires_replace.clear();
+    }
+}
+
+fn restore_computed(
+    level: Level<'_>,
+    planned: &mut Value,
+    config: Option<&Value>,
+    prior: Option<&Value>,
+    path: &AttributePath,
+    set_by_resource: &[AttributePath],
+) {
+    let (Some(config), Some(prior)) = (config, prior) else {
+        return;
+    };
+    if !matches!(planned, Value::Object(_)) {
+        return;
+    }
+    for attribute in level.attributes.iter().filter(|a| a.computed) {
+        let attribute_path = path.child(&attribute.name);
+        let configured = attr_or_null(Some(config), &attribute.name);
+        if !configured.is_null() || set_by_resource.contains(&attribute_path) {
+            continue;
+        }
+        if let (Some(slot), Some(before)) = (
+            planned.attr_mut(&attribute.name),
+            prior.attr(&attribute.name),
+        ) {
+            if slot.is_unknown() {
+                *slot = before.clone();
+            }
+        }
+    }
+    for (name, nesting, inner) in level.children_with_objects() {
+        let configured = config.attr(name);
+        let prior_value = prior.attr(name);
+        let child_path = path.child(name);
+        if let Some(slot) = planned.attr_mut(name) {
+            let mut index = 0usize;
+            for_each_nested_object(nesting, slot, configured, |object, config_object| {
+                let (prior_object, object_path) = match (nesting, prior_value) {
+                    (Nesting::Single | Nesting::Group, p) => (p, child_path.clone()),
+                    (Nesting::List, Some(Value::List(items))) => {
+                        (items.get(index), child_path.index(index))
+                    }
+                    _ => (None, child_path.index(index)),
+                };
+                index += 1;
+                restore_computed(
+                    inner,
+                    object,
+                    config_object,
+                    prior_object,
+                    &object_path,
+                    set_by_resource,
+                );
+            });
+        }
+    }
+}
+
 /// Removes write-only values: they must be null in every object returned to Terraform.
 pub fn clear_write_only(schema: &Schema, value: &mut Value) {
     clear_write_only_in(Level::of(&schema.block), value);

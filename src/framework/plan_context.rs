@@ -24,6 +24,8 @@ pub struct PlanContext<'a> {
     schema: &'a Schema,
     ty: &'a Type,
     type_name: &'a str,
+    /// Where the resource planned values itself, which the framework leaves alone.
+    written: Vec<AttributePath>,
 }
 
 impl<'a> PlanContext<'a> {
@@ -44,7 +46,13 @@ impl<'a> PlanContext<'a> {
             schema,
             ty,
             type_name,
+            written: Vec::new(),
         }
+    }
+
+    /// The paths the resource planned values at.
+    pub(crate) fn written(&self) -> &[AttributePath] {
+        &self.written
     }
 
     pub fn is_create(&self) -> bool {
@@ -138,6 +146,7 @@ impl<'a> PlanContext<'a> {
         if self.plannable(&path, &before, &value) {
             if let Some(slot) = planned.attr_mut(attribute) {
                 *slot = value;
+                self.written.push(path);
             }
         }
         self.change.planned = planned;
@@ -219,6 +228,7 @@ impl<'a> PlanContext<'a> {
             (target, _, _) => {
                 if self.plannable(path, target, after) {
                     *target = after.clone();
+                    self.written.push(path.clone());
                 }
             }
         }

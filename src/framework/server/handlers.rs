@@ -5,7 +5,9 @@ use super::discovery::identity_data;
 use super::ProviderService;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::lookup::check_paths;
-use crate::framework::plan::{clear_write_only, plan_resource_change};
+use crate::framework::plan::{
+    clear_write_only, plan_resource_change, settle_unchanged, with_write_only,
+};
 use crate::framework::rules::run_rules;
 use crate::framework::schema::Schema;
 use crate::framework::validate::validate_config;
@@ -36,21 +38,6 @@ fn encode(value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
 fn returned(schema: &Schema, mut state: Value) -> Value {
     clear_write_only(schema, &mut state);
     state
-}
-
-/// Write-only values exist only in the configuration; put them into the planned
-/// object handed to create/update so the resource can use them.
-fn with_write_only_from_config(schema: &Schema, planned: &Value, config: &Value) -> Value {
-    let mut merged = planned.clone();
-    for attribute in schema.block.attributes.iter().filter(|a| a.write_only) {
-        if let (Some(slot), Some(value)) = (
-            merged.attr_mut(&attribute.name),
-            config.attr(&attribute.name),
-        ) {
-            *slot = value.clone();
-        }
-    }
-    merged
 }
 
 impl<P: Provider> ProviderService<P> {
@@ -266,18 +253,19 @@ impl<P: Provider> ProviderService<P> {
         let config = decode(request.config.as_ref(), ty)?;
         let mut change = plan_resource_change(schema, &prior, &proposed, &config);
         let mut diagnostics = Diagnostics::new();
-        if !change.planned.is_null() {
-            let client = self.client()?;
-            let mut context = PlanContext::new(
-                resource.type_name(),
-                schema,
-                ty,
-                (&config, &prior),
-                &mut change,
-                &mut diagnostics,
-            );
-            resource.modify_plan(&client, &mut context).await;
-        }
+        // The resource refines every plan, a destroy too (to warn or refuse).
+        let client = self.client()?;
+        let mut context = PlanContext::new(
+            resource.type_name(),
+            schema,
+            ty,
+            (&config, &prior),
+            &mut change,
+            &mut diagnostics,
+        );
+        resource.modify_plan(&client, &mut context).await;
+        let written = context.written().to_vec();
+        settle_unchanged(schema, &prior, &config, &mut change, &written);
         let planned = returned(schema, change.planned);
         let diagnostics = check_paths(&schema.block, &request.type_name, diagnostics);
         Ok(pb::plan_resource_change::Response {
@@ -308,7 +296,7 @@ impl<P: Provider> ProviderService<P> {
         let outcome = if planned.is_null() {
             resource.delete(&client, &prior).await
         } else {
-            let planned = with_write_only_from_config(schema, &planned, &config);
+            let planned = with_write_only(schema, &planned, &config);
             if prior.is_null() {
                 resource.create(&client, &planned).await
             } else {

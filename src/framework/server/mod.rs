@@ -113,3 +113,6 @@ fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
     );
     diagnostics
 }
+
+#[cfg(test)]
+mod tests;
