@@ -106,6 +106,10 @@ impl Resource for NkeyResource {
     }
 
     async fn modify_plan(&self, _client: &NatsClient, plan: &mut PlanContext<'_>) {
+        // Nothing to refine in a destroy plan.
+        if plan.is_destroy() {
+            return;
+        }
         let Some(seed) = plan.config.attr("seed_wo").and_then(Value::as_str) else {
             return;
         };
