@@ -77,22 +77,43 @@ impl<R> Typed<R> {
         typed::to_value(model, &self.ty).map_err(|e| model_error("writing", e))
     }
 
-    /// Turns a typed apply result into what exists now; `before` is what existed
-    /// before the step, reported when a failure changed nothing.
-    fn outcome<M: Serialize>(&self, result: Result<M, Failed<M>>, before: &Value) -> ValueOutcome {
-        match result {
-            Ok(model) => self.outcome_of(self.write_model(&model), Value::Null),
-            Err(failed) => {
-                let state = match failed.state.map(|m| self.write_model(&m)) {
-                    Some(Ok(value)) => value,
-                    _ => before.clone(),
-                };
-                ValueOutcome {
-                    state,
-                    diagnostics: failed.diagnostics,
+    /// Turns a typed create/update result into what exists now. `before` is what
+    /// existed before the step (reported when a failure changed nothing) and
+    /// `attempted` what the step was asked to make: when the resource made or changed
+    /// the object but its model cannot be written back (a provider bug), the object is
+    /// recorded as attempted, never forgotten.
+    fn outcome<M: Serialize>(
+        &self,
+        result: Result<M, Failed<M>>,
+        before: &Value,
+        attempted: &Value,
+    ) -> ValueOutcome {
+        let (made, mut diagnostics) = match result {
+            Ok(model) => (model, Diagnostics::new()),
+            Err(Failed {
+                state: Some(model),
+                diagnostics,
+            }) => (model, diagnostics),
+            Err(Failed {
+                state: None,
+                diagnostics,
+            }) => {
+                return ValueOutcome {
+                    state: before.clone(),
+                    diagnostics,
                 }
             }
-        }
+        };
+        let state = match self.write_model(&made) {
+            Ok(state) => state,
+            Err(unwritable) => {
+                diagnostics.extend(unwritable);
+                let mut recorded = attempted.clone();
+                recorded.unknowns_to_null();
+                recorded
+            }
+        };
+        ValueOutcome { state, diagnostics }
     }
 
     fn outcome_of(&self, result: Result<Value, Diagnostics>, fallback: Value) -> ValueOutcome {
@@ -196,7 +217,10 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
     ) -> BoxFuture<'a, ValueOutcome> {
         Box::pin(async move {
             match self.read_model(planned) {
-                Ok(model) => self.outcome(self.inner.create(client, model).await, &Value::Null),
+                Ok(model) => {
+                    let made = self.inner.create(client, model).await;
+                    self.outcome(made, &Value::Null, planned)
+                }
                 Err(diagnostics) => self.outcome_of(Err(diagnostics), Value::Null),
             }
         })
@@ -232,7 +256,10 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                 .read_state(prior)
                 .and_then(|p| Ok((p, self.read_model(planned)?)));
             match models {
-                Ok((p, n)) => self.outcome(self.inner.update(client, p, n).await, prior),
+                Ok((p, n)) => {
+                    let updated = self.inner.update(client, p, n).await;
+                    self.outcome(updated, prior, planned)
+                }
                 Err(diagnostics) => self.outcome_of(Err(diagnostics), prior.clone()),
             }
         })

@@ -310,7 +310,7 @@ impl<P: Provider> ProviderService<P> {
                 "Provider bug: unknown value after apply",
                 format!("{} left a value unknown after apply; it is stored as null. Please report this.", request.type_name),
             );
-            state = replace_unknown_with_null(state);
+            state.unknowns_to_null();
         }
         Ok(pb::apply_resource_change::Response {
             new_identity: identity_data(resource.as_ref(), &state)?,
@@ -338,31 +338,5 @@ impl<P: Provider> ProviderService<P> {
             diagnostics: wire::diagnostics(outcome.diagnostics),
             ..Default::default()
         })
-    }
-}
-
-fn replace_unknown_with_null(value: Value) -> Value {
-    match value {
-        Value::Unknown => Value::Null,
-        Value::List(items) => {
-            Value::List(items.into_iter().map(replace_unknown_with_null).collect())
-        }
-        Value::Set(items) => Value::Set(items.into_iter().map(replace_unknown_with_null).collect()),
-        Value::Tuple(items) => {
-            Value::Tuple(items.into_iter().map(replace_unknown_with_null).collect())
-        }
-        Value::Map(items) => Value::Map(
-            items
-                .into_iter()
-                .map(|(k, v)| (k, replace_unknown_with_null(v)))
-                .collect(),
-        ),
-        Value::Object(items) => Value::Object(
-            items
-                .into_iter()
-                .map(|(k, v)| (k, replace_unknown_with_null(v)))
-                .collect(),
-        ),
-        other => other,
     }
 }

@@ -101,6 +101,22 @@ impl Value {
         }
     }
 
+    /// Turns every unknown in this value, at any depth, into null: what is recorded
+    /// when apply left a value unknown (Terraform refuses unknowns in state).
+    pub fn unknowns_to_null(&mut self) {
+        match self {
+            Value::Unknown => *self = Value::Null,
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                items.iter_mut().for_each(Value::unknowns_to_null)
+            }
+            Value::Map(items) | Value::Object(items) => {
+                items.values_mut().for_each(Value::unknowns_to_null)
+            }
+            Value::Dynamic(_, inner) => inner.unknowns_to_null(),
+            _ => {}
+        }
+    }
+
     /// The attribute `name` of an object value; `None` for anything else or a missing name.
     pub fn attr(&self, name: &str) -> Option<&Value> {
         match self {

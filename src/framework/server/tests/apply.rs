@@ -73,6 +73,33 @@ fn cases() -> Vec<Case> {
             diagnostics: vec!["E: Provider bug: unknown value after apply"],
         },
         Case {
+            name: "created but its model cannot be written (a provider bug): recorded as planned, not forgotten",
+            prior: Value::Null,
+            planned: planned("unrecordable"),
+            config: config("unrecordable"),
+            state: thing(&[
+                ("name", Value::string("unrecordable")),
+                ("max_msgs", Value::from(-1)),
+                ("id", Value::string("id-unrecordable")),
+            ]),
+            diagnostics: vec!["E: Provider bug: value and model disagree"],
+        },
+        Case {
+            name: "created, failed, and the partial state cannot be written: recorded as planned, both errors kept",
+            prior: Value::Null,
+            planned: planned("unrecordable-after-create"),
+            config: config("unrecordable-after-create"),
+            state: thing(&[
+                ("name", Value::string("unrecordable-after-create")),
+                ("max_msgs", Value::from(-1)),
+                ("id", Value::string("id-unrecordable-after-create")),
+            ]),
+            diagnostics: vec![
+                "E: Created, then failed",
+                "E: Provider bug: value and model disagree",
+            ],
+        },
+        Case {
             name: "update: the object as updated",
             prior: made("a", "now"),
             planned: planned("a"),
@@ -87,6 +114,18 @@ fn cases() -> Vec<Case> {
             config: config("fails"),
             state: made("fails", "now"),
             diagnostics: vec!["E: Cannot update"],
+        },
+        Case {
+            name: "updated but its model cannot be written: recorded as planned, not dropped",
+            prior: made("unrecordable", "now"),
+            planned: planned("unrecordable"),
+            config: config("unrecordable"),
+            state: thing(&[
+                ("name", Value::string("unrecordable")),
+                ("max_msgs", Value::from(-1)),
+                ("id", Value::string("id-unrecordable")),
+            ]),
+            diagnostics: vec!["E: Provider bug: value and model disagree"],
         },
         Case {
             name: "delete: nothing left",
