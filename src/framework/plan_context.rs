@@ -6,6 +6,7 @@
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::lookup::{self, Target};
 use super::plan::{with_defaults, PlannedChange};
+use super::rules::read_model;
 use super::schema::Schema;
 use super::typed::{self, TypedError};
 use super::value::{AttributePath, Type, Value};
@@ -69,11 +70,12 @@ impl<'a> PlanContext<'a> {
     }
 
     /// The configuration as the model, with the schema's default wherever a value is
-    /// left out (what the configuration means). `None` after reporting a model that
-    /// does not fit (a provider bug).
+    /// left out (what the configuration means). `None` while the model cannot hold a
+    /// value not known yet, or one its validators refuse (the user is told there), and
+    /// after reporting a model that does not fit its schema (a provider bug).
     pub fn read_config<M: DeserializeOwned>(&mut self) -> Option<M> {
         let effective = with_defaults(self.schema, self.config);
-        let read = typed::from_value(&effective);
+        let read = read_model(self.schema, self.config, &effective);
         self.reported(read, "the configuration")
     }
 
@@ -82,16 +84,18 @@ impl<'a> PlanContext<'a> {
         if self.prior.is_null() {
             return None;
         }
-        let read = typed::from_value(self.prior);
+        let read = typed::from_value(self.prior).map(Some);
         self.reported(read, "the prior state")
     }
 
-    /// The planned state as the model; `None` when destroying (or after reporting a bug).
+    /// The planned state as the model; `None` when destroying, while the model cannot
+    /// hold a value not known yet (or one the validators refuse), and after reporting a
+    /// bug.
     pub fn read_planned<M: DeserializeOwned>(&mut self) -> Option<M> {
         if self.is_destroy() {
             return None;
         }
-        let read = typed::from_value(&self.change.planned);
+        let read = read_model(self.schema, self.config, &self.change.planned);
         self.reported(read, "the planned state")
     }
 
@@ -115,7 +119,7 @@ impl<'a> PlanContext<'a> {
                 self.change.planned = planned;
             }
             (Err(error), _) | (_, Err(error)) => {
-                self.reported::<()>(Err(error), "the planned state");
+                self.provider_bug(format!("cannot write the planned state: {error}"));
             }
         }
     }
@@ -164,9 +168,11 @@ impl<'a> PlanContext<'a> {
         }
     }
 
-    fn reported<T>(&mut self, read: Result<T, TypedError>, what: &str) -> Option<T> {
-        read.map_err(|error| self.provider_bug(format!("cannot read {what} as its model: {error}")))
-            .ok()
+    fn reported<T>(&mut self, read: Result<Option<T>, TypedError>, what: &str) -> Option<T> {
+        read.unwrap_or_else(|error| {
+            self.provider_bug(format!("cannot read {what} as its model: {error}"));
+            None
+        })
     }
 
     fn provider_bug(&mut self, detail: String) {

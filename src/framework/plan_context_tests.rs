@@ -169,16 +169,62 @@ fn a_model_that_does_not_fit_is_reported_not_ignored() {
     #[derive(Deserialize)]
     struct Wrong {
         #[allow(dead_code)]
-        max_msgs: i64,
+        name: i64,
     }
     let (_, diagnostics) = plan_with(|plan| {
         assert!(plan.read_planned::<Wrong>().is_none());
     });
     assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0].summary, "Provider bug in test_stream");
     assert!(
-        diagnostics[0]
-            .detail
-            .contains("max_msgs: the value is not known yet"),
+        diagnostics[0].detail.contains("name: expected a number"),
         "{diagnostics:?}"
     );
+}
+
+#[test]
+fn a_value_not_known_yet_reads_as_nothing_without_a_diagnostic() {
+    #[derive(Deserialize)]
+    struct Plain {
+        #[allow(dead_code)]
+        max_msgs: i64,
+    }
+    let (_, diagnostics) = plan_with(|plan| {
+        assert!(plan.read_planned::<Plain>().is_none());
+    });
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
+
+#[test]
+fn a_value_its_validators_refuse_is_left_to_them() {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Retention {
+        Limits,
+    }
+    #[derive(Deserialize)]
+    struct Strict {
+        #[allow(dead_code)]
+        retention: Retention,
+    }
+    let schema =
+        Schema::new("t").attribute(Attribute::enumeration::<Retention>("retention").required());
+    let ty = schema.value_type();
+    let config = object(&[("retention", Value::string("forever"))]);
+    let mut change = PlannedChange {
+        planned: config.clone(),
+        requires_replace: Vec::new(),
+    };
+    let mut diagnostics = Diagnostics::new();
+    let mut plan = PlanContext::new(
+        "t",
+        &schema,
+        &ty,
+        (&config, &Value::Null),
+        &mut change,
+        &mut diagnostics,
+    );
+    assert!(plan.read_config::<Strict>().is_none());
+    assert!(plan.read_planned::<Strict>().is_none());
+    assert!(diagnostics.is_empty(), "{:?}", diagnostics.into_vec());
 }

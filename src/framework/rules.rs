@@ -15,7 +15,8 @@
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::plan::with_defaults;
 use super::schema::Schema;
-use super::typed;
+use super::typed::{self, TypedError};
+use super::validate::refused_at;
 use super::value::Value;
 use serde::de::DeserializeOwned;
 
@@ -40,8 +41,9 @@ impl<M> Rule<M> {
 }
 
 /// Runs `rules` over `config` read as `M` with the schema's defaults. A configuration
-/// whose model cannot hold one of its unknown values is judged once it is known
-/// (Terraform validates again with the final values before applying).
+/// the model cannot hold yet (an unknown value) is judged once it is known (Terraform
+/// validates again with the final values before applying); one whose value the
+/// attribute's validators refuse is judged by them alone.
 pub(crate) fn run_rules<M: DeserializeOwned>(
     rules: &[Rule<M>],
     schema: &Schema,
@@ -51,12 +53,9 @@ pub(crate) fn run_rules<M: DeserializeOwned>(
     if rules.is_empty() {
         return Diagnostics::new();
     }
-    match typed::from_value::<M>(&with_defaults(schema, config)) {
-        Ok(model) => rules.iter().flat_map(|rule| rule.run(&model)).collect(),
-        Err(error) if error.unknown => {
-            tracing::debug!(%error, "Configuration rules wait until the value is known");
-            Diagnostics::new()
-        }
+    match read_model(schema, config, &with_defaults(schema, config)) {
+        Ok(Some(model)) => rules.iter().flat_map(|rule| rule.run(&model)).collect(),
+        Ok(None) => Diagnostics::new(),
         Err(error) => Diagnostic::error(
             format!("Provider bug in {type_name}"),
             format!(
@@ -64,6 +63,34 @@ pub(crate) fn run_rules<M: DeserializeOwned>(
             ),
         )
         .into(),
+    }
+}
+
+/// `value` (the configuration or a plan made from it) read as `M`. `Ok(None)` when
+/// the model cannot hold it for a reason the user is told of elsewhere or that passes:
+/// a value not known yet, or a value of `config` the schema's validators refuse.
+/// `Err` is a model that does not fit its schema: a provider bug.
+pub(crate) fn read_model<M: DeserializeOwned>(
+    schema: &Schema,
+    config: &Value,
+    value: &Value,
+) -> Result<Option<M>, TypedError> {
+    match typed::from_value::<M>(value) {
+        Ok(model) => Ok(Some(model)),
+        Err(error) if error.unknown => {
+            tracing::debug!(%error, "The model is read once the value is known");
+            Ok(None)
+        }
+        Err(error)
+            if error
+                .path
+                .as_ref()
+                .is_some_and(|path| refused_at(&schema.block, config, path)) =>
+        {
+            tracing::debug!(%error, "The value is refused by its validators");
+            Ok(None)
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -127,6 +154,51 @@ mod tests {
             per_subject: Field::Known(true),
         };
         assert!(NEW_PER_SUBJECT.run(&unknown).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_the_model_cannot_hold_yet_is_judged_later() {
+        #[derive(Deserialize)]
+        struct Plain {
+            #[allow(dead_code)]
+            discard: String,
+        }
+        const NOTHING: Rule<Plain> = Rule::new("nothing", |_, _| {});
+        let found = run_rules(
+            &[NOTHING],
+            &schema(),
+            "t",
+            &config(Value::Unknown, Value::Null),
+        );
+        assert!(found.is_empty(), "{:?}", found.into_vec());
+    }
+
+    #[test]
+    fn a_value_its_validators_refuse_is_reported_by_them_alone() {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Discard {
+            Old,
+            New,
+        }
+        #[derive(Deserialize)]
+        struct Typed {
+            #[allow(dead_code)]
+            discard: Discard,
+        }
+        const NOTHING: Rule<Typed> = Rule::new("nothing", |_, _| {});
+        let schema = Schema::new("t")
+            .attribute(Attribute::enumeration::<Discard>("discard").default("old"))
+            .attribute(Attribute::bool("per_subject").optional());
+        let refused = config(Value::string("forever"), Value::Null);
+        assert!(run_rules(&[NOTHING], &schema, "t", &refused).is_empty());
+        // Without a validator to say so, the same mismatch is the provider's bug.
+        let unjudged = Schema::new("t")
+            .attribute(Attribute::string("discard").default("old"))
+            .attribute(Attribute::bool("per_subject").optional());
+        let found = run_rules(&[NOTHING], &unjudged, "t", &refused);
+        let errors: Vec<_> = found.iter().map(|d| d.summary.clone()).collect();
+        assert_eq!(errors, vec!["Provider bug in t".to_string()]);
     }
 
     #[test]

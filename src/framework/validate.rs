@@ -1,7 +1,7 @@
 //! Runs every attribute's validators over a configuration, once for all resources, so
 //! a bad value is reported at plan time with its path and what is allowed.
 
-use super::diagnostics::{Diagnostic, Diagnostics};
+use super::diagnostics::{Diagnostic, Diagnostics, Severity};
 use super::schema::{Attribute, Block, Nesting};
 use super::value::{AttributePath, Value};
 
@@ -9,6 +9,22 @@ pub fn validate_config(block: &Block, config: &Value) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     validate_block(block, config, &AttributePath::root(), &mut diagnostics);
     diagnostics
+}
+
+/// Whether the validators refuse the configuration at `path`, inside it or around it:
+/// a model that cannot hold such a value is no provider bug, since the user is shown
+/// the validator's error.
+pub(crate) fn refused_at(block: &Block, config: &Value, path: &AttributePath) -> bool {
+    if path.is_root() {
+        return false;
+    }
+    let overlaps = |at: &AttributePath| {
+        let shorter = at.steps().len().min(path.steps().len());
+        at.steps()[..shorter] == path.steps()[..shorter]
+    };
+    validate_config(block, config)
+        .iter()
+        .any(|d| d.severity == Severity::Error && d.path.as_ref().is_some_and(overlaps))
 }
 
 fn validate_block(block: &Block, object: &Value, path: &AttributePath, out: &mut Diagnostics) {
