@@ -1,8 +1,10 @@
 //! `Field<T>`: an attribute that may be null, not known yet, or known, as
 //! terraform-plugin-framework's `types.String` and friends. Plain `Option<T>` reads an
 //! unknown value as `None`; a `Field` keeps the difference, which plan-time code needs
-//! ("left out, so the default applies" is not "decided later").
+//! ("left out, so the default applies" is not "decided later"). A value only partly
+//! known (`["a", var.later]`) reads as unknown where the inner type cannot hold it.
 
+use super::NOT_KNOWN_YET;
 use serde::de::{Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
 use std::fmt;
@@ -137,7 +139,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldVisitor<T> {
         Ok(Field::Unknown)
     }
 
+    /// A value the inner type cannot hold because part of it is not known yet (a list
+    /// with one unknown element) is not known yet as a whole.
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        T::deserialize(d).map(Field::Known)
+        match T::deserialize(d) {
+            Ok(value) => Ok(Field::Known(value)),
+            Err(error) if error.to_string().ends_with(NOT_KNOWN_YET) => Ok(Field::Unknown),
+            Err(error) => Err(error),
+        }
     }
 }

@@ -24,6 +24,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
 
+/// The problem of a [`TypedError`] for an unknown value; a `Field` around the failing
+/// part recognises it by this text (serde hands it the error as an opaque type).
+pub(crate) const NOT_KNOWN_YET: &str = "the value is not known yet; a model field that can be \
+     unknown must be a `Field` (or an `Option`, which reads it as `None`)";
+
 /// A value and a model that do not fit together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypedError {
@@ -46,9 +51,7 @@ impl TypedError {
     fn unknown() -> Self {
         TypedError {
             path: None,
-            problem: "the value is not known yet; a model field that can be unknown must be a \
-                      `Field` (or an `Option`, which reads it as `None`)"
-                .into(),
+            problem: NOT_KNOWN_YET.into(),
             unknown: true,
         }
     }

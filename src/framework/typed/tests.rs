@@ -145,6 +145,48 @@ fn an_unknown_value_in_a_plain_field_is_an_unknown_error_at_its_path() {
 }
 
 #[test]
+fn a_partly_unknown_list_reads_as_unknown_where_its_elements_cannot_say_so() {
+    #[derive(Debug, Deserialize)]
+    struct Filters {
+        plain: Field<Vec<String>>,
+        each: Field<Vec<Field<String>>>,
+        whole: Field<Vec<String>>,
+    }
+    let partly = Value::List(vec![Value::string("a"), Value::Unknown]);
+    let value = Value::Object(BTreeMap::from([
+        ("plain".to_string(), partly.clone()),
+        ("each".to_string(), partly),
+        ("whole".to_string(), Value::List(vec![Value::string("a")])),
+    ]));
+    let model: Filters = from_value(&value).unwrap();
+    assert_eq!(model.plain, Field::Unknown);
+    assert_eq!(
+        model.each,
+        Field::Known(vec![Field::Known("a".to_string()), Field::Unknown])
+    );
+    assert_eq!(model.whole, Field::Known(vec!["a".to_string()]));
+    // Outside a Field, the same list is an unknown error at the element.
+    let error = from_value::<Vec<String>>(&value.attr("plain").unwrap().clone()).unwrap_err();
+    assert!(error.unknown, "{error}");
+}
+
+#[test]
+fn a_field_keeps_other_errors() {
+    #[derive(Debug, Deserialize)]
+    struct Numbers {
+        #[allow(dead_code)]
+        counts: Field<Vec<i64>>,
+    }
+    let value = Value::Object(BTreeMap::from([(
+        "counts".to_string(),
+        Value::List(vec![Value::string("x"), Value::Unknown]),
+    )]));
+    let error = from_value::<Numbers>(&value).unwrap_err();
+    assert!(!error.unknown, "{error}");
+    assert!(error.to_string().starts_with("counts[0]"), "{error}");
+}
+
+#[test]
 fn a_wrong_type_names_the_attribute() {
     let value = with(
         to_value(&stream(), &stream_type()).unwrap(),
