@@ -48,8 +48,17 @@ impl Validator for OneOf {
         *ty == Type::String && !self.0.is_empty()
     }
 
+    /// The allowed values as code; the empty string as `""`, which Markdown cannot show
+    /// as an empty code span.
     fn allowed(&self) -> String {
-        let quoted: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
+        let quoted: Vec<String> = self
+            .0
+            .iter()
+            .map(|s| match *s {
+                "" => "`\"\"`".to_string(),
+                s => format!("`{s}`"),
+            })
+            .collect();
         format!("one of {}", quoted.join(", "))
     }
 
@@ -232,6 +241,13 @@ mod tests {
         let bad = v.check(&Value::string("oldest"));
         assert_eq!(bad[0].problem, "\"oldest\" is not allowed");
         assert_eq!(v.allowed(), "one of `old`, `new`");
+    }
+
+    #[test]
+    fn one_of_shows_the_empty_string_as_quotes() {
+        let v = OneOf(&["default", "async", ""]);
+        assert_eq!(v.allowed(), "one of `default`, `async`, `\"\"`");
+        assert!(v.check(&Value::string("")).is_empty());
     }
 
     #[test]
