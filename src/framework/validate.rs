@@ -11,6 +11,59 @@ pub fn validate_config(block: &Block, config: &Value) -> Diagnostics {
     diagnostics
 }
 
+/// For a Terraform older than 1.11, which does not announce write-only support in
+/// ValidateResourceConfig: an error at every write-only attribute the configuration
+/// sets. Such a Terraform would take the value out of the plan as a provider bug.
+pub fn refuse_write_only(block: &Block, config: &Value) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    write_only_set(block, config, &AttributePath::root(), &mut diagnostics);
+    diagnostics
+}
+
+fn write_only_set(block: &Block, object: &Value, path: &AttributePath, out: &mut Diagnostics) {
+    write_only_attributes_set(&block.attributes, object, path, out);
+    for nested in &block.blocks {
+        let value = object.attr(&nested.type_name).unwrap_or(&Value::Null);
+        let block_path = path.child(&nested.type_name);
+        for_each_object(nested.nesting, value, &block_path, |element, at| {
+            write_only_set(&nested.block, element, at, out);
+        });
+    }
+}
+
+fn write_only_attributes_set(
+    attributes: &[Attribute],
+    object: &Value,
+    path: &AttributePath,
+    out: &mut Diagnostics,
+) {
+    for attribute in attributes {
+        let value = object.attr(&attribute.name).unwrap_or(&Value::Null);
+        let at = path.child(&attribute.name);
+        if value.is_null() {
+            continue;
+        }
+        if attribute.write_only {
+            out.push(
+                Diagnostic::error(
+                    "Write-only attribute needs Terraform 1.11 or later",
+                    format!(
+                        "`{at}` is write-only: its value is kept out of plan and state, which \
+                         Terraform 1.11 or later supports and this Terraform does not. Upgrade \
+                         to Terraform 1.11 or later, or leave `{at}` out of the configuration."
+                    ),
+                )
+                .at(at.clone()),
+            );
+        }
+        if let Some((nesting, inner)) = attribute.nested_attributes() {
+            for_each_object(nesting, value, &at, |element, element_path| {
+                write_only_attributes_set(inner, element, element_path, out);
+            });
+        }
+    }
+}
+
 /// Whether the validators refuse the configuration at `path`, inside it or around it:
 /// a model that cannot hold such a value is no provider bug, since the user is shown
 /// the validator's error.
@@ -216,6 +269,56 @@ mod tests {
             validate_config(&schema.block, &unknown).into_iter().count(),
             1
         );
+    }
+
+    #[test]
+    fn write_only_values_are_refused_by_path_where_terraform_cannot_keep_them() {
+        let schema = Schema::new("t")
+            .attribute(Attribute::string("seed").optional().write_only())
+            .attribute(Attribute::string("name").optional())
+            .attribute(Attribute::nested(
+                "auth",
+                Nesting::Single,
+                vec![Attribute::string("token").optional().write_only()],
+            ))
+            .block(NestedBlock::new(
+                "source",
+                Nesting::List,
+                Block::new("s").attribute(Attribute::string("secret").optional().write_only()),
+            ));
+        let config = object(vec![
+            ("seed", Value::Unknown),
+            ("name", Value::string("n")),
+            ("auth", object(vec![("token", Value::string("T"))])),
+            (
+                "source",
+                Value::List(vec![
+                    object(vec![("secret", Value::Null)]),
+                    object(vec![("secret", Value::string("S"))]),
+                ]),
+            ),
+        ]);
+        let found: Vec<_> = refuse_write_only(&schema.block, &config)
+            .into_iter()
+            .collect();
+        let paths: Vec<_> = found.iter().filter_map(|d| d.path.clone()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                AttributePath::attr("seed"),
+                AttributePath::attr("auth").child("token"),
+                AttributePath::attr("source").index(1).child("secret"),
+            ]
+        );
+        assert!(found[1].detail.contains("`auth.token`"), "{found:?}");
+        assert!(found[1].detail.contains("Terraform 1.11 or later"));
+        let left_out = object(vec![
+            ("seed", Value::Null),
+            ("name", Value::string("n")),
+            ("auth", Value::Null),
+            ("source", Value::List(vec![])),
+        ]);
+        assert!(refuse_write_only(&schema.block, &left_out).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::framework::plan::{
 };
 use crate::framework::rules::run_rules;
 use crate::framework::schema::Schema;
-use crate::framework::validate::validate_config;
+use crate::framework::validate::{refuse_write_only, validate_config};
 use crate::framework::value::{self, Type, Value};
 use crate::framework::wire;
 use crate::framework::{PlanContext, Provider};
@@ -143,6 +143,12 @@ impl<P: Provider> ProviderService<P> {
         let resource = self.resource(&request.type_name)?;
         let config = decode(request.config.as_ref(), resource.value_type())?;
         let mut diagnostics = validate_config(&resource.schema().block, &config);
+        let write_only_allowed = request
+            .client_capabilities
+            .is_some_and(|c| c.write_only_attributes_allowed);
+        if !write_only_allowed {
+            diagnostics.extend(refuse_write_only(&resource.schema().block, &config));
+        }
         resource.validate(&config, &mut diagnostics);
         let diagnostics = check_paths(&resource.schema().block, &request.type_name, diagnostics);
         Ok(pb::validate_resource_config::Response {

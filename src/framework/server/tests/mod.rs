@@ -6,6 +6,7 @@
 mod apply;
 mod discovery;
 mod plan;
+mod validate;
 
 use super::ProviderService;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
