@@ -92,10 +92,6 @@ impl Block {
     pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
-
-    pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
-        self.blocks.iter().find(|b| b.type_name == name)
-    }
 }
 
 /// How a collection of nested objects is shaped.
