@@ -21,15 +21,6 @@ fn planned(name: &str) -> Value {
     ])
 }
 
-fn made(name: &str, created: &str) -> Value {
-    thing(&[
-        ("name", Value::string(name)),
-        ("max_msgs", Value::from(-1)),
-        ("id", Value::string(format!("id-{name}"))),
-        ("created", Value::string(created)),
-    ])
-}
-
 fn config(name: &str) -> Value {
     thing(&[("name", Value::string(name))])
 }

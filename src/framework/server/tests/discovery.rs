@@ -2,15 +2,6 @@
 
 use super::*;
 
-fn stored(name: &str) -> Value {
-    thing(&[
-        ("name", Value::string(name)),
-        ("max_msgs", Value::from(-1)),
-        ("id", Value::string(format!("id-{name}"))),
-        ("created", Value::string("now")),
-    ])
-}
-
 async fn read(
     service: &ProviderService<TestProvider>,
     state: &Value,
@@ -27,15 +18,18 @@ async fn read(
 #[tokio::test]
 async fn read_reports_what_exists_and_keeps_state_when_it_cannot_tell() {
     let (service, _) = service().await;
-    let found = read(&service, &stored("a")).await;
+    let found = read(&service, &made("a", "now")).await;
     let state = decode(found.new_state.as_ref());
     assert_eq!(state.attr("created"), Some(&Value::string("read")));
-    let gone = read(&service, &stored("gone")).await;
+    let gone = read(&service, &made("gone", "now")).await;
     assert_eq!(decode(gone.new_state.as_ref()), Value::Null);
     assert!(gone.new_identity.is_none());
-    let unreadable = read(&service, &stored("unreadable")).await;
+    let unreadable = read(&service, &made("unreadable", "now")).await;
     assert_eq!(summaries(&unreadable.diagnostics), vec!["E: Cannot read"]);
-    assert_eq!(decode(unreadable.new_state.as_ref()), stored("unreadable"));
+    assert_eq!(
+        decode(unreadable.new_state.as_ref()),
+        made("unreadable", "now")
+    );
 }
 
 #[tokio::test]

@@ -342,6 +342,16 @@ fn thing(pairs: &[(&str, Value)]) -> Value {
     Value::Object(all)
 }
 
+/// `test_thing` as stored after a create (or update) that set `created`.
+fn made(name: &str, created: &str) -> Value {
+    thing(&[
+        ("name", Value::string(name)),
+        ("max_msgs", Value::from(-1)),
+        ("id", Value::string(format!("id-{name}"))),
+        ("created", Value::string(created)),
+    ])
+}
+
 fn limits(max: Value, token: Value) -> Value {
     object(&[("max", max), ("token", token)])
 }

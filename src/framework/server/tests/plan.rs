@@ -16,15 +16,6 @@ struct Case {
     diagnostics: Vec<&'static str>,
 }
 
-fn stored(name: &str) -> Value {
-    thing(&[
-        ("name", Value::string(name)),
-        ("max_msgs", Value::from(-1)),
-        ("id", Value::string(format!("id-{name}"))),
-        ("created", Value::string("now")),
-    ])
-}
-
 fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -69,16 +60,16 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "unchanged: computed values stay as stored, no diff",
-            prior: stored("a"),
+            prior: made("a", "now"),
             config: thing(&[("name", Value::string("a"))]),
-            proposed: stored("a"),
-            planned: stored("a"),
+            proposed: made("a", "now"),
+            planned: made("a", "now"),
             replace: vec![],
             diagnostics: vec![],
         },
         Case {
             name: "update: computed values known after apply, except those kept from state",
-            prior: stored("a"),
+            prior: made("a", "now"),
             config: thing(&[("name", Value::string("a")), ("max_msgs", Value::from(5))]),
             proposed: thing(&[
                 ("name", Value::string("a")),
@@ -97,7 +88,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a refinement back to the stored object settles the computed values again",
-            prior: stored("a"),
+            prior: made("a", "now"),
             // 0 means "unlimited" to this resource, which it plans as -1.
             config: thing(&[("name", Value::string("a")), ("max_msgs", Value::from(0))]),
             proposed: thing(&[
@@ -106,13 +97,13 @@ fn cases() -> Vec<Case> {
                 ("id", Value::string("id-a")),
                 ("created", Value::string("now")),
             ]),
-            planned: stored("a"),
+            planned: made("a", "now"),
             replace: vec![],
             diagnostics: vec![],
         },
         Case {
             name: "replace: the changed name is named, nothing is kept from the old object",
-            prior: stored("a"),
+            prior: made("a", "now"),
             config: thing(&[("name", Value::string("b"))]),
             proposed: thing(&[
                 ("name", Value::string("b")),
@@ -131,7 +122,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "replace because of an unknown new name",
-            prior: stored("a"),
+            prior: made("a", "now"),
             config: thing(&[("name", Value::Unknown)]),
             proposed: thing(&[
                 ("name", Value::Unknown),
@@ -150,7 +141,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "destroy: nothing planned, and the resource is asked (it warns)",
-            prior: stored("a"),
+            prior: made("a", "now"),
             config: Value::Null,
             proposed: Value::Null,
             planned: Value::Null,
