@@ -7,7 +7,9 @@
 //! re-sends messages it had already sent (the duplicate window drops them by
 //! `Nats-Msg-Id`).
 
-use acceptance_tests::{block_on, jetstream, wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    block_on, free_ports, jetstream, wait_until, NatsServer, NatsServerBuilder, Terraform,
+};
 use natsforge::nats::{connect, ConnectOptions};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -103,16 +105,6 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// 10 s, then recreates its consumer (after a leader election when the killed node
 /// led the stream): up to ~25 s when the killed node held the source's consumer.
 const RESUME_DEADLINE: Duration = Duration::from_secs(45);
-
-/// Loopback ports for routes and leaf node listeners: a cluster's nodes and the
-/// leaf's remote need them before any server starts. Taken from the kernel and
-/// released right before use.
-fn free_ports<const N: usize>() -> [u16; N] {
-    let listeners: Vec<std::net::TcpListener> = (0..N)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    std::array::from_fn(|i| listeners[i].local_addr().unwrap().port())
-}
 
 fn leafnodes(server: &NatsServer) -> u64 {
     server
@@ -217,7 +209,7 @@ fn leaf_copy_count(leaf: &NatsServer) -> u64 {
 fn killing_the_hub_node_the_leaf_uses_loses_and_repeats_nothing() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let (route_ports, leaf_ports) = (free_ports::<3>(), free_ports::<3>());
+    let (route_ports, leaf_ports) = (free_ports::<3>().unwrap(), free_ports::<3>().unwrap());
     let tf = Terraform::new().unwrap();
     tf.write_file("configs.tf", CONFIGS).unwrap();
     tf.write_file(
