@@ -97,10 +97,20 @@ fn plugin_killed_mid_apply_then_the_next_apply_converges() {
     let state_set: BTreeSet<String> = in_state.iter().cloned().collect();
     assert_eq!(state_set.len(), in_state.len(), "a stream recorded twice");
     let mut on_server = Vec::new();
+    // Each create first asks whether the stream exists (a create never takes over one
+    // holding data), so a create in flight at the kill may have died before its
+    // request reached the server: the server made at most the creates in flight.
+    // What reached the server before the kill is answered once it resumes: wait
+    // until two reads 200 ms apart agree.
+    let mut previous = usize::MAX;
     let settled = wait_until(Duration::from_secs(10), || {
+        std::thread::sleep(Duration::from_millis(200));
         on_server = streams_on_server(&server);
-        on_server.len() >= in_state.len() + in_flight
+        let same = on_server.len() == previous;
+        previous = on_server.len();
+        same
     });
+    assert!(settled, "the server's streams never settled: {on_server:?}");
     let server_set: BTreeSet<String> = on_server.iter().cloned().collect();
     let phantom: Vec<&String> = state_set.difference(&server_set).collect();
     assert!(
@@ -109,8 +119,8 @@ fn plugin_killed_mid_apply_then_the_next_apply_converges() {
     );
     let unrecorded: Vec<&String> = server_set.difference(&state_set).collect();
     assert!(
-        settled && unrecorded.len() == in_flight,
-        "the server made the {in_flight} creates in flight at the kill, state holds none of them: unrecorded {unrecorded:?}\nserver log:\n{}",
+        unrecorded.len() <= in_flight,
+        "the server holds more unrecorded streams than the {in_flight} creates in flight at the kill: {unrecorded:?}\nserver log:\n{}",
         server.log()
     );
 
