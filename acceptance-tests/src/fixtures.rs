@@ -316,3 +316,54 @@ pub fn one_line(stderr: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Terraform for an operator, its system account and a system user, whose
+/// `server_config` starts a full account resolver that takes updates and deletes.
+/// Outputs `server_config`, `system_creds` and `operator_seed`; `{{dir}}` stands for
+/// the directory the resolver keeps its JWTs in.
+pub const FULL_RESOLVER_TRUST: &str = r#"
+resource "nats_nkey" "operator" {
+  type = "operator"
+}
+
+resource "nats_nkey" "system" {
+  type = "account"
+}
+
+resource "nats_nkey_account" "system" {
+  name        = "SYS"
+  public_key  = nats_nkey.system.public_key
+  issuer_seed = nats_nkey.operator.seed
+}
+
+resource "nats_nkey_user" "system" {
+  name        = "sys"
+  issuer_seed = nats_nkey.system.seed
+}
+
+resource "nats_nkey_operator" "main" {
+  name             = "OP"
+  seed             = nats_nkey.operator.seed
+  system_account   = nats_nkey.system.public_key
+  resolver_preload = [nats_nkey_account.system.jwt]
+  resolver = {
+    type         = "full"
+    dir          = "{{dir}}/jwt"
+    allow_delete = true
+  }
+}
+
+output "server_config" {
+  value = nats_nkey_operator.main.server_config
+}
+
+output "system_creds" {
+  value     = nats_nkey_user.system.creds
+  sensitive = true
+}
+
+output "operator_seed" {
+  value     = nats_nkey.operator.seed
+  sensitive = true
+}
+"#;

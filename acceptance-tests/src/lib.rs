@@ -43,7 +43,7 @@ pub use fixtures::{
     assert_errors_per_resource, assert_no_streams, block_on, creds_options, edit_stream,
     hub_and_leaf, jetstream, official_provider_stand_in, one_line, plan_text, provider_config,
     state_resources, stream_info, streams_in_state, streams_on_server, terraform_with, write_main,
-    write_test_pki, TestPki,
+    write_test_pki, TestPki, FULL_RESOLVER_TRUST,
 };
 pub use nats_server::{check_config, NatsServer, NatsServerBuilder};
 pub use operator::{OperatorSetup, OperatorSetupError, APP_ACCOUNT, SYSTEM_ACCOUNT};

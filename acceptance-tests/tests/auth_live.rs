@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use acceptance_tests::{creds_options, wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    creds_options, wait_until, NatsServer, NatsServerBuilder, Terraform,
+    FULL_RESOLVER_TRUST as TRUST,
+};
 use natsforge::nats::claims::{delete_request, ClaimsApi};
 use natsforge::nats::{connect, SystemApi};
 use serde_json::Value;
@@ -15,55 +18,6 @@ terraform {
   required_providers {
     nats = { source = "natsforge/nats" }
   }
-}
-"#;
-
-/// The operator, its system account and a system user; the resolver takes updates
-/// and deletes.
-const TRUST: &str = r#"
-resource "nats_nkey" "operator" {
-  type = "operator"
-}
-
-resource "nats_nkey" "system" {
-  type = "account"
-}
-
-resource "nats_nkey_account" "system" {
-  name        = "SYS"
-  public_key  = nats_nkey.system.public_key
-  issuer_seed = nats_nkey.operator.seed
-}
-
-resource "nats_nkey_user" "system" {
-  name        = "sys"
-  issuer_seed = nats_nkey.system.seed
-}
-
-resource "nats_nkey_operator" "main" {
-  name             = "OP"
-  seed             = nats_nkey.operator.seed
-  system_account   = nats_nkey.system.public_key
-  resolver_preload = [nats_nkey_account.system.jwt]
-  resolver = {
-    type         = "full"
-    dir          = "{{dir}}/jwt"
-    allow_delete = true
-  }
-}
-
-output "server_config" {
-  value = nats_nkey_operator.main.server_config
-}
-
-output "system_creds" {
-  value     = nats_nkey_user.system.creds
-  sensitive = true
-}
-
-output "operator_seed" {
-  value     = nats_nkey.operator.seed
-  sensitive = true
 }
 "#;
 

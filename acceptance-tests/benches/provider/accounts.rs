@@ -2,7 +2,7 @@
 //! system credentials, next to the same configuration without them (nothing sent):
 //! what pushing costs on apply and on destroy.
 
-use acceptance_tests::{NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{NatsServer, NatsServerBuilder, Terraform, FULL_RESOLVER_TRUST as TRUST};
 
 use crate::report::{ratio, timed, BenchResult, Report};
 
@@ -13,54 +13,6 @@ terraform {
   required_providers {
     nats = { source = "natsforge/nats" }
   }
-}
-"#;
-
-/// Operator and system account whose server configuration starts a full resolver.
-const TRUST: &str = r#"
-resource "nats_nkey" "operator" {
-  type = "operator"
-}
-
-resource "nats_nkey" "system" {
-  type = "account"
-}
-
-resource "nats_nkey_account" "system" {
-  name        = "SYS"
-  public_key  = nats_nkey.system.public_key
-  issuer_seed = nats_nkey.operator.seed
-}
-
-resource "nats_nkey_user" "system" {
-  name        = "sys"
-  issuer_seed = nats_nkey.system.seed
-}
-
-resource "nats_nkey_operator" "main" {
-  name             = "OP"
-  seed             = nats_nkey.operator.seed
-  system_account   = nats_nkey.system.public_key
-  resolver_preload = [nats_nkey_account.system.jwt]
-  resolver = {
-    type         = "full"
-    dir          = "{{dir}}/jwt"
-    allow_delete = true
-  }
-}
-
-output "server_config" {
-  value = nats_nkey_operator.main.server_config
-}
-
-output "system_creds" {
-  value     = nats_nkey_user.system.creds
-  sensitive = true
-}
-
-output "operator_seed" {
-  value     = nats_nkey.operator.seed
-  sensitive = true
 }
 "#;
 
