@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use natsforge::protocol::handshake::{self, ServeOptions};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The provider's type name: names its log module and `TF_LOG_PROVIDER_NATS`.
 const PROVIDER_TYPE: &str = "nats";
 /// Background tasks still running at exit (a stuck NATS call, say) get this long.
