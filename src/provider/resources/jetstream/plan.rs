@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// What the shared plan-time code reads from a stream or bucket model.
-pub trait JetStreamModel: Serialize + DeserializeOwned {
+pub trait JetStreamModel: Serialize + DeserializeOwned + PartialEq {
     fn name(&self) -> &Field<String>;
     fn domain(&self) -> &Field<String>;
     fn force_destroy(&self) -> &Field<bool>;
@@ -37,20 +37,21 @@ pub async fn refine<M: JetStreamModel>(
     if plan.is_destroy() {
         return;
     }
-    plan.update_planned(|planned: &mut M| {
-        *planned.id_mut() = kind.planned_id(planned.name(), planned.domain());
-    });
-    let Some(planned) = plan.read_planned::<M>() else {
+    let Some(mut planned) = plan.read_planned::<M>() else {
         return;
     };
+    // A refresh plans the ID the state already has: write it back only when it differs.
+    let id = kind.planned_id(planned.name(), planned.domain());
+    if *planned.id_mut() != id {
+        *planned.id_mut() = id.clone();
+        plan.update_planned(|planned: &mut M| *planned.id_mut() = id);
+    }
     let in_place = plan.change.requires_replace.is_empty();
     if let (Some(prior), true) = (&prior, in_place) {
         replicas_and_placement(kind, prior, &planned, plan);
     }
     // Only what this plan sends: an unchanged object was accepted by its server.
-    let sends = prior.as_ref().is_none_or(|prior| {
-        serde_json::to_value(prior).ok() != serde_json::to_value(&planned).ok()
-    });
+    let sends = prior.as_ref().is_none_or(|prior| *prior != planned);
     let newer = planned.newer_settings();
     if !sends || newer.is_empty() {
         return;

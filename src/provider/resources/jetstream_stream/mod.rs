@@ -89,12 +89,10 @@ impl Resource for StreamResource {
         if plan.is_destroy() {
             return;
         }
-        let Some(config) = plan.read_config::<StreamModel>() else {
-            return;
-        };
-        // What the configuration itself says, before defaults fill it in.
+        // What the configuration itself says, before defaults fill it in (`mirror` has
+        // none); a configuration the model cannot hold yet plans no mirror settings.
         let written = typed::from_value::<StreamModel>(plan.config).unwrap_or_default();
-        if config.mirror.is_empty() || !written.mirror_direct.is_null() {
+        if written.mirror.is_empty() || !written.mirror_direct.is_null() {
             return;
         }
         // A mirror of a stream with direct get must serve direct gets too, or the
