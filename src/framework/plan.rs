@@ -213,21 +213,16 @@ impl<'a> Level<'a> {
     }
 
     /// Every child that holds nested objects, with its nesting and the level inside.
-    fn children_with_objects(&self) -> Vec<(&'a str, Nesting, Level<'a>)> {
-        let mut children: Vec<(&'a str, Nesting, Level<'a>)> = self
-            .attributes
+    fn children_with_objects(&self) -> impl Iterator<Item = (&'a str, Nesting, Level<'a>)> {
+        let nested_attributes = self.attributes.iter().filter_map(|a| {
+            a.nested_attributes()
+                .map(|(nesting, attrs)| (a.name.as_str(), nesting, Level::nested(attrs)))
+        });
+        let blocks = self
+            .blocks
             .iter()
-            .filter_map(|a| {
-                a.nested_attributes()
-                    .map(|(nesting, attrs)| (a.name.as_str(), nesting, Level::nested(attrs)))
-            })
-            .collect();
-        children.extend(
-            self.blocks
-                .iter()
-                .map(|b| (b.type_name.as_str(), b.nesting, Level::of(&b.block))),
-        );
-        children
+            .map(|b| (b.type_name.as_str(), b.nesting, Level::of(&b.block)));
+        nested_attributes.chain(blocks)
     }
 
     fn has_replace_rule(&self) -> bool {
@@ -240,7 +235,6 @@ impl<'a> Level<'a> {
                 .any(|b| !matches!(b.replace, ReplaceRule::Never))
             || self
                 .children_with_objects()
-                .iter()
                 .any(|(_, _, inner)| inner.has_replace_rule())
     }
 }
@@ -302,17 +296,23 @@ fn apply_defaults(
     if !matches!(planned, Value::Object(_)) {
         return;
     }
-    for attribute in level.attributes {
-        let configured = attr_or_null(config, &attribute.name);
+    // Only attributes with a default or a write-only value to clear: looking the others
+    // up by name would cost every plan two map searches per attribute for nothing.
+    let clear = write_only == WriteOnly::Clear;
+    for attribute in level
+        .attributes
+        .iter()
+        .filter(|a| a.default.is_some() || (a.write_only && clear))
+    {
         let Some(slot) = planned.attr_mut(&attribute.name) else {
             continue;
         };
-        if attribute.write_only && write_only == WriteOnly::Clear {
+        if attribute.write_only && clear {
             *slot = Value::Null;
         } else if let Some(default) = &attribute.default {
             // Without a config to consult (set elements) only fill what is empty.
             let unset = match config {
-                Some(_) => configured.is_null(),
+                Some(config) => attr_or_null(Some(config), &attribute.name).is_null(),
                 None => slot.is_null(),
             };
             if unset {
@@ -396,14 +396,15 @@ fn collect_replacements(
     path: &AttributePath,
     out: &mut Vec<AttributePath>,
 ) {
-    for attribute in level.attributes {
+    let with_rule = |rule: &ReplaceRule| !matches!(rule, ReplaceRule::Never);
+    for attribute in level.attributes.iter().filter(|a| with_rule(&a.replace)) {
         let before = attr_or_null(Some(prior), &attribute.name);
         let after = attr_or_null(Some(planned), &attribute.name);
         if replace_needed(&attribute.replace, before, after) {
             out.push(path.child(&attribute.name));
         }
     }
-    for block in level.blocks {
+    for block in level.blocks.iter().filter(|b| with_rule(&b.replace)) {
         let before = attr_or_null(Some(prior), &block.type_name);
         let after = attr_or_null(Some(planned), &block.type_name);
         if replace_needed(&block.replace, before, after) {
