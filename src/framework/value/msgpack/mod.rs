@@ -286,19 +286,24 @@ impl<'a> Decoder<'a> {
         let mut ahead = attributes.iter();
         let mut in_order = true;
         for _ in 0..len {
-            let name = self.key()?;
-            let found = match ahead.by_ref().find(|(known, _)| known.as_str() == name) {
-                Some(found) => Some(found),
+            // Compared as bytes: a name equal to one of the type's is valid UTF-8, so
+            // only a name out of order is checked as text before it is looked up.
+            let raw_name = self.key_bytes()?;
+            let (name, attribute_type) = match ahead
+                .by_ref()
+                .find(|(known, _)| known.as_bytes() == raw_name)
+            {
+                Some(found) => found,
                 None => {
                     in_order = false;
-                    attributes.get_key_value(name)
+                    let name = self.text(raw_name)?;
+                    attributes.get_key_value(name).ok_or_else(|| {
+                        DecodeError::UnsupportedAttribute {
+                            path: self.path.current(),
+                            name: name.to_owned(),
+                        }
+                    })?
                 }
-            };
-            let Some((name, attribute_type)) = found else {
-                return Err(DecodeError::UnsupportedAttribute {
-                    path: self.path.current(),
-                    name: name.to_owned(),
-                });
             };
             self.path.push_attribute(name);
             let value = self.value(attribute_type)?;
@@ -309,8 +314,14 @@ impl<'a> Decoder<'a> {
     }
 
     fn key(&mut self) -> Result<&'a str, DecodeError> {
+        let bytes = self.key_bytes()?;
+        self.text(bytes)
+    }
+
+    /// A map key or attribute name, not yet checked to be UTF-8.
+    fn key_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
         match self.head()? {
-            Head::Str(bytes) | Head::Bin(bytes) => self.text(bytes),
+            Head::Str(bytes) | Head::Bin(bytes) => Ok(bytes),
             other => Err(self.mismatch(&Type::String, &other)),
         }
     }
