@@ -39,10 +39,10 @@ fn write_only_attributes_set(
 ) {
     for attribute in attributes {
         let value = object.attr(&attribute.name).unwrap_or(&Value::Null);
-        let at = path.child(&attribute.name);
         if value.is_null() {
             continue;
         }
+        let at = path.child(&attribute.name);
         if attribute.write_only {
             out.push(
                 Diagnostic::error(
@@ -104,10 +104,10 @@ fn validate_attributes(
 ) {
     for attribute in attributes {
         let value = object.attr(&attribute.name).unwrap_or(&Value::Null);
-        let attribute_path = path.child(&attribute.name);
         if value.is_null() {
             continue;
         }
+        let attribute_path = path.child(&attribute.name);
         if attribute.computed && !attribute.optional && !attribute.required {
             out.push(
                 Diagnostic::error(
