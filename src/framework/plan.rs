@@ -414,17 +414,20 @@ fn collect_replacements(
     for (name, nesting, inner) in level.children_with_objects() {
         let before = attr_or_null(Some(prior), name);
         let after = attr_or_null(Some(planned), name);
-        let child_path = path.child(name);
+        // Built only for children present on both sides: most optional blocks are null.
+        let child_path = || path.child(name);
         match (nesting, before, after) {
             (Nesting::Single | Nesting::Group, Value::Object(_), Value::Object(_)) => {
-                collect_replacements(inner, before, after, &child_path, out);
+                collect_replacements(inner, before, after, &child_path(), out);
             }
             (Nesting::List, Value::List(old), Value::List(new)) => {
+                let child_path = child_path();
                 for (i, (o, n)) in old.iter().zip(new).enumerate() {
                     collect_replacements(inner, o, n, &child_path.index(i), out);
                 }
             }
             (Nesting::Map, Value::Map(old), Value::Map(new)) => {
+                let child_path = child_path();
                 for (key, n) in new {
                     if let Some(o) = old.get(key) {
                         collect_replacements(inner, o, n, &child_path.key(key), out);
@@ -434,7 +437,7 @@ fn collect_replacements(
             // Set elements cannot be paired: any change to a set whose objects carry a
             // replace rule replaces the whole object.
             (Nesting::Set, _, _) if inner.has_replace_rule() && !before.eq_semantic(after) => {
-                out.push(child_path);
+                out.push(child_path());
             }
             _ => {}
         }

@@ -173,10 +173,13 @@ impl Value {
             (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_semantic(y))
             }
+            // Both sorted by key: of equal length, they hold the same keys exactly when
+            // they pair up side by side, with no search per key.
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
                     && a.iter()
-                        .all(|(k, x)| b.get(k).is_some_and(|y| x.eq_semantic(y)))
+                        .zip(b)
+                        .all(|((ka, x), (kb, y))| ka == kb && x.eq_semantic(y))
             }
             (Value::Dynamic(_, a), b) | (b, Value::Dynamic(_, a)) => a.eq_semantic(b),
             (a, b) => a == b,
