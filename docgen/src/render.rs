@@ -266,10 +266,10 @@ fn attribute_line(attribute: &Attribute, prefix: &str, nested: &mut NestedList) 
     if let AttributeType::Nested(_, inner) = &attribute.ty {
         let anchor = format!("nestedatt--{prefix}{}", attribute.name).replace('.', "--");
         let _ = write!(line, " (see [below for nested schema](#{anchor}))");
-        let block = Block {
-            attributes: inner.clone(),
-            ..Block::default()
-        };
+        let block = inner
+            .iter()
+            .cloned()
+            .fold(Block::default(), |block, inner| block.attribute(inner));
         nested.push((anchor, format!("{prefix}{}", attribute.name), block));
     }
     if let Some(message) = &attribute.deprecation {

@@ -2,8 +2,10 @@
 //! attributes, "known after apply" only when something changes, replace rules and
 //! destroy plans. Resources refine the result afterwards with their own knowledge.
 
-use super::schema::{Attribute, Block, NestedBlock, Nesting, ReplaceRule, Schema};
+use super::schema::{Attribute, Block, Member, NestedBlock, Nesting, ReplaceRule, Schema};
 use super::value::{AttributePath, Value};
+use std::collections::btree_map;
+use std::iter::Peekable;
 
 /// What the framework plans before a resource adds its own refinements.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +197,8 @@ pub fn clear_write_only(schema: &Schema, value: &mut Value) {
 struct Level<'a> {
     attributes: &'a [Attribute],
     blocks: &'a [NestedBlock],
+    /// The block itself, for its members in name order; none for nested attributes.
+    block: Option<&'a Block>,
 }
 
 impl<'a> Level<'a> {
@@ -202,6 +206,7 @@ impl<'a> Level<'a> {
         Level {
             attributes: &block.attributes,
             blocks: &block.blocks,
+            block: Some(block),
         }
     }
 
@@ -209,6 +214,7 @@ impl<'a> Level<'a> {
         Level {
             attributes,
             blocks: &[],
+            block: None,
         }
     }
 
@@ -296,6 +302,84 @@ fn apply_defaults(
     if !matches!(planned, Value::Object(_)) {
         return;
     }
+    if !defaults_side_by_side(level, planned, config, write_only) {
+        defaults_by_name(level, planned, config, write_only);
+    }
+}
+
+/// [`apply_defaults`] for an object holding exactly its block's members: its keys, the
+/// configuration's and the members are all in name order, so one walk pairs them with
+/// no search per name (most attributes of a JetStream resource have defaults). False,
+/// having changed nothing, for any other object.
+fn defaults_side_by_side(
+    level: Level<'_>,
+    planned: &mut Value,
+    config: Option<&Value>,
+    write_only: WriteOnly,
+) -> bool {
+    let (Some(block), Value::Object(fields)) = (level.block, planned) else {
+        return false;
+    };
+    let members = block.members_by_name();
+    let matching = members.len() == fields.len()
+        && fields
+            .keys()
+            .zip(members)
+            .all(|(name, member)| name == block.member_name(*member));
+    if !matching {
+        return false;
+    }
+    let mut configured_fields = match config {
+        Some(Value::Object(configured)) => Some(configured.iter().peekable()),
+        _ => None,
+    };
+    for ((name, slot), member) in fields.iter_mut().zip(members) {
+        let configured = configured_fields
+            .as_mut()
+            .and_then(|entries| next_entry_named(entries, name));
+        match *member {
+            Member::Attribute(i) => {
+                if let Some(attribute) = level.attributes.get(i) {
+                    default_attribute(attribute, slot, config.map(|_| configured), write_only);
+                    if let Some((nesting, inner)) = attribute.nested_attributes() {
+                        for_each_nested_object(nesting, slot, configured, |object, c| {
+                            apply_defaults(Level::nested(inner), object, c, write_only);
+                        });
+                    }
+                }
+            }
+            Member::Block(i) => {
+                if let Some(nested) = level.blocks.get(i) {
+                    let inner = Level::of(&nested.block);
+                    for_each_nested_object(nested.nesting, slot, configured, |object, c| {
+                        apply_defaults(inner, object, c, write_only);
+                    });
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The value of `name` from entries sorted by name, skipping the ones before it.
+fn next_entry_named<'v>(
+    entries: &mut Peekable<btree_map::Iter<'v, String, Value>>,
+    name: &str,
+) -> Option<&'v Value> {
+    while entries.next_if(|(key, _)| key.as_str() < name).is_some() {}
+    entries
+        .next_if(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// [`apply_defaults`] looking each attribute up by name: for nested attributes (which
+/// have no block) and objects whose keys are not their block's members.
+fn defaults_by_name(
+    level: Level<'_>,
+    planned: &mut Value,
+    config: Option<&Value>,
+    write_only: WriteOnly,
+) {
     // Only attributes with a default or a write-only value to clear: looking the others
     // up by name would cost every plan two map searches per attribute for nothing.
     let clear = write_only == WriteOnly::Clear;
@@ -304,20 +388,9 @@ fn apply_defaults(
         .iter()
         .filter(|a| a.default.is_some() || (a.write_only && clear))
     {
-        let Some(slot) = planned.attr_mut(&attribute.name) else {
-            continue;
-        };
-        if attribute.write_only && clear {
-            *slot = Value::Null;
-        } else if let Some(default) = &attribute.default {
-            // Without a config to consult (set elements) only fill what is empty.
-            let unset = match config {
-                Some(config) => attr_or_null(Some(config), &attribute.name).is_null(),
-                None => slot.is_null(),
-            };
-            if unset {
-                *slot = default.clone();
-            }
+        if let Some(slot) = planned.attr_mut(&attribute.name) {
+            let configured = config.map(|c| c.attr(&attribute.name));
+            default_attribute(attribute, slot, configured, write_only);
         }
     }
     for (name, nesting, inner) in level.children_with_objects() {
@@ -326,6 +399,28 @@ fn apply_defaults(
             for_each_nested_object(nesting, slot, configured, |object, config_object| {
                 apply_defaults(inner, object, config_object, write_only);
             });
+        }
+    }
+}
+
+/// Clears a write-only value (when planning) or puts the default in place of a value
+/// left out. `configured` is `None` without a configuration to consult (set elements):
+/// then only an empty value takes the default.
+fn default_attribute(
+    attribute: &Attribute,
+    slot: &mut Value,
+    configured: Option<Option<&Value>>,
+    write_only: WriteOnly,
+) {
+    if attribute.write_only && write_only == WriteOnly::Clear {
+        *slot = Value::Null;
+    } else if let Some(default) = &attribute.default {
+        let unset = match configured {
+            Some(configured) => configured.is_none_or(Value::is_null),
+            None => slot.is_null(),
+        };
+        if unset {
+            *slot = default.clone();
         }
     }
 }

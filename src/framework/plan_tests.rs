@@ -1,5 +1,6 @@
 use super::*;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::value::Number;
 use std::collections::BTreeMap;
 
 fn schema() -> Schema {
@@ -86,7 +87,10 @@ fn create_applies_defaults_and_leaves_computed_unknown() {
     let config = config("S", vec![source("A", Value::Null, Value::Null)]);
     let plan = plan_resource_change(&schema(), &Value::Null, &config, &config);
     let p = &plan.planned;
-    assert_eq!(p.attr("max_msgs"), Some(&Value::from(-1)));
+    assert_eq!(
+        p.attr("max_msgs"),
+        Some(&Value::Number(Number::from(-1_i64)))
+    );
     assert_eq!(p.attr("deny_delete"), Some(&Value::Bool(false)));
     assert_eq!(p.attr("id"), Some(&Value::Unknown));
     assert_eq!(p.attr("created"), Some(&Value::Unknown));
@@ -130,7 +134,10 @@ fn removing_an_attribute_returns_it_to_its_default() {
     }
     let config = config("S", vec![]);
     let plan = plan_resource_change(&schema(), &prior, &proposed(&config, &prior), &config);
-    assert_eq!(plan.planned.attr("max_msgs"), Some(&Value::from(-1)));
+    assert_eq!(
+        plan.planned.attr("max_msgs"),
+        Some(&Value::Number(Number::from(-1_i64)))
+    );
 }
 
 #[test]
@@ -212,4 +219,59 @@ fn write_only_cleared_everywhere() {
     let mut value = config("S", vec![]);
     clear_write_only(&schema(), &mut value);
     assert_eq!(value.attr("seed"), Some(&Value::Null));
+}
+
+/// The side-by-side walk is only a faster way to the same result as looking each
+/// attribute up: compare both on full objects (the walk) and on objects lacking a
+/// member (where apply_defaults must fall back to the search).
+#[test]
+fn defaults_walked_side_by_side_equal_defaults_looked_up_by_name() {
+    let block = schema().block;
+    let level = Level::of(&block);
+    let sources = vec![
+        source("a", Value::Null, Value::Null),
+        source("b", Value::Null, Value::string("x")),
+    ];
+    let full = config("s", sources.clone());
+    let mut partial = full.clone();
+    if let Value::Object(fields) = &mut partial {
+        fields.remove("created");
+    }
+    // A value set in the configuration but not (yet) in the object keeps it unset.
+    let mut max_msgs_set = full.clone();
+    if let Some(slot) = max_msgs_set.attr_mut("max_msgs") {
+        *slot = Value::Number(Number::from(5_i64));
+    }
+    let configs = [
+        Some(full.clone()),
+        None,
+        Some(Value::Null),
+        Some(max_msgs_set.clone()),
+    ];
+    for (value, walks) in [(&full, true), (&partial, false)] {
+        for config in &configs {
+            for write_only in [WriteOnly::Clear, WriteOnly::Keep] {
+                let mut walked = value.clone();
+                assert_eq!(
+                    defaults_side_by_side(level, &mut walked.clone(), config.as_ref(), write_only),
+                    walks
+                );
+                apply_defaults(level, &mut walked, config.as_ref(), write_only);
+                let mut searched = value.clone();
+                defaults_by_name(level, &mut searched, config.as_ref(), write_only);
+                assert_eq!(walked, searched, "config {config:?}, {}", walks);
+                let max_msgs = if config.as_ref() == Some(&max_msgs_set) {
+                    Value::Null
+                } else {
+                    Value::Number(Number::from(-1_i64))
+                };
+                assert_eq!(walked.attr("max_msgs"), Some(&max_msgs));
+                let first_source = walked.get_path(&AttributePath::attr("source").index(0));
+                assert_eq!(
+                    first_source.and_then(|s| s.attr("start_seq")),
+                    Some(&Value::Number(Number::from(0_i64)))
+                );
+            }
+        }
+    }
 }

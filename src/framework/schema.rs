@@ -5,7 +5,7 @@
 use super::validators::{OneOf, Validator};
 use super::value::{Type, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A resource, data source, provider or ephemeral resource schema.
 #[derive(Clone, Default)]
@@ -55,6 +55,15 @@ pub struct Block {
     pub blocks: Vec<NestedBlock>,
     pub description: String,
     pub deprecated: bool,
+    /// [`Block::members_by_name`], worked out on first use.
+    members_by_name: OnceLock<Box<[Member]>>,
+}
+
+/// An attribute or nested block of a [`Block`], by its index there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    Attribute(usize),
+    Block(usize),
 }
 
 impl Block {
@@ -91,6 +100,28 @@ impl Block {
 
     pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// Attributes and nested blocks in name order, the order of an object value's keys:
+    /// planning walks an object side by side with them instead of searching it for each
+    /// name. Worked out once; a block is finished before its schema is first used
+    /// (the walk checks each name and falls back to searching if it was not).
+    pub(crate) fn members_by_name(&self) -> &[Member] {
+        self.members_by_name.get_or_init(|| {
+            let attributes = (0..self.attributes.len()).map(Member::Attribute);
+            let blocks = (0..self.blocks.len()).map(Member::Block);
+            let mut members: Vec<Member> = attributes.chain(blocks).collect();
+            members.sort_by(|a, b| self.member_name(*a).cmp(self.member_name(*b)));
+            members.into_boxed_slice()
+        })
+    }
+
+    pub(crate) fn member_name(&self, member: Member) -> &str {
+        let name = match member {
+            Member::Attribute(i) => self.attributes.get(i).map(|a| &a.name),
+            Member::Block(i) => self.blocks.get(i).map(|b| &b.type_name),
+        };
+        name.map_or("", String::as_str)
     }
 }
 
