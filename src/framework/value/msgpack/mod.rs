@@ -399,7 +399,7 @@ impl<'a> Decoder<'a> {
 /// type's own keys (so equal names are the same string); `in_order` says they came in
 /// the type's order, each once, as go-cty writes them. The merge with the (sorted) type
 /// then walks both once, and the map is built in one go rather than by inserts.
-fn complete_object(
+pub(super) fn complete_object(
     mut given: Vec<(&String, Value)>,
     in_order: bool,
     attributes: &BTreeMap<String, Type>,
