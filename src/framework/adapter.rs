@@ -116,14 +116,20 @@ impl<R> Typed<R> {
         ValueOutcome { state, diagnostics }
     }
 
-    fn outcome_of(&self, result: Result<Value, Diagnostics>, fallback: Value) -> ValueOutcome {
+    /// `fallback` is what is kept on an error; worked out only then (a read would
+    /// otherwise copy the whole current state for nothing).
+    fn outcome_of(
+        &self,
+        result: Result<Value, Diagnostics>,
+        fallback: impl FnOnce() -> Value,
+    ) -> ValueOutcome {
         match result {
             Ok(state) => ValueOutcome {
                 state,
                 diagnostics: Diagnostics::new(),
             },
             Err(diagnostics) => ValueOutcome {
-                state: fallback,
+                state: fallback(),
                 diagnostics,
             },
         }
@@ -168,7 +174,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
 
     fn move_state(&self, source: &MoveSource) -> Option<ValueOutcome> {
         let moved = self.inner.move_state(source)?;
-        Some(self.outcome_of(moved.and_then(|m| self.write_model(&m)), Value::Null))
+        Some(self.outcome_of(moved.and_then(|m| self.write_model(&m)), || Value::Null))
     }
 
     fn list<'a>(
@@ -221,7 +227,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                     let made = self.inner.create(client, model).await;
                     self.outcome(made, &Value::Null, planned)
                 }
-                Err(diagnostics) => self.outcome_of(Err(diagnostics), Value::Null),
+                Err(diagnostics) => self.outcome_of(Err(diagnostics), || Value::Null),
             }
         })
     }
@@ -237,10 +243,10 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                 Err(diagnostics) => Err(diagnostics),
             };
             match result {
-                Ok(Some(model)) => self.outcome_of(self.write_model(&model), current.clone()),
-                Ok(None) => self.outcome_of(Ok(Value::Null), Value::Null),
+                Ok(Some(model)) => self.outcome_of(self.write_model(&model), || current.clone()),
+                Ok(None) => self.outcome_of(Ok(Value::Null), || Value::Null),
                 // A failed read must not drop the object from state.
-                Err(diagnostics) => self.outcome_of(Err(diagnostics), current.clone()),
+                Err(diagnostics) => self.outcome_of(Err(diagnostics), || current.clone()),
             }
         })
     }
@@ -260,7 +266,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                     let updated = self.inner.update(client, p, n).await;
                     self.outcome(updated, prior, planned)
                 }
-                Err(diagnostics) => self.outcome_of(Err(diagnostics), prior.clone()),
+                Err(diagnostics) => self.outcome_of(Err(diagnostics), || prior.clone()),
             }
         })
     }
@@ -276,7 +282,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                 Err(diagnostics) => Err(diagnostics),
             };
             // A failed delete leaves the object in state: it still exists.
-            self.outcome_of(result.map(|()| Value::Null), prior.clone())
+            self.outcome_of(result.map(|()| Value::Null), || prior.clone())
         })
     }
 
@@ -286,7 +292,7 @@ impl<R: Resource> DynResource<R::Client> for Typed<R> {
                 Ok(model) => self.write_model(&model),
                 Err(diagnostics) => Err(diagnostics),
             };
-            self.outcome_of(result, Value::Null)
+            self.outcome_of(result, || Value::Null)
         })
     }
 }
@@ -332,7 +338,7 @@ impl<D: DataSource> DynDataSource<D::Client> for Typed<D> {
                 },
                 Err(diagnostics) => Err(diagnostics),
             };
-            self.outcome_of(result, Value::Null)
+            self.outcome_of(result, || Value::Null)
         })
     }
 }
