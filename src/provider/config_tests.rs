@@ -246,19 +246,22 @@ fn servers_are_read_from_the_block_with_unknown_entries_allowed() {
         )
     };
     let numbers = Value::Dynamic(
-        Type::Tuple(vec![Type::Number]),
+        Box::new(Type::Tuple(vec![Type::Number])),
         Box::new(Value::Tuple(vec![Value::from(1)])),
     );
     assert_eq!(errors_at(&config(numbers)), vec!["servers"]);
     let partly_known = Value::Dynamic(
-        Type::Tuple(vec![Type::String, Type::String]),
+        Box::new(Type::Tuple(vec![Type::String, Type::String])),
         Box::new(Value::Tuple(vec![
             Value::string("nats://a"),
             Value::Unknown,
         ])),
     );
     assert!(config(partly_known).is_empty());
-    let text = Value::Dynamic(Type::String, Box::new(Value::string("nats://a,nats://b")));
+    let text = Value::Dynamic(
+        Box::new(Type::String),
+        Box::new(Value::string("nats://a,nats://b")),
+    );
     assert!(config(text).is_empty());
     assert!(config(Value::Unknown).is_empty());
 }

@@ -10,7 +10,7 @@ pub(super) fn from_json(json: &serde_json::Value) -> Result<Value, TypedError> {
         return Ok(Value::Null);
     }
     let ty = infer_type(json);
-    Ok(Value::Dynamic(ty, Box::new(typed(json)?)))
+    Ok(Value::Dynamic(Box::new(ty), Box::new(typed(json)?)))
 }
 
 /// The value of `json`, in the type `infer_type` gives it.

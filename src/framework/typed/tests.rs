@@ -266,8 +266,11 @@ fn dynamic_attributes_take_the_type_of_what_the_model_holds() {
         &ty,
     )
     .unwrap();
-    let Some(Value::Dynamic(Type::Tuple(types), _)) = value.attr("servers") else {
+    let Some(Value::Dynamic(ty, _)) = value.attr("servers") else {
         panic!("{value:?}");
+    };
+    let Type::Tuple(types) = ty.as_ref() else {
+        panic!("{ty:?}");
     };
     assert_eq!(types, &vec![Type::String, Type::String]);
     let back: Model = from_value(&value).unwrap();

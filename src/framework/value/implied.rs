@@ -30,7 +30,7 @@ impl Value {
                     .collect::<Option<_>>()?,
                 BTreeSet::new(),
             )),
-            Value::Dynamic(ty, _) => Some(ty.clone()),
+            Value::Dynamic(ty, _) => Some(Type::clone(ty)),
         }
     }
 }

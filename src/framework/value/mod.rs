@@ -47,7 +47,9 @@ pub enum Value {
     Object(BTreeMap<String, Value>),
     /// A value whose type is only known at run time (`dynamic` in a schema); it carries
     /// its concrete type so it can be written back in the `[type, value]` wire form.
-    Dynamic(Type, Box<Value>),
+    /// The type is boxed: rare, and unboxed it would make every `Value` twice as large
+    /// (every object attribute is one, moved and copied as trees are built).
+    Dynamic(Box<Type>, Box<Value>),
 }
 
 impl Value {

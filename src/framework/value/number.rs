@@ -25,8 +25,9 @@ pub struct Number(Repr);
 #[derive(Debug, Clone)]
 enum Repr {
     Int(i64),
-    /// Any other number: a fraction, or a whole number outside i64.
-    Decimal(BigDecimal),
+    /// Any other number: a fraction, or a whole number outside i64. Boxed: rare, and
+    /// unboxed it would make every `Value` (which holds a `Number`) twice as large.
+    Decimal(Box<BigDecimal>),
 }
 
 impl Number {
@@ -37,7 +38,7 @@ impl Number {
     pub fn from_u64(n: u64) -> Self {
         match i64::try_from(n) {
             Ok(n) => Number(Repr::Int(n)),
-            Err(_) => Number(Repr::Decimal(BigDecimal::from(n))),
+            Err(_) => Number(Repr::Decimal(Box::new(BigDecimal::from(n)))),
         }
     }
 
@@ -55,7 +56,7 @@ impl Number {
         let short = decimal.digits().saturating_add(scale.unsigned_abs()) <= 40;
         match short.then(|| decimal.is_integer().then(|| decimal.to_i64())) {
             Some(Some(Some(n))) => Number(Repr::Int(n)),
-            _ => Number(Repr::Decimal(decimal)),
+            _ => Number(Repr::Decimal(Box::new(decimal))),
         }
     }
 
@@ -106,7 +107,7 @@ impl Number {
                     return None;
                 }
                 let back = BigDecimal::from_f64(nearest)?;
-                (back == *d).then_some(nearest)
+                (back == **d).then_some(nearest)
             }
         }
     }

@@ -93,7 +93,7 @@ fn arb_known(ty: &Type, unknowns: bool) -> BoxedStrategy<Value> {
             .prop_filter("concrete", |t| *t != Type::Dynamic)
             .prop_flat_map(move |concrete| {
                 arb_value(&concrete, unknowns)
-                    .prop_map(move |v| Value::Dynamic(concrete.clone(), Box::new(v)))
+                    .prop_map(move |v| Value::Dynamic(Box::new(concrete.clone()), Box::new(v)))
             })
             .boxed(),
     }

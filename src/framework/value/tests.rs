@@ -256,7 +256,7 @@ fn msgpack_objects_carry_every_attribute() {
 fn msgpack_dynamic_values() {
     let hi = dynamic_bytes("\"string\"", &fixstr("hi"));
     assert_eq!(enc(&Value::string("hi"), &Type::Dynamic), hi);
-    let expected = Value::Dynamic(Type::String, Box::new(Value::string("hi")));
+    let expected = Value::Dynamic(Box::new(Type::String), Box::new(Value::string("hi")));
     assert_eq!(enc(&expected, &Type::Dynamic), hi);
     assert_eq!(dec(&hi, &Type::Dynamic), expected);
     // The type JSON may also arrive as a str.
@@ -267,7 +267,7 @@ fn msgpack_dynamic_values() {
     assert_eq!(enc(&Value::Null, &Type::Dynamic), [0xc0]);
     assert_eq!(dec(&[0xc0], &Type::Dynamic), Value::Null);
     assert_eq!(dec(&[0xd4, 0, 0], &Type::Dynamic), Value::Unknown);
-    let typed_null = Value::Dynamic(Type::Number, Box::new(Value::Null));
+    let typed_null = Value::Dynamic(Box::new(Type::Number), Box::new(Value::Null));
     let bytes = dynamic_bytes("\"number\"", &[0xc0]);
     assert_eq!(enc(&typed_null, &Type::Dynamic), bytes);
     assert_eq!(dec(&bytes, &Type::Dynamic), typed_null);
@@ -277,7 +277,7 @@ fn msgpack_dynamic_values() {
     assert_eq!(enc(&list, &Type::Dynamic), bytes);
     assert_eq!(
         dec(&bytes, &Type::Dynamic),
-        Value::Dynamic(Type::list(Type::Number), Box::new(list))
+        Value::Dynamic(Box::new(Type::list(Type::Number)), Box::new(list))
     );
     let mixed = Value::List(vec![num("1"), Value::string("x")]);
     let err = encode_msgpack(&mixed, &Type::Dynamic).unwrap_err();
@@ -435,7 +435,7 @@ fn json_objects_primitives_and_dynamic() {
     assert!(matches!(err, DecodeError::UnsupportedAttribute { ref name, .. } if name == "zz"));
     let err = decode_json(br#"{"b":"maybe"}"#, &ty).unwrap_err();
     assert_eq!(err.to_string(), "b: expected bool, found string");
-    let dynamic = Value::Dynamic(Type::String, Box::new(Value::string("x")));
+    let dynamic = Value::Dynamic(Box::new(Type::String), Box::new(Value::string("x")));
     let bytes = br#"{"value":"x","type":"string"}"#;
     assert_eq!(encode_json(&dynamic, &Type::Dynamic).unwrap(), bytes);
     assert_eq!(decode_json(bytes, &Type::Dynamic).unwrap(), dynamic);
@@ -567,4 +567,11 @@ fn numbers_compare_hash_and_print_numerically() {
         assert!(Number::from_str(too_big).is_err(), "{too_big}");
     }
     assert!(Number::from_str(&"9".repeat(40_000)).is_err());
+}
+
+/// Every attribute of every object is a `Value`, moved as trees are built: a large
+/// variant (an unboxed decimal or type) would double the size of all of them.
+#[test]
+fn a_value_is_four_words() {
+    assert_eq!(std::mem::size_of::<Value>(), 32);
 }

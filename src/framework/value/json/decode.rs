@@ -108,7 +108,7 @@ impl Walk<'_> {
         let inner = decode(&text, &concrete, self.path.nested(), false)?;
         Ok(match concrete {
             Type::Dynamic => inner,
-            concrete => Value::Dynamic(concrete, Box::new(inner)),
+            concrete => Value::Dynamic(Box::new(concrete), Box::new(inner)),
         })
     }
 }

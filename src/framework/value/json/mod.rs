@@ -134,8 +134,10 @@ impl<'a> JsonEncoder<'a> {
                     path: self.path.current(),
                 })
             }
-            Value::Dynamic(Type::Dynamic, inner) => return self.dynamic(inner),
-            Value::Dynamic(concrete, _) => concrete.clone(),
+            Value::Dynamic(concrete, inner) if **concrete == Type::Dynamic => {
+                return self.dynamic(inner)
+            }
+            Value::Dynamic(concrete, _) => Type::clone(concrete),
             other => other
                 .implied_type()
                 .ok_or_else(|| EncodeError::CannotInferType {

@@ -131,7 +131,7 @@ impl<'a> Encoder<'a> {
                 self.out.extend_from_slice(&UNKNOWN);
                 Ok(())
             }
-            Value::Dynamic(Type::Dynamic, inner) => self.dynamic(inner),
+            Value::Dynamic(concrete, inner) if **concrete == Type::Dynamic => self.dynamic(inner),
             Value::Dynamic(concrete, inner) => self.typed(concrete, inner),
             other => {
                 let concrete =

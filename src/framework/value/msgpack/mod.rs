@@ -358,7 +358,7 @@ impl<'a> Decoder<'a> {
         Ok(match concrete {
             // The type said nothing: keep whatever the inner dynamic value decoded to.
             Type::Dynamic => inner,
-            concrete => Value::Dynamic(concrete, Box::new(inner)),
+            concrete => Value::Dynamic(Box::new(concrete), Box::new(inner)),
         })
     }
 

@@ -26,7 +26,7 @@ fn a_dynamic_value_reads_the_same_in_either_key_order() {
         (
             "any",
             Value::Dynamic(
-                Type::list(Type::Bool),
+                Box::new(Type::list(Type::Bool)),
                 Box::new(Value::List(vec![Value::Bool(true), Value::Bool(false)])),
             ),
         ),
@@ -36,7 +36,7 @@ fn a_dynamic_value_reads_the_same_in_either_key_order() {
     assert_eq!(decode_json(type_first, &ty).unwrap(), expected);
     // A number below a dynamic value keeps its literal text too.
     let exact = br#"{"type":"number","value":0.1}"#;
-    let expected = Value::Dynamic(Type::Number, Box::new(num("0.1")));
+    let expected = Value::Dynamic(Box::new(Type::Number), Box::new(num("0.1")));
     assert_eq!(decode_json(exact, &Type::Dynamic).unwrap(), expected);
     let error = decode_json(br#"{"type":"number"}"#, &Type::Dynamic).unwrap_err();
     assert_eq!(
