@@ -14,19 +14,23 @@ pub(super) struct ValueDeserializer<'v, 'p> {
     pub(super) audit: Option<&'p Audit>,
 }
 
-fn strip(value: &Value) -> &Value {
-    match value {
-        Value::Dynamic(_, inner) => strip(inner),
-        other => other,
+/// The value inside any `dynamic` wrappers.
+#[inline]
+fn strip(mut value: &Value) -> &Value {
+    while let Value::Dynamic(_, inner) = value {
+        value = inner;
     }
+    value
 }
 
 impl<'v, 'p> ValueDeserializer<'v, 'p> {
+    #[cold]
     fn error(&self, problem: String) -> TypedError {
         TypedError::mismatch(problem).within(self.path)
     }
 
     /// The value, unless it is unknown, which only `Field` and `Option` can hold.
+    #[inline]
     fn known(&self) -> Result<&'v Value, TypedError> {
         let value = strip(self.value);
         if value.is_unknown() {
@@ -35,6 +39,7 @@ impl<'v, 'p> ValueDeserializer<'v, 'p> {
         Ok(value)
     }
 
+    #[cold]
     fn unexpected(&self, expected: &str) -> TypedError {
         self.error(format!(
             "expected {expected}, found {}",
@@ -303,6 +308,14 @@ impl<'de, 'v, I: Iterator<Item = (usize, &'v Value)>> de::SeqAccess<'de> for Ele
         })
         .map(Some)
         .map_err(|e| e.within(&path))
+    }
+
+    /// Lets a `Vec` allocate once for all elements.
+    fn size_hint(&self) -> Option<usize> {
+        match self.items.size_hint() {
+            (lower, Some(upper)) if lower == upper => Some(lower),
+            _ => None,
+        }
     }
 }
 

@@ -123,3 +123,5 @@ fn read<T: DeserializeOwned>(value: &Value, audit: Option<&Audit>) -> Result<T, 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod write_tests;

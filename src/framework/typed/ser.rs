@@ -25,7 +25,7 @@ pub(super) fn write<T: Serialize + ?Sized>(
     path: &Path<'_>,
     audit: Option<&Audit>,
 ) -> Result<Value, TypedError> {
-    if *ty == Type::Dynamic {
+    if matches!(ty, Type::Dynamic) {
         let json = serde_json::to_value(value)
             .map_err(|e| TypedError::mismatch(e.to_string()).within(path))?;
         return super::dynamic::from_json(&json).map_err(|e| e.within(path));
@@ -44,8 +44,9 @@ impl ValueSerializer<'_, '_> {
         .within(self.path)
     }
 
+    /// `value` when the schema's type is `expected`, a primitive type.
     fn scalar(&self, value: Value, expected: &Type, found: &str) -> Result<Value, TypedError> {
-        if self.ty == expected {
+        if std::mem::discriminant(self.ty) == std::mem::discriminant(expected) {
             Ok(value)
         } else {
             Err(self.mismatch(found))
@@ -209,17 +210,15 @@ impl<'t, 'p> ser::Serializer for ValueSerializer<'t, 'p> {
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Entries<'t, 'p>, TypedError> {
-        match self.ty {
-            Type::Map(_) | Type::Object(..) => Ok(Entries {
-                ty: self.ty,
+        let items = match self.ty {
+            Type::Map(element) => Items::Map {
+                element,
                 items: BTreeMap::new(),
-                key: None,
-                number: None,
-                path: self.path,
-                audit: self.audit,
-            }),
-            _ => Err(self.mismatch("a map or struct")),
-        }
+            },
+            Type::Object(attributes, _) => Entries::object(attributes),
+            _ => return Err(self.mismatch("a map or struct")),
+        };
+        Ok(Entries::new(items, self.path, self.audit))
     }
 
     fn serialize_struct(
@@ -231,14 +230,7 @@ impl<'t, 'p> ser::Serializer for ValueSerializer<'t, 'p> {
             if *self.ty != Type::Number {
                 return Err(self.mismatch("a number"));
             }
-            return Ok(Entries {
-                ty: self.ty,
-                items: BTreeMap::new(),
-                key: None,
-                number: Some(None),
-                path: self.path,
-                audit: self.audit,
-            });
+            return Ok(Entries::new(Items::Number(None), self.path, self.audit));
         }
         self.serialize_map(None)
     }
@@ -310,70 +302,138 @@ sequence_impls!(
 );
 
 pub(super) struct Entries<'t, 'p> {
-    ty: &'t Type,
-    items: BTreeMap<String, Value>,
+    items: Items<'t>,
+    /// A map key given by `serialize_key`, waiting for its value.
     key: Option<String>,
-    /// `Some` while serializing serde_json's exact-number struct.
-    number: Option<Option<Value>>,
     path: &'p Path<'p>,
     audit: Option<&'p Audit>,
 }
 
-impl Entries<'_, '_> {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), TypedError> {
-        if let Some(slot) = &mut self.number {
-            let text = serde_json::to_value(value)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let number = text.parse::<Number>().map_err(|e| {
-                TypedError::mismatch(format!("{text:?} is not a number: {e}")).within(self.path)
-            })?;
-            *slot = Some(Value::Number(number));
-            return Ok(());
+enum Items<'t> {
+    /// An object's attributes in the type's (name) order, each with what the model wrote
+    /// for it; `next` is where the attribute after the last one written would be.
+    Object { slots: Vec<Slot<'t>>, next: usize },
+    Map {
+        element: &'t Type,
+        items: BTreeMap<String, Value>,
+    },
+    /// serde_json's exact-number struct: the number once its one field is written.
+    Number(Option<Value>),
+}
+
+struct Slot<'t> {
+    /// A `str`, not the `String`: the scan reads its length without a further load.
+    name: &'t str,
+    ty: &'t Type,
+    value: Option<Value>,
+}
+
+impl<'t, 'p> Entries<'t, 'p> {
+    fn new(items: Items<'t>, path: &'p Path<'p>, audit: Option<&'p Audit>) -> Self {
+        Entries {
+            items,
+            key: None,
+            path,
+            audit,
         }
-        let (ty, path) = match self.ty {
-            Type::Map(element) => (element.as_ref(), Path::Key(self.path, key)),
-            Type::Object(attributes, _) => match attributes.get(key) {
-                Some(ty) => (ty, Path::Attr(self.path, key)),
-                None => {
+    }
+
+    fn object(attributes: &'t BTreeMap<String, Type>) -> Items<'t> {
+        let slots = attributes
+            .iter()
+            .map(|(name, ty)| Slot {
+                name: name.as_str(),
+                ty,
+                value: None,
+            })
+            .collect();
+        Items::Object { slots, next: 0 }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), TypedError> {
+        match &mut self.items {
+            Items::Object { slots, next } => {
+                let Some(at) = position(slots, *next, key) else {
                     return Err(TypedError::mismatch(
                         "the model has this field; the schema has no such attribute".into(),
                     )
-                    .within(&Path::Attr(self.path, key)))
-                }
-            },
-            _ => return Err(TypedError::mismatch("not a map".into()).within(self.path)),
+                    .within(&Path::Attr(self.path, key)));
+                };
+                let slot = &mut slots[at];
+                let path = Path::Attr(self.path, slot.name);
+                slot.value = Some(write(value, slot.ty, &path, self.audit)?);
+                *next = at + 1;
+                Ok(())
+            }
+            Items::Map { .. } => self.insert_entry(key.to_string(), value),
+            Items::Number(slot) => {
+                let text = serde_json::to_value(value)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let number = text.parse::<Number>().map_err(|e| {
+                    TypedError::mismatch(format!("{text:?} is not a number: {e}")).within(self.path)
+                })?;
+                *slot = Some(Value::Number(number));
+                Ok(())
+            }
+        }
+    }
+
+    /// A map entry whose key is already owned; anything else goes through `insert`.
+    fn insert_entry<T: Serialize + ?Sized>(
+        &mut self,
+        key: String,
+        value: &T,
+    ) -> Result<(), TypedError> {
+        let Items::Map { element, items } = &mut self.items else {
+            return self.insert(&key, value);
         };
-        let item = write(value, ty, &path, self.audit)?;
-        self.items.insert(key.to_string(), item);
+        let item = write(value, element, &Path::Key(self.path, &key), self.audit)?;
+        items.insert(key, item);
         Ok(())
     }
 
-    fn finish(mut self) -> Result<Value, TypedError> {
-        if let Some(number) = self.number {
-            return number
-                .ok_or_else(|| TypedError::mismatch("an empty number".into()).within(self.path));
-        }
-        match self.ty {
-            Type::Object(attributes, _) => {
-                // Every object carries every attribute on the wire.
-                for name in attributes.keys() {
-                    if !self.items.contains_key(name) {
-                        if let Some(audit) = self.audit {
-                            audit.record(
-                                &Path::Attr(self.path, name),
-                                "the schema has this attribute; the model does not write it",
-                            );
-                        }
-                        self.items.insert(name.clone(), Value::Null);
-                    }
-                }
-                Ok(Value::Object(self.items))
-            }
-            _ => Ok(Value::Map(self.items)),
+    fn finish(self) -> Result<Value, TypedError> {
+        match self.items {
+            Items::Number(number) => number
+                .ok_or_else(|| TypedError::mismatch("an empty number".into()).within(self.path)),
+            Items::Map { items, .. } => Ok(Value::Map(items)),
+            // Every object carries every attribute on the wire. The slots are in name
+            // order and unique: collecting builds the tree without a search per insert.
+            Items::Object { slots, .. } => Ok(Value::Object(
+                slots
+                    .into_iter()
+                    .map(|slot| {
+                        let value = slot.value.unwrap_or_else(|| {
+                            if let Some(audit) = self.audit {
+                                audit.record(
+                                    &Path::Attr(self.path, slot.name),
+                                    "the schema has this attribute; the model does not write it",
+                                );
+                            }
+                            Value::Null
+                        });
+                        (slot.name.to_owned(), value)
+                    })
+                    .collect(),
+            )),
         }
     }
+}
+
+/// Where `key` is among `slots` (sorted by name). serde writes a struct's fields in
+/// declaration order, so look from where the last field was found on, wrapping round
+/// (a model declared in name order finds each field at once); comparing lengths first
+/// skips most names without comparing their bytes.
+fn position(slots: &[Slot<'_>], next: usize, key: &str) -> Option<usize> {
+    let (before, after) = slots.split_at(next.min(slots.len()));
+    let named = |slot: &Slot<'_>| slot.name == key;
+    after
+        .iter()
+        .position(named)
+        .map(|at| next + at)
+        .or_else(|| before.iter().position(named))
 }
 
 impl ser::SerializeMap for Entries<'_, '_> {
@@ -394,7 +454,7 @@ impl ser::SerializeMap for Entries<'_, '_> {
             .key
             .take()
             .ok_or_else(|| TypedError::mismatch("a map value came before its key".into()))?;
-        self.insert(&key, value)
+        self.insert_entry(key, value)
     }
 
     fn end(self) -> Result<Value, TypedError> {
