@@ -8,20 +8,30 @@ use crate::{wait_until, HarnessError, NatsServer, NatsServerBuilder};
 
 /// Loopback ports for listeners every node must know before any node starts (routes,
 /// leaf node listeners). Unlike client ports they cannot be left to each server: they
-/// are taken from the kernel, released, and used at once.
+/// are taken from the kernel, released, and used at once. Take every port a test needs
+/// in one call: all listeners are held until the last is bound, so no two are equal
+/// (ports released one at a time can be handed out again).
 pub fn free_ports<const N: usize>() -> Result<[u16; N], HarnessError> {
-    let listeners = (0..N)
+    let mut ports = [0; N];
+    ports.copy_from_slice(&free_port_list(N)?);
+    Ok(ports)
+}
+
+/// [`free_ports`] for a count known only at run time.
+pub(crate) fn free_port_list(count: usize) -> Result<Vec<u16>, HarnessError> {
+    let listeners = (0..count)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HarnessError::io("taking a free loopback port", e))?;
-    let mut ports = [0; N];
-    for (port, listener) in ports.iter_mut().zip(&listeners) {
-        *port = listener
-            .local_addr()
-            .map_err(|e| HarnessError::io("reading a listener's port", e))?
-            .port();
-    }
-    Ok(ports)
+    listeners
+        .iter()
+        .map(|listener| {
+            listener
+                .local_addr()
+                .map(|addr| addr.port())
+                .map_err(|e| HarnessError::io("reading a listener's port", e))
+        })
+        .collect()
 }
 
 /// Starts one node per builder as cluster `name`: each listens for routes on its own
@@ -34,10 +44,7 @@ pub fn start_cluster(
     name: &str,
     builders: Vec<NatsServerBuilder>,
 ) -> Result<Vec<NatsServer>, HarnessError> {
-    let ports = builders
-        .iter()
-        .map(|_| free_ports::<1>().map(|[port]| port))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ports = free_port_list(builders.len())?;
     let routes: Vec<String> = ports
         .iter()
         .map(|port| format!("\"nats-route://127.0.0.1:{port}\""))

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use acceptance_tests::{creds_options, wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    creds_options, free_ports, wait_until, NatsServer, NatsServerBuilder, Terraform,
+};
 use natsforge::nats::{connect, SystemApi};
 use serde_json::Value;
 
@@ -143,19 +145,6 @@ fn trust() -> Trust {
     }
 }
 
-/// Loopback route ports, chosen before the servers start so every node can list all
-/// three routes (taken from the kernel, released, and used at once).
-fn route_ports() -> [u16; 3] {
-    let listeners: Vec<std::net::TcpListener> = (0..3)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    let ports: Vec<u16> = listeners
-        .iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect();
-    [ports[0], ports[1], ports[2]]
-}
-
 /// Names of the servers that answer a VARZ ping through `node`.
 async fn visible_servers(node: &NatsServer, system_creds: &str) -> Vec<String> {
     let Ok(client) = connect(&creds_options(node.client_url(), system_creds)).await else {
@@ -173,7 +162,7 @@ async fn visible_servers(node: &NatsServer, system_creds: &str) -> Vec<String> {
 /// Three routed nodes; node `i` runs `configs[i]`. Returns once node 1's system user
 /// sees all three servers, so a push through node 1 can reach every one.
 async fn cluster(configs: [&str; 3], system_creds: &str) -> Vec<NatsServer> {
-    let ports = route_ports();
+    let ports = free_ports::<3>().unwrap();
     let routes: Vec<String> = ports
         .iter()
         .map(|p| format!("\"nats-route://127.0.0.1:{p}\""))

@@ -209,7 +209,8 @@ fn leaf_copy_count(leaf: &NatsServer) -> u64 {
 fn killing_the_hub_node_the_leaf_uses_loses_and_repeats_nothing() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let (route_ports, leaf_ports) = (free_ports::<3>().unwrap(), free_ports::<3>().unwrap());
+    let [r1, r2, r3, l1, l2, l3] = free_ports::<6>().unwrap();
+    let (route_ports, leaf_ports) = ([r1, r2, r3], [l1, l2, l3]);
     let tf = Terraform::new().unwrap();
     tf.write_file("configs.tf", CONFIGS).unwrap();
     tf.write_file(

@@ -1,24 +1,12 @@
 //! A three-node JetStream cluster: an R3 stream, and replicas changed 1 -> 3 in place.
 
-use acceptance_tests::{block_on, jetstream, wait_until, NatsServer, NatsServerBuilder, Terraform};
+use acceptance_tests::{
+    block_on, free_ports, jetstream, wait_until, NatsServer, NatsServerBuilder, Terraform,
+};
 use std::time::Duration;
 
-/// Loopback ports for the cluster routes. JetStream clustering needs every node's
-/// routes configured from the start, so (unlike client ports) these are chosen before
-/// the servers start: taken from the kernel, released, and used at once.
-fn route_ports() -> [u16; 3] {
-    let listeners: Vec<std::net::TcpListener> = (0..3)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    let ports: Vec<u16> = listeners
-        .iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect();
-    [ports[0], ports[1], ports[2]]
-}
-
 fn cluster() -> Vec<NatsServer> {
-    let ports = route_ports();
+    let ports = free_ports::<3>().unwrap();
     let routes: Vec<String> = ports
         .iter()
         .map(|p| format!("\"nats-route://127.0.0.1:{p}\""))
